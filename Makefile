@@ -1,0 +1,123 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# criu-thp: CRIU plugin, criu-thp command, tests and the QEMU guest rig.
+#
+#   make            build plugin/thp_plugin.so and plugin/criu-thp
+#   make deps       install the Debian packages everything here needs
+#   make test       every test: host unit tests, then zdtm tests in the guest
+#   make demo       dump and restore a process in the guest, THP state shown
+#   make install    DESTDIR, PREFIX and CRIU_PLUGIN_DIR are honoured
+#
+# Generated code and every other build product goes to $(B).
+
+CC		?= gcc
+B		:= build
+PREFIX		?= /usr/local
+CRIU_PLUGIN_DIR	?= /usr/lib/criu
+DESTDIR		?=
+
+WARN		:= -Wall -Wextra -Werror
+CFLAGS		?= -O2 -g
+CFLAGS		+= $(WARN) -D_GNU_SOURCE -fPIC -Iplugin -I$(B)/images
+LDLIBS_PB	:= -lprotobuf-c
+
+PROTO_C		:= $(B)/images/thp.pb-c.c
+PROTO_H		:= $(B)/images/thp.pb-c.h
+
+# Code shared by the plugin and the command.
+SHARED		:= thp_image proc_status proc_smaps
+SHARED_OBJ	:= $(patsubst %,$(B)/obj/%.o,$(SHARED)) $(B)/obj/thp.pb-c.o
+
+PLUGIN		:= plugin/thp_plugin.so
+PLUGIN_OBJ	:= $(B)/obj/thp_plugin.o $(B)/obj/log_criu.o $(SHARED_OBJ)
+
+CMD		:= plugin/criu-thp
+CMD_OBJ		:= $(B)/obj/criu_thp.o $(B)/obj/thp_show.o $(B)/obj/log_stderr.o \
+		   $(SHARED_OBJ)
+
+all: $(PLUGIN) $(CMD)
+
+$(PROTO_C) $(PROTO_H): images/thp.proto
+	@mkdir -p $(B)/images
+	protoc-c --proto_path=images --c_out=$(B)/images $<
+
+$(B)/obj/thp.pb-c.o: $(PROTO_C) $(PROTO_H)
+	@mkdir -p $(B)/obj
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(B)/obj/%.o: plugin/%.c $(PROTO_H) $(wildcard plugin/*.h)
+	@mkdir -p $(B)/obj
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(PLUGIN): $(PLUGIN_OBJ)
+	$(CC) -shared -o $@ $^ $(LDLIBS_PB)
+
+$(CMD): $(CMD_OBJ)
+	$(CC) -o $@ $^ $(LDLIBS_PB)
+
+# ---- tests ---------------------------------------------------------------
+
+UNIT_TESTS	:= $(patsubst test/unit/%.c,%,$(wildcard test/unit/test_*.c))
+UNIT_BIN	:= $(patsubst %,$(B)/unit/%,$(UNIT_TESTS))
+
+$(B)/unit/%: test/unit/%.c $(SHARED_OBJ) $(B)/obj/log_stderr.o \
+		$(B)/obj/thp_show.o test/unit/unit.h
+	@mkdir -p $(B)/unit
+	$(CC) $(CFLAGS) -Itest/unit -o $@ $< $(SHARED_OBJ) \
+		$(B)/obj/thp_show.o $(B)/obj/log_stderr.o $(LDLIBS_PB) -lcmocka
+
+unit: $(UNIT_BIN)
+
+# zdtm-compatible tests: each test/zdtm/static/<name>.c is one test.
+ZDTM_LIB	:= $(B)/zdtm/lib/libzdtmtst.a
+ZDTM_LIB_SRC	:= $(wildcard test/zdtm/lib/*.c)
+ZDTM_TESTS	:= $(patsubst test/zdtm/static/%.c,%,$(wildcard test/zdtm/static/*.c))
+ZDTM_BIN	:= $(patsubst %,$(B)/zdtm/static/%,$(ZDTM_TESTS))
+ZDTM_TOOLS	:= $(patsubst test/zdtm/tools/%.c,$(B)/zdtm/tools/%,\
+		     $(wildcard test/zdtm/tools/*.c))
+
+$(ZDTM_LIB): $(ZDTM_LIB_SRC) test/zdtm/lib/zdtmtst.h
+	@mkdir -p $(B)/zdtm/lib
+	for f in $(ZDTM_LIB_SRC); do \
+		$(CC) $(CFLAGS) -Itest/zdtm/lib -c -o $(B)/zdtm/lib/$$(basename $$f .c).o $$f || exit 1; \
+	done
+	ar rcs $@ $(patsubst test/zdtm/lib/%.c,$(B)/zdtm/lib/%.o,$(ZDTM_LIB_SRC))
+
+$(B)/zdtm/static/%: test/zdtm/static/%.c $(ZDTM_LIB) $(wildcard test/zdtm/static/*.h)
+	@mkdir -p $(B)/zdtm/static
+	$(CC) $(CFLAGS) -Itest/zdtm/lib -o $@ $< $(ZDTM_LIB)
+
+$(B)/zdtm/tools/%: test/zdtm/tools/%.c
+	@mkdir -p $(B)/zdtm/tools
+	$(CC) $(CFLAGS) -o $@ $< -lcompel
+
+zdtm: $(ZDTM_BIN) $(ZDTM_TOOLS)
+
+deps:
+	@scripts/deps.sh
+
+test:
+	@scripts/run-tests.sh
+
+demo:
+	@scripts/demo.sh
+
+# ---- install -------------------------------------------------------------
+
+install: all
+	install -D -m 0644 $(PLUGIN) $(DESTDIR)$(CRIU_PLUGIN_DIR)/thp_plugin.so
+	install -D -m 0755 $(CMD) $(DESTDIR)$(PREFIX)/bin/criu-thp
+
+uninstall:
+	rm -f $(DESTDIR)$(CRIU_PLUGIN_DIR)/thp_plugin.so \
+		$(DESTDIR)$(PREFIX)/bin/criu-thp
+
+clean:
+	rm -rf $(B)/obj $(B)/images $(B)/unit $(B)/zdtm $(PLUGIN) $(CMD)
+
+# Also drops the cached guest kernel and initramfs.
+distclean:
+	rm -rf $(B) $(PLUGIN) $(CMD)
+
+.PHONY: all unit zdtm deps test demo install uninstall clean distclean
+.SECONDARY:

@@ -1,0 +1,159 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * /proc/PID/smaps parser.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "proc_smaps.h"
+
+static const struct {
+	char name[3];
+	unsigned int bit;
+} vmflag_names[] = {
+	{ "hg", VMF_HG }, { "nh", VMF_NH }, { "um", VMF_UM },
+	{ "uw", VMF_UW }, { "ui", VMF_UI }, { "sh", VMF_SH },
+	{ "pf", VMF_PF }, { "io", VMF_IO }, { "dd", VMF_DD },
+	{ "ht", VMF_HT },
+};
+
+unsigned int smaps_parse_vmflags(const char *s)
+{
+	unsigned int flags = 0, i;
+
+	for (;;) {
+		while (*s == ' ' || *s == '\t')
+			s++;
+		if (!s[0] || s[0] == '\n' || !s[1])
+			break;
+		for (i = 0; i < sizeof(vmflag_names) / sizeof(vmflag_names[0]); i++)
+			if (s[0] == vmflag_names[i].name[0] &&
+			    s[1] == vmflag_names[i].name[1] &&
+			    (s[2] == ' ' || s[2] == '\n' || !s[2]))
+				flags |= vmflag_names[i].bit;
+		while (*s && *s != ' ' && *s != '\n')
+			s++;
+	}
+	return flags;
+}
+
+/* "start-end perms pgoff major:minor inode [path]" */
+static int parse_header(const char *line, struct smaps_vma *v)
+{
+	int n = 0;
+	const char *p;
+
+	memset(v, 0, sizeof(*v));
+	if (sscanf(line, "%" SCNx64 "-%" SCNx64 " %4s %" SCNx64 " %x:%x %lu%n",
+		   &v->start, &v->end, v->perms, &v->pgoff, &v->dev_major,
+		   &v->dev_minor, &v->inode, &n) != 7 || v->start >= v->end)
+		return -EINVAL;
+
+	p = line + n;
+	while (*p == ' ' || *p == '\t')
+		p++;
+	snprintf(v->path, sizeof(v->path), "%s", p);
+	v->path[strcspn(v->path, "\n")] = '\0';
+	return 0;
+}
+
+static int is_header(const char *line)
+{
+	const char *p = line;
+
+	while ((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f'))
+		p++;
+	return p != line && *p == '-';
+}
+
+static void parse_field(const char *line, struct smaps_vma *v)
+{
+	uint64_t kb;
+
+	if (!strncmp(line, "VmFlags:", 8)) {
+		v->vmflags = smaps_parse_vmflags(line + 8);
+		v->has_vmflags = 1;
+	} else if (sscanf(line, "Rss: %" SCNu64, &kb) == 1) {
+		v->rss_kb = kb;
+	} else if (sscanf(line, "AnonHugePages: %" SCNu64, &kb) == 1) {
+		v->anon_huge_kb = kb;
+	} else if (sscanf(line, "ShmemPmdMapped: %" SCNu64, &kb) == 1) {
+		v->shmem_pmd_kb = kb;
+	}
+}
+
+int smaps_parse(FILE *f, smaps_cb cb, void *arg)
+{
+	struct smaps_vma *v;
+	char *line = NULL;
+	size_t cap = 0;
+	int have = 0, ret = 0;
+
+	v = malloc(sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+
+	while (getline(&line, &cap, f) > 0) {
+		if (!is_header(line)) {
+			if (!have) {
+				ret = -EINVAL;	/* a field before any VMA */
+				goto out;
+			}
+			parse_field(line, v);
+			continue;
+		}
+		if (have) {
+			ret = cb(v, arg);
+			if (ret)
+				goto out;
+		}
+		ret = parse_header(line, v);
+		if (ret)
+			goto out;
+		have = 1;
+	}
+	if (have)
+		ret = cb(v, arg);
+out:
+	free(line);
+	free(v);
+	return ret;
+}
+
+int smaps_read(pid_t pid, smaps_cb cb, void *arg)
+{
+	char path[64];
+	FILE *f;
+	int ret;
+
+	snprintf(path, sizeof(path), "/proc/%d/smaps", pid);
+	f = fopen(path, "re");
+	if (!f)
+		return -errno;
+	ret = smaps_parse(f, cb, arg);
+	fclose(f);
+	return ret;
+}
+
+static int is_shmem_path(const char *path)
+{
+	return !strncmp(path, "/dev/zero", 9) || !strncmp(path, "/SYSV", 5) ||
+	       !strncmp(path, "/memfd:", 7) || !strncmp(path, "/dev/shm/", 9);
+}
+
+enum vma_kind smaps_vma_kind(const struct smaps_vma *v)
+{
+	if (v->path[0] == '[' && strcmp(v->path, "[heap]") &&
+	    strncmp(v->path, "[stack", 6) && strncmp(v->path, "[anon:", 6))
+		return VMA_KIND_SPECIAL;		/* [vdso], [vvar], ... */
+	if (v->vmflags & (VMF_PF | VMF_IO))
+		return VMA_KIND_SPECIAL;
+	if (!v->inode)
+		return VMA_KIND_PRIVATE_ANON;
+	if (v->perms[3] == 's' && is_shmem_path(v->path))
+		return VMA_KIND_SHMEM;
+	return VMA_KIND_FILE;
+}

@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The fields of /proc/PID/status that criu-thp needs.
+ */
+#ifndef PROC_STATUS_H
+#define PROC_STATUS_H
+
+#include <stdio.h>
+#include <sys/types.h>
+
+struct proc_status {
+	pid_t tgid;		/* Tgid: */
+	pid_t tracer;		/* TracerPid: */
+	pid_t nspid;		/* last field of NSpid: (innermost pid ns) */
+	char state;		/* first letter of State: */
+	int thp_enabled;	/* THP_enabled: 0 or 1; -1 if the kernel has none */
+};
+
+/* Parse a status file; 0, or -EINVAL if Tgid or TracerPid are missing. */
+int proc_status_parse(FILE *f, struct proc_status *st);
+/* Read /proc/<pid>/status; 0, or a negative errno. */
+int proc_status_read(pid_t pid, struct proc_status *st);
+
+#endif /* PROC_STATUS_H */

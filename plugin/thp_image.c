@@ -1,0 +1,444 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The plugin's image files: framing, bounds, version and sanity checks.
+ */
+#include <dirent.h>
+#include <endian.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "thp_image.h"
+#include "thp_log.h"
+
+struct thp_img_hdr {
+	uint32_t magic;
+	uint32_t size;
+};
+
+static int write_all(int fd, const void *buf, size_t len)
+{
+	const uint8_t *p = buf;
+
+	while (len) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		p += n;
+		len -= n;
+	}
+	return 0;
+}
+
+/*
+ * Write header and payload to "<name>.tmp", then rename it over <name>, so
+ * that a reader never sees a half-written image.
+ */
+static int img_write(int dirfd, const char *name, uint32_t magic,
+		     const uint8_t *payload, size_t size)
+{
+	struct thp_img_hdr hdr = {
+		.magic = htole32(magic),
+		.size = htole32(size),
+	};
+	char tmp[THP_IMG_NAME_MAX + 8];
+	int fd, ret;
+
+	snprintf(tmp, sizeof(tmp), "%s.tmp", name);
+	fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		ret = -errno;
+		pr_err("%s: cannot create: %s\n", tmp, strerror(-ret));
+		return ret;
+	}
+
+	ret = write_all(fd, &hdr, sizeof(hdr));
+	if (!ret)
+		ret = write_all(fd, payload, size);
+	if (close(fd) && !ret)
+		ret = -errno;
+	if (ret) {
+		pr_err("%s: write failed: %s\n", tmp, strerror(-ret));
+		goto err_unlink;
+	}
+
+	if (renameat(dirfd, tmp, dirfd, name)) {
+		ret = -errno;
+		pr_err("%s: cannot rename to %s: %s\n", tmp, name,
+		       strerror(-ret));
+		goto err_unlink;
+	}
+	return 0;
+
+err_unlink:
+	unlinkat(dirfd, tmp, 0);
+	return ret;
+}
+
+/* Read a whole image file, bounded by the largest payload we accept. */
+static int img_slurp(int dirfd, const char *name, uint8_t **buf, size_t *len)
+{
+	const size_t max = sizeof(struct thp_img_hdr) + THP_IMG_MAX_PAYLOAD;
+	struct stat st;
+	size_t done = 0;
+	int fd, ret = 0;
+	uint8_t *p;
+
+	*buf = NULL;
+	*len = 0;
+	fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st)) {
+		ret = -errno;
+		goto out_close;
+	}
+	if ((size_t)st.st_size > max) {
+		pr_err("%s: %lld bytes, larger than any thp image (%zu)\n",
+		       name, (long long)st.st_size, max);
+		ret = -EFBIG;
+		goto out_close;
+	}
+
+	p = malloc(st.st_size ? st.st_size : 1);
+	if (!p) {
+		ret = -ENOMEM;
+		goto out_close;
+	}
+	while (done < (size_t)st.st_size) {
+		ssize_t n = read(fd, p + done, st.st_size - done);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			ret = n < 0 ? -errno : -EBADMSG;
+			free(p);
+			goto out_close;
+		}
+		done += n;
+	}
+	*buf = p;
+	*len = done;
+out_close:
+	close(fd);
+	return ret;
+}
+
+/* Check the framing and return the payload's position and size. */
+static int img_unframe(const uint8_t *buf, size_t len, const char *name,
+		       uint32_t magic, const uint8_t **payload, size_t *size)
+{
+	struct thp_img_hdr hdr;
+
+	if (len < sizeof(hdr)) {
+		pr_err("%s: truncated: %zu bytes, no complete header\n",
+		       name, len);
+		return -EBADMSG;
+	}
+	memcpy(&hdr, buf, sizeof(hdr));
+	if (le32toh(hdr.magic) != magic) {
+		pr_err("%s: bad magic %#x (expected %#x): not this kind of thp image\n",
+		       name, le32toh(hdr.magic), magic);
+		return -EBADMSG;
+	}
+	*size = le32toh(hdr.size);
+	if (*size > THP_IMG_MAX_PAYLOAD) {
+		pr_err("%s: header claims %zu bytes, more than the %u allowed\n",
+		       name, *size, THP_IMG_MAX_PAYLOAD);
+		return -EFBIG;
+	}
+	if (len - sizeof(hdr) != *size) {
+		pr_err("%s: %s: header says %zu payload bytes, file has %zu\n",
+		       name, len - sizeof(hdr) < *size ? "truncated" :
+		       "trailing garbage", *size, len - sizeof(hdr));
+		return -EBADMSG;
+	}
+	*payload = buf + sizeof(hdr);
+	return 0;
+}
+
+static int check_version(const char *name, uint32_t version)
+{
+	if (version == THP_IMAGE_VERSION)
+		return 0;
+	pr_err("%s: image version %u, this build reads version %u\n",
+	       name, version, THP_IMAGE_VERSION);
+	return -EPROTONOSUPPORT;
+}
+
+static int check_runs(const ThpVmaEntry *v, char *why, size_t len)
+{
+	uint64_t next = v->start;
+	size_t i;
+
+	for (i = 0; i < v->n_pmd_huge; i++) {
+		const ThpChunkRun *r = v->pmd_huge[i];
+
+		if (r->first & (THP_CHUNK_SIZE - 1)) {
+			snprintf(why, len, "chunk %#" PRIx64 " is not aligned",
+				 r->first);
+			return -1;
+		}
+		if (r->nr == 0 || r->first < next || r->first >= v->end ||
+		    r->nr > (v->end - r->first) >> THP_CHUNK_SHIFT) {
+			snprintf(why, len,
+				 "chunks %#" PRIx64 " x %u out of order or outside VMA %#" PRIx64 "-%#" PRIx64,
+				 r->first, r->nr, v->start, v->end);
+			return -1;
+		}
+		next = r->first + ((uint64_t)r->nr << THP_CHUNK_SHIFT);
+	}
+	return 0;
+}
+
+static int check_vma(const ThpVmaEntry *v, uint64_t prev_end, char *why,
+		     size_t len)
+{
+	if (v->start >= v->end || (v->start | v->end) & (THP_PAGE_SIZE - 1)) {
+		snprintf(why, len, "bad VMA bounds %#" PRIx64 "-%#" PRIx64,
+			 v->start, v->end);
+		return -1;
+	}
+	if (v->start < prev_end) {
+		snprintf(why, len, "VMA %#" PRIx64 " overlaps or is out of order",
+			 v->start);
+		return -1;
+	}
+	if (v->kind < THP_VMA_KIND__PRIVATE_ANON ||
+	    v->kind > THP_VMA_KIND__SPECIAL) {
+		snprintf(why, len, "VMA %#" PRIx64 ": unknown kind %d",
+			 v->start, v->kind);
+		return -1;
+	}
+	if (v->advice < THP_ADVICE__NONE || v->advice > THP_ADVICE__NOHUGE) {
+		snprintf(why, len, "VMA %#" PRIx64 ": unknown advice %d",
+			 v->start, v->advice);
+		return -1;
+	}
+	return check_runs(v, why, len);
+}
+
+int thp_task_entry_check(const ThpTaskEntry *e, char *why, size_t len)
+{
+	uint64_t prev_end = 0;
+	size_t i;
+
+	for (i = 0; i < e->n_vmas; i++) {
+		if (check_vma(e->vmas[i], prev_end, why, len))
+			return -1;
+		prev_end = e->vmas[i]->end;
+	}
+	return 0;
+}
+
+int thp_img_decode_task(const uint8_t *buf, size_t len, const char *name,
+			ThpTaskEntry **out)
+{
+	const uint8_t *payload;
+	ThpTaskEntry *e;
+	char why[160];
+	size_t size;
+	int ret;
+
+	ret = img_unframe(buf, len, name, THP_MAGIC_TASK, &payload, &size);
+	if (ret)
+		return ret;
+
+	e = thp_task_entry__unpack(NULL, size, payload);
+	if (!e) {
+		pr_err("%s: corrupt: the payload does not decode as a task entry\n",
+		       name);
+		return -EBADMSG;
+	}
+	ret = check_version(name, e->version);
+	if (ret)
+		goto err_free;
+	if (thp_task_entry_check(e, why, sizeof(why))) {
+		pr_err("%s: corrupt: %s\n", name, why);
+		ret = -EBADMSG;
+		goto err_free;
+	}
+	*out = e;
+	return 0;
+
+err_free:
+	thp_task_entry__free_unpacked(e, NULL);
+	return ret;
+}
+
+int thp_img_decode_dump(const uint8_t *buf, size_t len, const char *name,
+			ThpDumpEntry **out)
+{
+	const uint8_t *payload;
+	ThpDumpEntry *e;
+	size_t size;
+	int ret;
+
+	ret = img_unframe(buf, len, name, THP_MAGIC_DUMP, &payload, &size);
+	if (ret)
+		return ret;
+
+	e = thp_dump_entry__unpack(NULL, size, payload);
+	if (!e) {
+		pr_err("%s: corrupt: the payload does not decode as a dump entry\n",
+		       name);
+		return -EBADMSG;
+	}
+	ret = check_version(name, e->version);
+	if (ret)
+		goto err_free;
+	if (!e->hpage_size || e->hpage_size & (e->hpage_size - 1)) {
+		pr_err("%s: corrupt: huge page size %" PRIu64 "\n", name,
+		       e->hpage_size);
+		ret = -EBADMSG;
+		goto err_free;
+	}
+	*out = e;
+	return 0;
+
+err_free:
+	thp_dump_entry__free_unpacked(e, NULL);
+	return ret;
+}
+
+typedef int (*decode_fn)(const uint8_t *buf, size_t len, const char *name,
+			 void **out);
+
+static int img_read(int dirfd, const char *name, decode_fn decode, void **out)
+{
+	uint8_t *buf;
+	size_t len;
+	int ret;
+
+	*out = NULL;
+	ret = img_slurp(dirfd, name, &buf, &len);
+	if (ret == -ENOENT)
+		return ret;	/* the caller decides whether that is an error */
+	if (ret) {
+		if (ret != -EFBIG)
+			pr_err("%s: cannot read: %s\n", name, strerror(-ret));
+		return ret;
+	}
+	ret = decode(buf, len, name, out);
+	free(buf);
+	return ret;
+}
+
+int thp_img_read_task(int dirfd, unsigned int id, ThpTaskEntry **e)
+{
+	char name[THP_IMG_NAME_MAX];
+
+	snprintf(name, sizeof(name), THP_TASK_IMG_FMT, id);
+	return img_read(dirfd, name, (decode_fn)thp_img_decode_task,
+			(void **)e);
+}
+
+int thp_img_read_dump(int dirfd, ThpDumpEntry **e)
+{
+	return img_read(dirfd, THP_DUMP_IMG, (decode_fn)thp_img_decode_dump,
+			(void **)e);
+}
+
+int thp_img_write_task(int dirfd, const ThpTaskEntry *e)
+{
+	char name[THP_IMG_NAME_MAX], why[160];
+	uint8_t *buf;
+	size_t size;
+	int ret;
+
+	snprintf(name, sizeof(name), THP_TASK_IMG_FMT, e->id);
+	if (thp_task_entry_check(e, why, sizeof(why))) {
+		pr_err("%s: refusing to write an inconsistent record: %s\n",
+		       name, why);
+		return -EINVAL;
+	}
+	size = thp_task_entry__get_packed_size(e);
+	if (size > THP_IMG_MAX_PAYLOAD) {
+		pr_err("%s: record of %zu bytes is too large\n", name, size);
+		return -EFBIG;
+	}
+	buf = malloc(size ? size : 1);
+	if (!buf)
+		return -ENOMEM;
+	thp_task_entry__pack(e, buf);
+	ret = img_write(dirfd, name, THP_MAGIC_TASK, buf, size);
+	free(buf);
+	return ret;
+}
+
+int thp_img_write_dump(int dirfd, const ThpDumpEntry *e)
+{
+	uint8_t *buf;
+	size_t size;
+	int ret;
+
+	size = thp_dump_entry__get_packed_size(e);
+	buf = malloc(size ? size : 1);
+	if (!buf)
+		return -ENOMEM;
+	thp_dump_entry__pack(e, buf);
+	ret = img_write(dirfd, THP_DUMP_IMG, THP_MAGIC_DUMP, buf, size);
+	free(buf);
+	return ret;
+}
+
+int thp_img_task_id(const char *name, unsigned int *id)
+{
+	unsigned int v;
+	int end = 0;
+
+	if (sscanf(name, "thp-%u.img%n", &v, &end) != 1 ||
+	    name[end] != '\0' || name[4] < '0' || name[4] > '9')
+		return -1;
+	*id = v;
+	return 0;
+}
+
+static int is_thp_image(const char *name)
+{
+	size_t len = strlen(name);
+	unsigned int id;
+
+	if (!strcmp(name, THP_DUMP_IMG) || !thp_img_task_id(name, &id))
+		return 1;
+	/* leftovers of an interrupted write */
+	return !strncmp(name, "thp-", 4) && len > 8 &&
+	       !strcmp(name + len - 8, ".img.tmp");
+}
+
+int thp_img_remove_all(int dirfd)
+{
+	struct dirent *de;
+	int fd, ret = 0;
+	DIR *d;
+
+	fd = dup(dirfd);
+	if (fd < 0)
+		return -errno;
+	d = fdopendir(fd);
+	if (!d) {
+		close(fd);
+		return -errno;
+	}
+	rewinddir(d);
+	while ((de = readdir(d))) {
+		if (!is_thp_image(de->d_name))
+			continue;
+		if (unlinkat(dirfd, de->d_name, 0) && errno != ENOENT) {
+			ret = -errno;
+			pr_warn("cannot remove %s: %s\n", de->d_name,
+				strerror(errno));
+		}
+	}
+	closedir(d);
+	return ret;
+}
