@@ -87,9 +87,12 @@ $(B)/zdtm/static/%: test/zdtm/static/%.c $(ZDTM_LIB) $(wildcard test/zdtm/static
 	@mkdir -p $(B)/zdtm/static
 	$(CC) $(CFLAGS) -Itest/zdtm/lib -o $@ $< $(ZDTM_LIB)
 
-$(B)/zdtm/tools/%: test/zdtm/tools/%.c
+# Test tools use the shared injection code with Debian's libcompel.
+TOOL_OBJ	:= $(B)/obj/inject.o $(B)/obj/proc_smaps.o $(B)/obj/log_stderr.o
+
+$(B)/zdtm/tools/%: test/zdtm/tools/%.c $(TOOL_OBJ)
 	@mkdir -p $(B)/zdtm/tools
-	$(CC) $(CFLAGS) -o $@ $< -lcompel
+	$(CC) $(CFLAGS) -o $@ $< $(TOOL_OBJ) -lcompel
 
 zdtm: $(ZDTM_BIN) $(ZDTM_TOOLS)
 

@@ -41,7 +41,7 @@ unsigned int smaps_parse_vmflags(const char *s)
 }
 
 /* "start-end perms pgoff major:minor inode [path]" */
-static int parse_header(const char *line, struct smaps_vma *v)
+int smaps_parse_maps_line(const char *line, struct smaps_vma *v)
 {
 	int n = 0;
 	const char *p;
@@ -110,7 +110,7 @@ int smaps_parse(FILE *f, smaps_cb cb, void *arg)
 			if (ret)
 				goto out;
 		}
-		ret = parse_header(line, v);
+		ret = smaps_parse_maps_line(line, v);
 		if (ret)
 			goto out;
 		have = 1;

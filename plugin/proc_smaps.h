@@ -54,6 +54,8 @@ int smaps_parse(FILE *f, smaps_cb cb, void *arg);
 /* Same for /proc/<pid>/smaps; a negative errno if it cannot be opened. */
 int smaps_read(pid_t pid, smaps_cb cb, void *arg);
 
+/* Parse one /proc/PID/maps line (= an smaps header); 0 or -EINVAL. */
+int smaps_parse_maps_line(const char *line, struct smaps_vma *v);
 /* Parse a VmFlags value ("rd wr mr hg"), returning VMF_* bits. */
 unsigned int smaps_parse_vmflags(const char *s);
 enum vma_kind smaps_vma_kind(const struct smaps_vma *v);
