@@ -403,6 +403,70 @@ int thp_img_task_id(const char *name, unsigned int *id)
 	return 0;
 }
 
+/* A DIR stream over dirfd, from its first entry, leaving dirfd open. */
+static DIR *opendir_at(int dirfd)
+{
+	int fd = dup(dirfd);
+	DIR *d;
+
+	if (fd < 0)
+		return NULL;
+	d = fdopendir(fd);
+	if (!d) {
+		int err = errno;
+
+		close(fd);
+		errno = err;
+		return NULL;
+	}
+	rewinddir(d);	/* the dup shares its offset with dirfd */
+	return d;
+}
+
+static int cmp_uint(const void *a, const void *b)
+{
+	unsigned int x = *(const unsigned int *)a, y = *(const unsigned int *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+int thp_img_list_tasks(int dirfd, unsigned int **ids, size_t *nr)
+{
+	unsigned int *v = NULL, id;
+	size_t n = 0, cap = 0;
+	struct dirent *de;
+	DIR *d;
+
+	*ids = NULL;
+	*nr = 0;
+	d = opendir_at(dirfd);
+	if (!d)
+		return -errno;
+	while ((de = readdir(d))) {
+		if (thp_img_task_id(de->d_name, &id))
+			continue;
+		if (n == cap) {
+			unsigned int *nv;
+
+			cap = cap ? cap * 2 : 16;
+			nv = realloc(v, cap * sizeof(*v));
+			if (!nv) {
+				free(v);
+				closedir(d);
+				return -ENOMEM;
+			}
+			v = nv;
+		}
+		v[n++] = id;
+	}
+	closedir(d);
+	if (n)
+		qsort(v, n, sizeof(*v), cmp_uint);
+	*ids = v;
+	*nr = n;
+	return 0;
+}
+
 static int is_thp_image(const char *name)
 {
 	size_t len = strlen(name);
@@ -418,18 +482,12 @@ static int is_thp_image(const char *name)
 int thp_img_remove_all(int dirfd)
 {
 	struct dirent *de;
-	int fd, ret = 0;
+	int ret = 0;
 	DIR *d;
 
-	fd = dup(dirfd);
-	if (fd < 0)
+	d = opendir_at(dirfd);
+	if (!d)
 		return -errno;
-	d = fdopendir(fd);
-	if (!d) {
-		close(fd);
-		return -errno;
-	}
-	rewinddir(d);
 	while ((de = readdir(d))) {
 		if (!is_thp_image(de->d_name))
 			continue;

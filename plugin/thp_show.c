@@ -3,7 +3,6 @@
  * criu-thp show: decode every thp image of a dump directory, as text for
  * people or as JSON for scripts.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -51,56 +50,6 @@ static uint64_t vma_huge_chunks(const ThpVmaEntry *v)
 	for (i = 0; i < v->n_pmd_huge; i++)
 		n += v->pmd_huge[i]->nr;
 	return n;
-}
-
-static int cmp_uint(const void *a, const void *b)
-{
-	unsigned int x = *(const unsigned int *)a, y = *(const unsigned int *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-/* Collect the ids of every thp-<id>.img, sorted; *ids is malloc()ed. */
-static int list_task_ids(int dirfd, unsigned int **ids, size_t *nr)
-{
-	unsigned int *v = NULL, id;
-	size_t n = 0, cap = 0;
-	struct dirent *de;
-	DIR *d;
-	int fd;
-
-	*ids = NULL;
-	*nr = 0;
-	fd = dup(dirfd);
-	if (fd < 0)
-		return -errno;
-	d = fdopendir(fd);
-	if (!d) {
-		close(fd);
-		return -errno;
-	}
-	while ((de = readdir(d))) {
-		if (thp_img_task_id(de->d_name, &id))
-			continue;
-		if (n == cap) {
-			unsigned int *nv;
-
-			cap = cap ? cap * 2 : 16;
-			nv = realloc(v, cap * sizeof(*v));
-			if (!nv) {
-				free(v);
-				closedir(d);
-				return -ENOMEM;
-			}
-			v = nv;
-		}
-		v[n++] = id;
-	}
-	closedir(d);
-	qsort(v, n, sizeof(*v), cmp_uint);
-	*ids = v;
-	*nr = n;
-	return 0;
 }
 
 static void text_dump(FILE *out, const ThpDumpEntry *d)
@@ -260,7 +209,7 @@ int thp_show(int dirfd, FILE *out, int json)
 	size_t nr;
 	int ret;
 
-	ret = list_task_ids(dirfd, &ids, &nr);
+	ret = thp_img_list_tasks(dirfd, &ids, &nr);
 	if (ret) {
 		pr_err("cannot list the directory: %s\n", strerror(-ret));
 		return ret;

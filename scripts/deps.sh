@@ -1,0 +1,32 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Install the Debian packages that building, the guest rig and the tests
+# need.  Idempotent: quiet and fast when everything is there already.
+set -euo pipefail
+
+PACKAGES=(
+	make gcc clang libc6-dev pkg-config
+	protobuf-c-compiler libprotobuf-c-dev	# images/thp.proto
+	libcmocka-dev				# host unit tests
+	criu					# plugin header, libcompel, guest criu
+	qemu-system-x86 busybox-static cpio kmod gzip	# the guest rig
+	iptables				# criu runs it in the guest
+	apt dpkg				# apt-get download, dpkg-deb -x
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
+		missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" != 0 ]; then
+	echo "deps: missing ${missing[*]}; run 'make deps' as root" >&2
+	exit 1
+fi
+echo "deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q >/dev/null
+apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,33 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Guest setup (FACTS.md section 4), then the job the host appended as
+# /job: its standard output goes to the second serial port, which the host
+# reads as the results; everything else stays on the console.
+
+export PATH=/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+export HOME=/root
+
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t securityfs securityfs /sys/kernel/security 2>/dev/null
+mount -t devtmpfs devtmpfs /dev 2>/dev/null
+mkdir -p /dev/pts /dev/shm
+mount -t devpts -o newinstance,ptmxmode=0666 devpts /dev/pts
+mount -t tmpfs tmpfs /dev/shm
+mount -t tmpfs tmpfs /tmp
+mount -t tmpfs tmpfs /run
+mount -t cgroup2 cgroup2 /sys/fs/cgroup 2>/dev/null
+
+for m in $(cat /etc/guest-modules); do
+	insmod /lib/modules/"$m".ko || echo "init: insmod $m failed"
+done
+ip link set lo up
+
+if [ -x /job ]; then
+	/job >/dev/ttyS1 2>&1
+	echo "GUEST-JOB-EXIT $?" >/dev/ttyS1
+else
+	echo "GUEST-JOB-EXIT 127 (no /job)" >/dev/ttyS1
+fi
+sync

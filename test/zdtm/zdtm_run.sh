@@ -1,0 +1,242 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# zdtm_run.sh [OPTIONS] TEST...
+#
+# Checkpoint and restore zdtm-compatible tests with criu, the way CRIU's
+# zdtm.py does, in one or more modes; one line per run on stdout:
+#   RESULT <test> <mode> <plugin|stock> PASS|FAIL [reason]
+# followed, for a failure, by "LOG ..." lines: the test's output and the
+# error lines of every criu log.
+#
+# Modes (-m, comma separated; default all):
+#   plain        dump, restore
+#   pre          pre-dump --track-mem, dump --prev-images-dir, restore
+#   lazy         dump; criu lazy-pages; restore --lazy-pages
+#   pre-lazy     pre + lazy
+#   remote-lazy  dump; criu page-server --lazy-pages on 127.0.0.1;
+#                criu lazy-pages --page-server; restore --lazy-pages
+#
+# Options:
+#   -m MODES     modes to run
+#   -s           stock: run criu without the plugin (default: with it, -L)
+#   -a HOOK      run "HOOK PID RUNDIR" after restore, before SIGTERM
+#   -e           expect the test itself to report FAIL (for a HOOK that
+#                breaks what the test checks); the run passes if it does
+#   -w DIR       work directory (default /tmp/zdtm)
+#
+# A run fails if the test does not print PASS, a criu command or the
+# lazy-pages daemon exits non-zero or logs an error, or the restored
+# task is gone before the check.
+
+ZDTM=$(cd "$(dirname "$0")" && pwd)
+PLUGIN_DIR=${PLUGIN_DIR:-/opt/criu-thp/lib}
+CRIU=${CRIU:-criu}
+PORT=27027
+ALL_MODES="plain pre lazy pre-lazy remote-lazy"
+
+modes=$ALL_MODES
+plugin=plugin
+hook=
+expect_fail=
+work=/tmp/zdtm
+
+while getopts m:sa:ew: opt; do
+	case $opt in
+	m) modes=$(echo "$OPTARG" | tr ',' ' ') ;;
+	s) plugin=stock ;;
+	a) hook=$OPTARG ;;
+	e) expect_fail=1 ;;
+	w) work=$OPTARG ;;
+	*) exit 2 ;;
+	esac
+done
+shift $((OPTIND - 1))
+
+criu_opts() {
+	echo "-v4"
+	[ $plugin = plugin ] && echo "-L $PLUGIN_DIR"
+}
+
+# Wait up to $2 seconds for process $1 to exit; return its status.
+wait_pid() {
+	local i=0
+	while kill -0 "$1" 2>/dev/null; do
+		i=$((i + 1))
+		[ $i -gt $(($2 * 5)) ] && { kill -9 "$1"; wait "$1"; return 124; }
+		sleep 0.2
+	done
+	wait "$1"
+}
+
+# Start "criu $1 ..." in the background with --status-fd; succeed once
+# it says it is ready.  Its pid goes to $daemon_pid.
+start_daemon() {
+	local name=$1 st=$rundir/$1.status
+	shift
+	mkfifo "$st"
+	$CRIU "$name" $(criu_opts) --status-fd 3 "$@" 3>"$st" &
+	daemon_pid=$!
+	[ "$(dd if="$st" bs=1 count=1 2>/dev/null | wc -c)" = 1 ]
+}
+
+log_failure() {
+	local f
+	echo "LOG --- $test_name $mode $plugin: $1"
+	for f in "$rundir"/test.out "$rundir"/test.out.inprogress; do
+		[ -f "$f" ] && sed 's/^/LOG test: /' "$f"
+	done
+	for f in "$rundir"/*/*.log; do
+		[ -f "$f" ] || continue
+		grep -E 'Error|Warn ' "$f" | head -n 20 |
+			sed "s|^|LOG $(basename "$(dirname "$f")")/$(basename "$f"): |"
+	done
+}
+
+result() {
+	if [ "$1" = PASS ]; then
+		echo "RESULT $test_name $mode $plugin PASS${2:+ $2}"
+	else
+		echo "RESULT $test_name $mode $plugin FAIL $2"
+		log_failure "$2"
+	fi
+}
+
+# Every criu log of the run must be free of errors.
+logs_clean() {
+	! grep -l Error "$rundir"/*/*.log >/dev/null 2>&1
+}
+
+do_dump() {
+	local prev=
+	case $mode in
+	pre|pre-lazy)
+		$CRIU pre-dump -t "$pid" -D "$rundir/pre" -o pre-dump.log \
+			--track-mem $(criu_opts) || return 1
+		prev="--prev-images-dir ../pre --track-mem"
+		;;
+	esac
+	$CRIU dump -t "$pid" -D "$rundir/img" -o dump.log $prev $(criu_opts)
+}
+
+do_restore() {
+	local img=$rundir/img
+	case $mode in
+	lazy|pre-lazy)
+		start_daemon lazy-pages -D "$img" -o lazy-pages.log ||
+			return 1
+		lazy_pid=$daemon_pid
+		;;
+	remote-lazy)
+		start_daemon page-server -D "$img" -o page-server.log \
+			--lazy-pages --address 127.0.0.1 --port $PORT || return 1
+		server_pid=$daemon_pid
+		start_daemon lazy-pages -D "$img" -o lazy-pages.log \
+			--page-server --address 127.0.0.1 --port $PORT ||
+			return 1
+		lazy_pid=$daemon_pid
+		;;
+	esac
+	case $mode in
+	plain|pre)
+		$CRIU restore -D "$img" -o restore.log -d $(criu_opts) ;;
+	*)
+		$CRIU restore -D "$img" -o restore.log -d --lazy-pages \
+			$(criu_opts) ;;
+	esac
+}
+
+# The lazy daemons end once every page is in; they must end cleanly.
+# Sets $daemons_why.  Runs in this shell: only it can wait for them.
+wait_daemons() {
+	daemons_why=
+	if [ -n "$lazy_pid" ]; then
+		wait_pid "$lazy_pid" 120 ||
+			daemons_why="lazy-pages exited $?"
+	fi
+	if [ -n "$server_pid" ]; then
+		wait_pid "$server_pid" 30 ||
+			daemons_why="${daemons_why:+$daemons_why, }page-server exited $?"
+	fi
+	lazy_pid= server_pid=
+	[ -z "$daemons_why" ]
+}
+
+# Wait up to 60 s for the test's verdict file.
+wait_outfile() {
+	local i=0
+	while [ ! -f "$rundir/test.out" ]; do
+		i=$((i + 1))
+		[ $i -gt 300 ] && return 1
+		sleep 0.2
+	done
+}
+
+verdict() {
+	if [ -n "$expect_fail" ]; then
+		grep -q FAIL "$rundir/test.out"
+	else
+		grep -q PASS "$rundir/test.out" && ! grep -q FAIL "$rundir/test.out"
+	fi
+}
+
+run_one() {
+	local bin=$ZDTM/static/$test why
+	rundir=$work/$test_name.$mode.$plugin
+	lazy_pid= server_pid=
+	rm -rf "$rundir"
+	mkdir -p "$rundir/img" "$rundir/pre"
+	cd "$rundir" || return
+
+	if ! "$bin" --pidfile="$rundir/test.pid" --outfile="$rundir/test.out"; then
+		result FAIL "test did not start"
+		return
+	fi
+	pid=$(cat "$rundir/test.pid")
+
+	if ! do_dump; then
+		kill -9 "$pid" 2>/dev/null
+		result FAIL "criu dump failed"
+		return
+	fi
+	if ! do_restore; then
+		wait_daemons
+		result FAIL "criu restore failed"
+		return
+	fi
+	if ! kill -0 "$pid" 2>/dev/null; then
+		wait_daemons
+		result FAIL "restored task $pid is gone"
+		return
+	fi
+	if [ -n "$hook" ] && ! "$hook" "$pid" "$rundir"; then
+		kill -9 "$pid"
+		wait_daemons
+		result FAIL "hook $hook failed"
+		return
+	fi
+	kill -TERM "$pid"
+	wait_outfile || { kill -9 "$pid"; why="no verdict from the test"; }
+	wait_daemons || why=${why:-$daemons_why}
+	if [ -z "$why" ] && ! logs_clean; then
+		why="errors in criu logs"
+	fi
+	if [ -z "$why" ] && ! verdict; then
+		why="the test did not report ${expect_fail:+FAIL as expected}${expect_fail:-PASS}"
+	fi
+	if [ -n "$why" ]; then
+		result FAIL "$why"
+	else
+		result PASS "${expect_fail:+(the test caught what the hook broke)}"
+	fi
+}
+
+for test in "$@"; do
+	test_name=$test${hook:+"+$(basename "$hook" .sh)"}
+	for mode in $modes; do
+		case " $ALL_MODES " in
+		*" $mode "*) run_one ;;
+		*) echo "RESULT $test_name $mode $plugin FAIL unknown mode" ;;
+		esac
+	done
+done
