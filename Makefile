@@ -88,7 +88,8 @@ $(B)/zdtm/static/%: test/zdtm/static/%.c $(ZDTM_LIB) $(wildcard test/zdtm/static
 	$(CC) $(CFLAGS) -Itest/zdtm/lib -o $@ $< $(ZDTM_LIB)
 
 # Test tools use the shared injection code with Debian's libcompel.
-TOOL_OBJ	:= $(B)/obj/inject.o $(B)/obj/proc_smaps.o $(B)/obj/log_stderr.o
+TOOL_OBJ	:= $(B)/obj/inject.o $(B)/obj/proc_smaps.o $(B)/obj/proc_status.o \
+		   $(B)/obj/log_stderr.o
 
 $(B)/zdtm/tools/%: test/zdtm/tools/%.c $(TOOL_OBJ)
 	@mkdir -p $(B)/zdtm/tools

@@ -45,6 +45,8 @@ timeout --kill-after=10 "$timeout_s" qemu-system-x86_64 \
 	-display none -monitor none -no-reboot \
 	-serial "file:$outdir/console.log" -serial "file:$outdir/results.log" \
 	</dev/null || rc=$?
+# The serial line discipline turns "\n" into "\r\n".
+sed -i 's/\r$//' "$outdir/results.log" "$outdir/console.log"
 
 if grep -q '^GUEST-JOB-EXIT' "$outdir/results.log"; then
 	exit 0

@@ -5,7 +5,7 @@
 #
 # Checkpoint and restore zdtm-compatible tests with criu, the way CRIU's
 # zdtm.py does, in one or more modes; one line per run on stdout:
-#   RESULT <test> <mode> <plugin|stock> PASS|FAIL [reason]
+#   RESULT <test> <mode> <plugin|plugin-env|stock> PASS|FAIL [reason]
 # followed, for a failure, by "LOG ..." lines: the test's output and the
 # error lines of every criu log.
 #
@@ -19,15 +19,17 @@
 #
 # Options:
 #   -m MODES     modes to run
-#   -s           stock: run criu without the plugin (default: with it, -L)
+#   -p HOW       how criu finds the plugin: "libdir" (-L DIR, the
+#                default), "env" (CRIU_LIBS_DIR=DIR) or "none" (stock criu)
 #   -a HOOK      run "HOOK PID RUNDIR" after restore, before SIGTERM
 #   -e           expect the test itself to report FAIL (for a HOOK that
 #                breaks what the test checks); the run passes if it does
 #   -w DIR       work directory (default /tmp/zdtm)
 #
 # A run fails if the test does not print PASS, a criu command or the
-# lazy-pages daemon exits non-zero or logs an error, or the restored
-# task is gone before the check.
+# lazy-pages daemon exits non-zero or logs an error, the restored task is
+# gone before the check, or the dump and restore logs do not show the
+# plugin loaded (not loaded, for "none").
 
 ZDTM=$(cd "$(dirname "$0")" && pwd)
 PLUGIN_DIR=${PLUGIN_DIR:-/opt/criu-thp/lib}
@@ -37,14 +39,15 @@ ALL_MODES="plain pre lazy pre-lazy remote-lazy"
 
 modes=$ALL_MODES
 plugin=plugin
+how=libdir
 hook=
 expect_fail=
 work=/tmp/zdtm
 
-while getopts m:sa:ew: opt; do
+while getopts m:p:a:ew: opt; do
 	case $opt in
 	m) modes=$(echo "$OPTARG" | tr ',' ' ') ;;
-	s) plugin=stock ;;
+	p) how=$OPTARG ;;
 	a) hook=$OPTARG ;;
 	e) expect_fail=1 ;;
 	w) work=$OPTARG ;;
@@ -53,9 +56,28 @@ while getopts m:sa:ew: opt; do
 done
 shift $((OPTIND - 1))
 
+case $how in
+libdir) plugin=plugin ;;
+env) plugin=plugin-env; export CRIU_LIBS_DIR=$PLUGIN_DIR ;;
+none) plugin=stock; unset CRIU_LIBS_DIR ;;
+*) echo "zdtm_run: -p libdir|env|none" >&2; exit 2 ;;
+esac
+
 criu_opts() {
 	echo "-v4"
-	[ $plugin = plugin ] && echo "-L $PLUGIN_DIR"
+	[ $how = libdir ] && echo "-L $PLUGIN_DIR"
+}
+
+# The plugin logs "loaded for <stage>" in every criu log it is loaded in.
+plugin_as_expected() {
+	local f
+	for f in "$rundir/img/dump.log" "$rundir/img/restore.log"; do
+		if grep -q 'thp: criu-thp .* loaded for' "$f"; then
+			[ $plugin != stock ] || return 1
+		else
+			[ $plugin = stock ] || return 1
+		fi
+	done
 }
 
 # Wait up to $2 seconds for process $1 to exit; return its status.
@@ -220,6 +242,9 @@ run_one() {
 	wait_daemons || why=${why:-$daemons_why}
 	if [ -z "$why" ] && ! logs_clean; then
 		why="errors in criu logs"
+	fi
+	if [ -z "$why" ] && ! plugin_as_expected; then
+		why="plugin loaded or not against -p $how (dump.log, restore.log)"
 	fi
 	if [ -z "$why" ] && ! verdict; then
 		why="the test did not report ${expect_fail:+FAIL as expected}${expect_fail:-PASS}"

@@ -1,0 +1,86 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Every test of criu-thp, from a fresh machine (run as root):
+#   1. install what is missing (scripts/deps.sh)
+#   2. build with gcc and with clang, -Werror
+#   3. host unit tests (cmocka) on the running kernel
+#   4. zdtm tests with real CRIU in a QEMU guest on Debian's 6.1 kernel,
+#      once with THP "madvise" and once with "always"
+# The last line is "N passed, N failed".
+set -uo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top" || exit 1
+passed=0 failed=0
+t0=$(date +%s)
+
+ok() { passed=$((passed + 1)); echo "PASS: $*"; }
+bad() { failed=$((failed + 1)); echo "FAIL: $*"; }
+
+finish() {
+	echo "wall time: $(($(date +%s) - t0)) s"
+	echo "$passed passed, $failed failed"
+	[ "$failed" = 0 ]
+	exit
+}
+
+if ! scripts/deps.sh; then
+	bad "installing dependencies (scripts/deps.sh)"
+	finish
+fi
+
+mkdir -p build
+build() {
+	local name=$1
+	shift
+	if make -s "$@" all unit zdtm >"build/$name.log" 2>&1; then
+		ok "build with $name, warning-free"
+	else
+		bad "build with $name"
+		tail -n 30 "build/$name.log"
+		return 1
+	fi
+}
+build clang CC=clang B=build/clang PLUGIN=build/clang/thp_plugin.so \
+	CMD=build/clang/criu-thp
+build gcc || finish
+
+# cmocka prints "[  PASSED  ] N test(s)." and "[  FAILED  ] N test(s), ..."
+for t in build/unit/test_*; do
+	out=$("$t" 2>&1)
+	np=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test(s)\.$/\1/p' <<<"$out")
+	nf=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test(s), listed below:$/\1/p' <<<"$out")
+	if [ -z "$np$nf" ]; then
+		bad "unit $(basename "$t"): no summary (crashed?)"
+		tail -n 20 <<<"$out"
+		continue
+	fi
+	passed=$((passed + ${np:-0}))
+	failed=$((failed + ${nf:-0}))
+	echo "unit $(basename "$t"): ${np:-0} passed, ${nf:-0} failed"
+	grep -E '^\[  (FAILED|ERROR)   ?\]|^\[   LINE   \]' <<<"$out"
+done
+
+for thp in madvise always; do
+	out=build/results/$thp
+	echo "guest: THP $thp ..."
+	if ! test/rig/guest.sh "$thp" test/zdtm/suite.sh "$out"; then
+		bad "guest run with THP $thp did not finish"
+		continue
+	fi
+	grep '^INFO' "$out/results.log"
+	while read -r tag name mode plugin verdict rest; do
+		case $tag in
+		RESULT)
+			if [ "$verdict" = PASS ]; then
+				ok "[$thp] $name $mode $plugin $rest"
+			else
+				bad "[$thp] $name $mode $plugin: $rest"
+			fi ;;
+		LOG)
+			echo "    $name $mode $plugin $verdict $rest" ;;
+		esac
+	done <"$out/results.log"
+done
+finish

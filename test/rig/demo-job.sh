@@ -1,0 +1,43 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# The guest job of `make demo`: a process with one hg, one nh and one
+# unadvised 8 MiB region, every page written, is dumped and restored with
+# the plugin; its THP state before and after is printed side by side.
+Z=/opt/criu-thp/zdtm
+D=/tmp/demo
+mkdir -p $D/img && cd $D || exit 1
+
+onoff() {
+	case $1 in THP_enabled=1) echo enabled ;; THP_enabled=0) echo disabled ;; *) echo "?" ;; esac
+}
+
+state() {
+	set -- $(sed -n 's/.*region \([a-z]*\) at \(0x[0-9a-f]*\)-\(0x[0-9a-f]*\)$/\1 \2 \3/p' $D/out.inprogress)
+	$Z/tools/thp_state "$pid" "$@"
+}
+
+$Z/static/thp_flags --pidfile=$D/pid --outfile=$D/out || exit 1
+pid=$(cat $D/pid)
+sleep 1
+state >$D/before
+criu dump -t "$pid" -D $D/img -o dump.log -v4 -L /opt/criu-thp/lib || exit 1
+criu restore -D $D/img -o restore.log -v4 -d -L /opt/criu-thp/lib || exit 1
+state >$D/after
+
+echo "DEMO kernel $(uname -r), THP mode: $(sed 's/.*\[\(.*\)\].*/\1/' /sys/kernel/mm/transparent_hugepage/enabled)"
+echo "DEMO"
+printf 'DEMO %-8s %-27s | %-6s %9s | %-6s %9s\n' region range "source" "" restored ""
+printf 'DEMO %-8s %-27s | %-6s %9s | %-6s %9s\n' "" "" advice "huge KiB" advice "huge KiB"
+paste -d' ' $D/before $D/after | while read -r name range adv kb name2 range2 adv2 kb2; do
+	case $name in
+	prctl) printf 'DEMO %-36s | %-16s | %s\n' "process THP (PR_SET_THP_DISABLE)" \
+		"$(onoff "$range")" "$(onoff "$kb")" ;;
+	*) printf 'DEMO %-8s %-27s | %-6s %9s | %-6s %9s\n' "$name" "$range" "$adv" "$kb" "$adv2" "$kb2" ;;
+	esac
+done
+kill -TERM "$pid"
+sleep 1
+echo "DEMO"
+echo "DEMO the restored process checked its own advice and memory: $(grep -o 'PASS\|FAIL.*' $D/out)"
+grep -h 'thp:' $D/img/dump.log $D/img/restore.log | sed 's/^/DEMO plugin log: /'
