@@ -42,7 +42,7 @@ timeout --kill-after=10 "$timeout_s" qemu-system-x86_64 \
 	-m "$mem" -smp 2,sockets=2,cores=1,threads=1 \
 	-kernel "$kernel" -initrd "$work/initrd" \
 	-append "console=ttyS0 panic=-1 quiet transparent_hugepage=$thp" \
-	-display none -monitor none -no-reboot \
+	-display none -monitor none -nic none -no-reboot \
 	-serial "file:$outdir/console.log" -serial "file:$outdir/results.log" \
 	</dev/null || rc=$?
 # The serial line discipline turns "\n" into "\r\n".
