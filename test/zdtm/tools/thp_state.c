@@ -23,16 +23,27 @@ struct range {
 	uint64_t huge_kb;
 };
 
+struct ranges {
+	struct range *r;
+	int nr;
+};
+
+/* One pass over smaps accounts every VMA to every range it overlaps. */
 static int account(const struct smaps_vma *v, void *arg)
 {
-	struct range *r = arg;
+	struct ranges *rs = arg;
+	int i;
 
-	if (v->end <= r->start || v->start >= r->end)
-		return 0;
-	r->seen++;
-	r->hg += !!(v->vmflags & VMF_HG);
-	r->nh += !!(v->vmflags & VMF_NH);
-	r->huge_kb += v->anon_huge_kb;
+	for (i = 0; i < rs->nr; i++) {
+		struct range *r = &rs->r[i];
+
+		if (v->end <= r->start || v->start >= r->end)
+			continue;
+		r->seen++;
+		r->hg += !!(v->vmflags & VMF_HG);
+		r->nh += !!(v->vmflags & VMF_NH);
+		r->huge_kb += v->anon_huge_kb;
+	}
 	return 0;
 }
 
@@ -50,6 +61,7 @@ static const char *advice(const struct range *r)
 int main(int argc, char **argv)
 {
 	struct proc_status st;
+	struct ranges rs;
 	pid_t pid;
 	int i;
 
@@ -58,20 +70,30 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	pid = atoi(argv[1]);
-	for (i = 2; i < argc; i += 3) {
-		struct range r = {
-			.start = strtoull(argv[i + 1], NULL, 0),
-			.end = strtoull(argv[i + 2], NULL, 0),
-		};
+	rs.nr = (argc - 2) / 3;
+	rs.r = calloc(rs.nr ? rs.nr : 1, sizeof(*rs.r));
+	if (!rs.r)
+		return 1;
+	for (i = 0; i < rs.nr; i++) {
+		rs.r[i].start = strtoull(argv[2 + 3 * i + 1], NULL, 0);
+		rs.r[i].end = strtoull(argv[2 + 3 * i + 2], NULL, 0);
+	}
+	if (smaps_read(pid, account, &rs)) {
+		fprintf(stderr, "cannot read the smaps of %d\n", pid);
+		return 1;
+	}
+	for (i = 0; i < rs.nr; i++) {
+		const struct range *r = &rs.r[i];
 
-		if (smaps_read(pid, account, &r) || !r.seen) {
+		if (!r->seen) {
 			fprintf(stderr, "%s: range not mapped in %d\n",
-				argv[i], pid);
+				argv[2 + 3 * i], pid);
 			return 1;
 		}
-		printf("%s %" PRIx64 "-%" PRIx64 " %s %" PRIu64 "\n", argv[i],
-		       r.start, r.end, advice(&r), r.huge_kb);
+		printf("%s %" PRIx64 "-%" PRIx64 " %s %" PRIu64 "\n",
+		       argv[2 + 3 * i], r->start, r->end, advice(r), r->huge_kb);
 	}
+	free(rs.r);
 	if (proc_status_read(pid, &st))
 		return 1;
 	printf("prctl THP_enabled=%d\n", st.thp_enabled);
