@@ -175,27 +175,77 @@ static int check_version(const char *name, uint32_t version)
 	return -EPROTONOSUPPORT;
 }
 
-static int check_runs(const ThpVmaEntry *v, char *why, size_t len)
+static int check_runs(const ThpVmaEntry *v, const char *what,
+		      ThpChunkRun *const *runs, size_t n, char *why, size_t len)
 {
 	uint64_t next = v->start;
 	size_t i;
 
-	for (i = 0; i < v->n_pmd_huge; i++) {
-		const ThpChunkRun *r = v->pmd_huge[i];
+	for (i = 0; i < n; i++) {
+		const ThpChunkRun *r = runs[i];
 
 		if (r->first & (THP_CHUNK_SIZE - 1)) {
-			snprintf(why, len, "chunk %#" PRIx64 " is not aligned",
-				 r->first);
+			snprintf(why, len, "%s chunk %#" PRIx64 " is not aligned",
+				 what, r->first);
 			return -1;
 		}
 		if (r->nr == 0 || r->first < next || r->first >= v->end ||
+		    r->first < v->start ||
 		    r->nr > (v->end - r->first) >> THP_CHUNK_SHIFT) {
 			snprintf(why, len,
-				 "chunks %#" PRIx64 " x %u out of order or outside VMA %#" PRIx64 "-%#" PRIx64,
-				 r->first, r->nr, v->start, v->end);
+				 "%s chunks %#" PRIx64 " x %u out of order or outside VMA %#" PRIx64 "-%#" PRIx64,
+				 what, r->first, r->nr, v->start, v->end);
 			return -1;
 		}
 		next = r->first + ((uint64_t)r->nr << THP_CHUNK_SHIFT);
+	}
+	return 0;
+}
+
+static uint64_t run_end(const ThpChunkRun *r)
+{
+	return r->first + ((uint64_t)r->nr << THP_CHUNK_SHIFT);
+}
+
+/* Two sorted run lists share no chunk; returns the first shared address. */
+static int runs_overlap(ThpChunkRun *const *a, size_t na,
+			ThpChunkRun *const *b, size_t nb, uint64_t *at)
+{
+	size_t i = 0, j = 0;
+
+	while (i < na && j < nb) {
+		if (run_end(a[i]) <= b[j]->first) {
+			i++;
+		} else if (run_end(b[j]) <= a[i]->first) {
+			j++;
+		} else {
+			*at = a[i]->first > b[j]->first ? a[i]->first :
+							   b[j]->first;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* A chunk is PMD-mapped, a PTE-mapped THP or unresolved: never two. */
+static int check_chunk_sets(const ThpVmaEntry *v, char *why, size_t len)
+{
+	uint64_t at;
+
+	if (check_runs(v, "pmd_huge", v->pmd_huge, v->n_pmd_huge, why, len) ||
+	    check_runs(v, "pte_thp", v->pte_thp, v->n_pte_thp, why, len) ||
+	    check_runs(v, "unresolved", v->unresolved, v->n_unresolved, why,
+		       len))
+		return -1;
+	if (runs_overlap(v->pmd_huge, v->n_pmd_huge, v->pte_thp, v->n_pte_thp,
+			 &at) ||
+	    runs_overlap(v->pmd_huge, v->n_pmd_huge, v->unresolved,
+			 v->n_unresolved, &at) ||
+	    runs_overlap(v->pte_thp, v->n_pte_thp, v->unresolved,
+			 v->n_unresolved, &at)) {
+		snprintf(why, len, "chunk %#" PRIx64 " is in two chunk lists",
+			 at);
+		return -1;
 	}
 	return 0;
 }
@@ -224,7 +274,12 @@ static int check_vma(const ThpVmaEntry *v, uint64_t prev_end, char *why,
 			 v->start, v->advice);
 		return -1;
 	}
-	return check_runs(v, why, len);
+	return check_chunk_sets(v, why, len);
+}
+
+static int vma_has_chunks(const ThpVmaEntry *v)
+{
+	return v->n_pmd_huge || v->n_pte_thp || v->n_unresolved;
 }
 
 int thp_task_entry_check(const ThpTaskEntry *e, char *why, size_t len)
@@ -232,10 +287,39 @@ int thp_task_entry_check(const ThpTaskEntry *e, char *why, size_t len)
 	uint64_t prev_end = 0;
 	size_t i;
 
+	if (e->source < THP_COVERAGE_SOURCE__UNKNOWN ||
+	    e->source > THP_COVERAGE_SOURCE__KPAGEFLAGS) {
+		snprintf(why, len, "unknown coverage source %d", e->source);
+		return -1;
+	}
 	for (i = 0; i < e->n_vmas; i++) {
 		if (check_vma(e->vmas[i], prev_end, why, len))
 			return -1;
+		if (!e->coverage_known && vma_has_chunks(e->vmas[i])) {
+			snprintf(why, len,
+				 "VMA %#" PRIx64 " lists chunks although coverage is unknown",
+				 e->vmas[i]->start);
+			return -1;
+		}
 		prev_end = e->vmas[i]->end;
+	}
+	return 0;
+}
+
+int thp_dump_entry_check(const ThpDumpEntry *e, char *why, size_t len)
+{
+	size_t i;
+
+	if (!e->hpage_size || e->hpage_size & (e->hpage_size - 1)) {
+		snprintf(why, len, "huge page size %" PRIu64, e->hpage_size);
+		return -1;
+	}
+	for (i = 1; i < e->n_task_ids; i++) {
+		if (e->task_ids[i] <= e->task_ids[i - 1]) {
+			snprintf(why, len, "task ids not sorted or repeated at %u",
+				 e->task_ids[i]);
+			return -1;
+		}
 	}
 	return 0;
 }
@@ -280,6 +364,7 @@ int thp_img_decode_dump(const uint8_t *buf, size_t len, const char *name,
 {
 	const uint8_t *payload;
 	ThpDumpEntry *e;
+	char why[160];
 	size_t size;
 	int ret;
 
@@ -296,9 +381,8 @@ int thp_img_decode_dump(const uint8_t *buf, size_t len, const char *name,
 	ret = check_version(name, e->version);
 	if (ret)
 		goto err_free;
-	if (!e->hpage_size || e->hpage_size & (e->hpage_size - 1)) {
-		pr_err("%s: corrupt: huge page size %" PRIu64 "\n", name,
-		       e->hpage_size);
+	if (thp_dump_entry_check(e, why, sizeof(why))) {
+		pr_err("%s: corrupt: %s\n", name, why);
 		ret = -EBADMSG;
 		goto err_free;
 	}
@@ -377,9 +461,16 @@ int thp_img_write_task(int dirfd, const ThpTaskEntry *e)
 
 int thp_img_write_dump(int dirfd, const ThpDumpEntry *e)
 {
+	char why[160];
 	uint8_t *buf;
 	size_t size;
 	int ret;
+
+	if (thp_dump_entry_check(e, why, sizeof(why))) {
+		pr_err("%s: refusing to write an inconsistent record: %s\n",
+		       THP_DUMP_IMG, why);
+		return -EINVAL;
+	}
 
 	size = thp_dump_entry__get_packed_size(e);
 	buf = malloc(size ? size : 1);

@@ -55,6 +55,7 @@ int thp_img_decode_dump(const uint8_t *buf, size_t len, const char *name,
 
 /* Sanity of a decoded or about-to-be-written entry; why gets the reason. */
 int thp_task_entry_check(const ThpTaskEntry *e, char *why, size_t len);
+int thp_dump_entry_check(const ThpDumpEntry *e, char *why, size_t len);
 
 /* The ids of every thp-<id>.img in dirfd, sorted; free(*ids) after. */
 int thp_img_list_tasks(int dirfd, unsigned int **ids, size_t *nr);

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "chunk_runs.h"
 #include "thp_image.h"
 #include "thp_log.h"
 #include "thp_show.h"
@@ -42,14 +43,32 @@ const char *thp_advice_name(ThpAdvice a)
 	}
 }
 
-static uint64_t vma_huge_chunks(const ThpVmaEntry *v)
+static const char *source_name(const ThpTaskEntry *t)
 {
-	uint64_t n = 0;
-	size_t i;
+	if (!t->coverage_known)
+		return "unknown";
+	switch (t->source) {
+	case THP_COVERAGE_SOURCE__PAGEMAP_SCAN:
+		return "pagemap_scan";
+	case THP_COVERAGE_SOURCE__KPAGEFLAGS:
+		return "kpageflags";
+	default:
+		return "unknown";
+	}
+}
 
-	for (i = 0; i < v->n_pmd_huge; i++)
-		n += v->pmd_huge[i]->nr;
-	return n;
+struct run_list {
+	const char *name;
+	ThpChunkRun **v;
+	size_t n;
+};
+
+static void vma_lists(const ThpVmaEntry *v, struct run_list l[3])
+{
+	l[0] = (struct run_list){ "pmd_huge", v->pmd_huge, v->n_pmd_huge };
+	l[1] = (struct run_list){ "pte_thp", v->pte_thp, v->n_pte_thp };
+	l[2] = (struct run_list){ "unresolved", v->unresolved,
+				  v->n_unresolved };
 }
 
 static void text_dump(FILE *out, const ThpDumpEntry *d)
@@ -60,39 +79,68 @@ static void text_dump(FILE *out, const ThpDumpEntry *d)
 		fprintf(out, " shmem_enabled=%s", d->shmem_enabled);
 	if (d->has_max_ptes_none)
 		fprintf(out, " max_ptes_none=%u", d->max_ptes_none);
+	fprintf(out, ", strict=%s, %zu tasks\n", d->strict ? "yes" : "no",
+		d->n_task_ids);
+}
+
+static void text_runs(FILE *out, const struct run_list *l)
+{
+	size_t j;
+
+	for (j = 0; j < l->n; j++) {
+		const ThpChunkRun *r = l->v[j];
+
+		fprintf(out, "%s%" PRIx64 "-%" PRIx64 " (%u)",
+			j ? ", " : "", r->first,
+			r->first + ((uint64_t)r->nr << THP_CHUNK_SHIFT), r->nr);
+	}
+}
+
+static void text_vma(FILE *out, const ThpVmaEntry *v)
+{
+	struct run_list l[3];
+	int i;
+
+	fprintf(out, "  %012" PRIx64 "-%012" PRIx64 " %-7s %-4s", v->start,
+		v->end, kind_name(v->kind), thp_advice_name(v->advice));
+	vma_lists(v, l);
+	for (i = 0; i < 3; i++) {
+		if (!l[i].n)
+			continue;
+		fprintf(out, " %s ", l[i].name);
+		text_runs(out, &l[i]);
+	}
+	if (v->n_unresolved || (v->pmd_mapped_kb && !v->n_pmd_huge))
+		fprintf(out, " [smaps: %" PRIu64 " KiB PMD-mapped]",
+			v->pmd_mapped_kb);
 	fputc('\n', out);
 }
 
 static void text_task(FILE *out, const ThpTaskEntry *t)
 {
-	uint64_t huge = 0;
-	size_t i, j;
-
-	for (i = 0; i < t->n_vmas; i++)
-		huge += vma_huge_chunks(t->vmas[i]);
-	fprintf(out, "task %u: prctl THP %s, %zu VMAs, ", t->id,
-		t->thp_disabled ? "disabled" : "enabled", t->n_vmas);
-	if (t->coverage_known)
-		fprintf(out, "%" PRIu64 " huge chunks\n", huge);
-	else
-		fprintf(out, "huge chunks unknown\n");
+	uint64_t nr[3] = { 0, 0, 0 };
+	struct run_list l[3];
+	size_t i;
+	int j;
 
 	for (i = 0; i < t->n_vmas; i++) {
-		const ThpVmaEntry *v = t->vmas[i];
-
-		fprintf(out, "  %012" PRIx64 "-%012" PRIx64 " %-7s %-4s",
-			v->start, v->end, kind_name(v->kind),
-			thp_advice_name(v->advice));
-		for (j = 0; j < v->n_pmd_huge; j++) {
-			const ThpChunkRun *r = v->pmd_huge[j];
-
-			fprintf(out, "%s%" PRIx64 "-%" PRIx64 " (%u)",
-				j ? ", " : " huge ", r->first,
-				r->first + ((uint64_t)r->nr << THP_CHUNK_SHIFT),
-				r->nr);
-		}
-		fputc('\n', out);
+		vma_lists(t->vmas[i], l);
+		for (j = 0; j < 3; j++)
+			nr[j] += chunk_runs_count(l[j].v, l[j].n);
 	}
+	fprintf(out, "task %u: prctl THP %s, %zu VMAs, huge-page map ", t->id,
+		t->thp_disabled ? "disabled" : "enabled", t->n_vmas);
+	if (t->coverage_known)
+		fprintf(out, "from %s: %" PRIu64 " PMD-mapped, %" PRIu64
+			" PTE-mapped THP%s, %" PRIu64 " unresolved chunks\n",
+			source_name(t), nr[0], nr[1],
+			t->pte_thp_known ? "" : " (not looked for)", nr[2]);
+	else
+		fprintf(out, "unknown: %s\n",
+			t->problem ? t->problem : "no reason recorded");
+
+	for (i = 0; i < t->n_vmas; i++)
+		text_vma(out, t->vmas[i]);
 }
 
 /* "key":"value" with the value escaped: strings come from the image. */
@@ -114,6 +162,8 @@ static void json_str(FILE *out, const char *key, const char *s)
 
 static void json_dump(FILE *out, const ThpDumpEntry *d)
 {
+	size_t i;
+
 	fputs("\"dump\":{", out);
 	json_str(out, "kernel_release", d->kernel_release);
 	fprintf(out, ",\"hpage_size\":%" PRIu64 ",", d->hpage_size);
@@ -126,85 +176,157 @@ static void json_dump(FILE *out, const ThpDumpEntry *d)
 	}
 	if (d->has_max_ptes_none)
 		fprintf(out, ",\"max_ptes_none\":%u", d->max_ptes_none);
-	fputs("}", out);
+	fprintf(out, ",\"strict\":%s,\"task_ids\":[",
+		d->strict ? "true" : "false");
+	for (i = 0; i < d->n_task_ids; i++)
+		fprintf(out, "%s%u", i ? "," : "", d->task_ids[i]);
+	fputs("]}", out);
+}
+
+static void json_runs(FILE *out, const struct run_list *l)
+{
+	size_t j;
+
+	fprintf(out, ",\"%s\":[", l->name);
+	for (j = 0; j < l->n; j++)
+		fprintf(out, "%s{\"first\":\"0x%" PRIx64 "\",\"nr\":%u}",
+			j ? "," : "", l->v[j]->first, l->v[j]->nr);
+	fputc(']', out);
+}
+
+static void json_vma(FILE *out, const ThpVmaEntry *v)
+{
+	struct run_list l[3];
+	int i;
+
+	fprintf(out, "{\"start\":\"0x%" PRIx64 "\",\"end\":\"0x%" PRIx64
+		"\",\"kind\":\"%s\",\"advice\":\"%s\",\"pmd_mapped_kb\":%" PRIu64,
+		v->start, v->end, kind_name(v->kind),
+		thp_advice_name(v->advice), v->pmd_mapped_kb);
+	vma_lists(v, l);
+	for (i = 0; i < 3; i++)
+		json_runs(out, &l[i]);
+	fputc('}', out);
 }
 
 static void json_task(FILE *out, const ThpTaskEntry *t)
 {
-	size_t i, j;
+	size_t i;
 
-	fprintf(out, "{\"id\":%u,\"thp_disabled\":%s,\"coverage_known\":%s,\"vmas\":[",
+	fprintf(out, "{\"id\":%u,\"thp_disabled\":%s,\"coverage_known\":%s,\"source\":\"%s\",\"pte_thp_known\":%s,",
 		t->id, t->thp_disabled ? "true" : "false",
-		t->coverage_known ? "true" : "false");
+		t->coverage_known ? "true" : "false", source_name(t),
+		t->pte_thp_known ? "true" : "false");
+	if (t->problem) {
+		json_str(out, "problem", t->problem);
+		fputc(',', out);
+	}
+	fputs("\"vmas\":[", out);
 	for (i = 0; i < t->n_vmas; i++) {
-		const ThpVmaEntry *v = t->vmas[i];
-
-		fprintf(out, "%s{\"start\":\"0x%" PRIx64 "\",\"end\":\"0x%" PRIx64
-			"\",\"kind\":\"%s\",\"advice\":\"%s\",\"pmd_huge\":[",
-			i ? "," : "", v->start, v->end, kind_name(v->kind),
-			thp_advice_name(v->advice));
-		for (j = 0; j < v->n_pmd_huge; j++)
-			fprintf(out, "%s{\"first\":\"0x%" PRIx64 "\",\"nr\":%u}",
-				j ? "," : "", v->pmd_huge[j]->first,
-				v->pmd_huge[j]->nr);
-		fputs("]}", out);
+		if (i)
+			fputc(',', out);
+		json_vma(out, t->vmas[i]);
 	}
 	fputs("]}", out);
 }
 
-static int show_dump(int dirfd, FILE *out, int json)
+static int read_dump(int dirfd, ThpDumpEntry **d)
 {
-	ThpDumpEntry *d;
-	int ret;
+	int ret = thp_img_read_dump(dirfd, d);
 
-	ret = thp_img_read_dump(dirfd, &d);
-	if (ret == -ENOENT) {
-		pr_err("%s: missing: not a dump made with the thp plugin\n",
+	if (ret == -ENOENT)
+		pr_err("%s: missing: not a dump made with the thp plugin, or its recording failed\n",
 		       THP_DUMP_IMG);
-		return ret;
-	}
-	if (ret)
-		return ret;
-	if (json)
-		json_dump(out, d);
-	else
-		text_dump(out, d);
-	thp_dump_entry__free_unpacked(d, NULL);
+	return ret;
+}
+
+static int is_listed(const ThpDumpEntry *d, unsigned int id)
+{
+	size_t i;
+
+	for (i = 0; i < d->n_task_ids; i++)
+		if (d->task_ids[i] == id)
+			return 1;
 	return 0;
 }
 
-static int show_tasks(int dirfd, FILE *out, int json,
-		      const unsigned int *ids, size_t nr)
+/* Images in the directory that the dump does not list are not its own. */
+static void warn_strays(const ThpDumpEntry *d, const unsigned int *ids,
+			size_t nr)
 {
-	ThpTaskEntry *t;
 	size_t i;
-	int ret;
 
-	if (json)
-		fputs(",\"tasks\":[", out);
-	for (i = 0; i < nr; i++) {
-		ret = thp_img_read_task(dirfd, ids[i], &t);
+	for (i = 0; i < nr; i++)
+		if (!is_listed(d, ids[i]))
+			pr_warn(THP_TASK_IMG_FMT ": not listed in %s, ignored\n",
+				ids[i], THP_DUMP_IMG);
+}
+
+static void free_tasks(ThpTaskEntry **t, size_t nr)
+{
+	size_t i;
+
+	for (i = 0; i < nr; i++)
+		if (t[i])
+			thp_task_entry__free_unpacked(t[i], NULL);
+	free(t);
+}
+
+/* Every task the dump lists, all read before anything is printed. */
+static int read_tasks(int dirfd, const ThpDumpEntry *d, ThpTaskEntry ***out)
+{
+	ThpTaskEntry **t;
+	size_t i;
+	int ret = 0;
+
+	t = calloc(d->n_task_ids ? d->n_task_ids : 1, sizeof(*t));
+	if (!t)
+		return -ENOMEM;
+	for (i = 0; !ret && i < d->n_task_ids; i++) {
+		ret = thp_img_read_task(dirfd, d->task_ids[i], &t[i]);
 		if (ret == -ENOENT)
-			pr_err(THP_TASK_IMG_FMT ": vanished while reading\n",
-			       ids[i]);
-		if (ret)
-			return ret;
-		if (json) {
-			if (i)
-				fputc(',', out);
-			json_task(out, t);
-		} else {
-			text_task(out, t);
+			pr_err(THP_TASK_IMG_FMT ": missing (%s lists task %u)\n",
+			       d->task_ids[i], THP_DUMP_IMG, d->task_ids[i]);
+		else if (!ret && t[i]->id != d->task_ids[i]) {
+			pr_err(THP_TASK_IMG_FMT ": holds task %u\n",
+			       d->task_ids[i], t[i]->id);
+			ret = -EBADMSG;
 		}
-		thp_task_entry__free_unpacked(t, NULL);
 	}
-	if (json)
-		fputs("]", out);
+	if (ret) {
+		free_tasks(t, d->n_task_ids);
+		return ret;
+	}
+	*out = t;
 	return 0;
+}
+
+static void print_all(FILE *out, int json, const ThpDumpEntry *d,
+		      ThpTaskEntry **t)
+{
+	size_t i;
+
+	if (!json) {
+		text_dump(out, d);
+		for (i = 0; i < d->n_task_ids; i++)
+			text_task(out, t[i]);
+		return;
+	}
+	fputc('{', out);
+	json_dump(out, d);
+	fputs(",\"tasks\":[", out);
+	for (i = 0; i < d->n_task_ids; i++) {
+		if (i)
+			fputc(',', out);
+		json_task(out, t[i]);
+	}
+	fputs("]}\n", out);
 }
 
 int thp_show(int dirfd, FILE *out, int json)
 {
+	ThpTaskEntry **t = NULL;
+	ThpDumpEntry *d = NULL;
 	unsigned int *ids;
 	size_t nr;
 	int ret;
@@ -214,15 +336,18 @@ int thp_show(int dirfd, FILE *out, int json)
 		pr_err("cannot list the directory: %s\n", strerror(-ret));
 		return ret;
 	}
-	if (json)
-		fputc('{', out);
-	ret = show_dump(dirfd, out, json);
+	ret = read_dump(dirfd, &d);
 	if (!ret)
-		ret = show_tasks(dirfd, out, json, ids, nr);
-	if (!ret && json)
-		fputs("}\n", out);
-	if (!ret && !nr)
-		pr_warn("no %s images: no task was recorded\n", "thp-<id>.img");
+		ret = read_tasks(dirfd, d, &t);
+	if (!ret) {
+		warn_strays(d, ids, nr);
+		if (!d->n_task_ids)
+			pr_warn("%s lists no task\n", THP_DUMP_IMG);
+		print_all(out, json, d, t);
+		free_tasks(t, d->n_task_ids);
+	}
+	if (d)
+		thp_dump_entry__free_unpacked(d, NULL);
 	free(ids);
 	return ret;
 }

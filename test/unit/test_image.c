@@ -48,11 +48,13 @@ static int teardown(void **state)
 }
 
 /*
- * A task like thp_coverage's: a 16 MiB hg VMA with chunks 0-2 and 5-6
- * huge, a nh VMA, and a file VMA.
+ * A task: a 16 MiB hg VMA with chunks 0-2 and 5-6 PMD-mapped and chunk 3
+ * a PTE-mapped THP, a nh VMA with two unresolved chunks, and a file VMA.
  */
 static ThpChunkRun run_a = THP_CHUNK_RUN__INIT, run_b = THP_CHUNK_RUN__INIT;
 static ThpChunkRun *runs[] = { &run_a, &run_b };
+static ThpChunkRun run_pte = THP_CHUNK_RUN__INIT, run_unres = THP_CHUNK_RUN__INIT;
+static ThpChunkRun *pte_runs[] = { &run_pte }, *unres_runs[] = { &run_unres };
 static ThpVmaEntry vma_hg = THP_VMA_ENTRY__INIT, vma_nh = THP_VMA_ENTRY__INIT;
 static ThpVmaEntry vma_file = THP_VMA_ENTRY__INIT;
 static ThpVmaEntry *vmas[] = { &vma_hg, &vma_nh, &vma_file };
@@ -70,6 +72,12 @@ static void make_task(void)
 	run_b.nr = 2;
 	vma_hg.n_pmd_huge = 2;
 	vma_hg.pmd_huge = runs;
+	run_pte.first = vma_hg.start + 3 * CHUNK;
+	run_pte.nr = 1;
+	vma_hg.n_pte_thp = 1;
+	vma_hg.pte_thp = pte_runs;
+	vma_hg.has_pmd_mapped_kb = 1;
+	vma_hg.pmd_mapped_kb = 5 * 2048;
 
 	vma_nh.start = vma_hg.end;
 	vma_nh.end = vma_nh.start + 4 * CHUNK;
@@ -77,6 +85,12 @@ static void make_task(void)
 	vma_nh.advice = THP_ADVICE__NOHUGE;
 	vma_nh.n_pmd_huge = 0;
 	vma_nh.pmd_huge = NULL;
+	run_unres.first = vma_nh.start;
+	run_unres.nr = 2;
+	vma_nh.n_unresolved = 1;
+	vma_nh.unresolved = unres_runs;
+	vma_nh.has_pmd_mapped_kb = 1;
+	vma_nh.pmd_mapped_kb = 2048;
 
 	vma_file.start = 0x7f1000000000ull;
 	vma_file.end = vma_file.start + 0x3000;
@@ -87,6 +101,11 @@ static void make_task(void)
 	task.id = 42;
 	task.thp_disabled = 1;
 	task.coverage_known = 1;
+	task.has_source = 1;
+	task.source = THP_COVERAGE_SOURCE__KPAGEFLAGS;
+	task.has_pte_thp_known = 1;
+	task.pte_thp_known = 1;
+	task.problem = NULL;
 	task.n_vmas = 3;
 	task.vmas = vmas;
 }
@@ -107,7 +126,13 @@ static void task_round_trip(void **state)
 	assert_int_equal(t->vmas[0]->n_pmd_huge, 2);
 	assert_true(t->vmas[0]->pmd_huge[1]->first == run_b.first);
 	assert_int_equal(t->vmas[0]->pmd_huge[1]->nr, 2);
+	assert_int_equal(t->vmas[0]->n_pte_thp, 1);
+	assert_true(t->vmas[0]->pte_thp[0]->first == run_pte.first);
 	assert_int_equal(t->vmas[1]->advice, THP_ADVICE__NOHUGE);
+	assert_int_equal(t->vmas[1]->n_unresolved, 1);
+	assert_int_equal(t->vmas[1]->unresolved[0]->nr, 2);
+	assert_int_equal(t->vmas[1]->pmd_mapped_kb, 2048);
+	assert_int_equal(t->source, THP_COVERAGE_SOURCE__KPAGEFLAGS);
 	assert_int_equal(t->vmas[2]->kind, THP_VMA_KIND__FILE);
 	thp_task_entry__free_unpacked(t, NULL);
 	/* no temporary file is left behind */
@@ -244,7 +269,7 @@ static void absurd_values(void **state)
 	size_t len;
 	unsigned int i;
 
-	for (i = 0; i < 7; i++) {
+	for (i = 0; i < 12; i++) {
 		make_task();
 		switch (i) {
 		case 0: run_a.nr = 0xffffffffu; break;		/* absurd count */
@@ -254,6 +279,11 @@ static void absurd_values(void **state)
 		case 4: vma_nh.start = vma_hg.start; break;	/* VMA overlap */
 		case 5: vma_file.kind = 99; break;
 		case 6: vma_nh.advice = 3; break;
+		case 7: run_pte.first = run_b.first; break;	/* PMD and PTE */
+		case 8: run_unres.first = vma_hg.start; break;	/* other VMA */
+		case 9: run_unres.nr = 0; break;
+		case 10: task.coverage_known = 0; break;	/* yet chunks */
+		case 11: task.source = 7; break;
 		}
 		buf = task_file(&len);
 		assert_int_equal(thp_img_decode_task(buf, len, "t", &t), -EBADMSG);
@@ -315,9 +345,13 @@ static void show_text_and_json(void **state)
 	char *out;
 	int ret;
 
+	unsigned int ids[] = { 42 }, more[] = { 42, 43 };
+
 	make_task();
 	d.version = THP_IMAGE_VERSION;
 	d.kernel_release = "6.1\"evil";
+	d.n_task_ids = 1;
+	d.task_ids = ids;
 	d.hpage_size = CHUNK;
 	d.enabled = "always";
 	d.defrag = "madvise";
@@ -330,18 +364,64 @@ static void show_text_and_json(void **state)
 	assert_int_equal(thp_img_write_dump(fx->dirfd, &d), 0);
 	out = show(fx->dirfd, 0, &ret);
 	assert_int_equal(ret, 0);
-	assert_non_null(strstr(out, "task 42: prctl THP disabled, 3 VMAs, 5 huge chunks"));
+	assert_non_null(strstr(out, "strict=no, 1 tasks\n"));
+	assert_non_null(strstr(out, "task 42: prctl THP disabled, 3 VMAs, huge-page map from kpageflags: 5 PMD-mapped, 1 PTE-mapped THP, 2 unresolved chunks\n"));
 	assert_non_null(strstr(out,
-		"7f0000000000-7f0001000000 anon    hg   huge 7f0000000000-7f0000600000 (3), 7f0000a00000-7f0000e00000 (2)"));
-	assert_non_null(strstr(out, "7f0001000000-7f0001800000 anon    nh  \n"));
+		"7f0000000000-7f0001000000 anon    hg   pmd_huge 7f0000000000-7f0000600000 (3), 7f0000a00000-7f0000e00000 (2) pte_thp 7f0000600000-7f0000800000 (1)\n"));
+	assert_non_null(strstr(out, "7f0001000000-7f0001800000 anon    nh   unresolved 7f0001000000-7f0001400000 (2) [smaps: 2048 KiB PMD-mapped]\n"));
+	assert_non_null(strstr(out, "7f1000000000-7f1000003000 file    none\n"));
 	free(out);
 
 	out = show(fx->dirfd, 1, &ret);
 	assert_int_equal(ret, 0);
 	assert_non_null(strstr(out, "\"kernel_release\":\"6.1\\\"evil\""));
 	assert_non_null(strstr(out, "{\"first\":\"0x7f0000a00000\",\"nr\":2}"));
-	assert_non_null(strstr(out, "\"id\":42,\"thp_disabled\":true"));
+	assert_non_null(strstr(out, "\"id\":42,\"thp_disabled\":true,\"coverage_known\":true,\"source\":\"kpageflags\""));
+	assert_non_null(strstr(out, "\"pte_thp\":[{\"first\":\"0x7f0000600000\",\"nr\":1}]"));
+	assert_non_null(strstr(out, "\"task_ids\":[42]"));
 	free(out);
+
+	/* a listed task without its image: an error naming the file */
+	d.n_task_ids = 2;
+	d.task_ids = more;
+	assert_int_equal(thp_img_write_dump(fx->dirfd, &d), 0);
+	out = show(fx->dirfd, 1, &ret);
+	assert_int_equal(ret, -ENOENT);
+	assert_string_equal(out, "");		/* nothing half-printed */
+	free(out);
+
+	/* an image the dump does not list is ignored */
+	task.id = 7;
+	assert_int_equal(thp_img_write_task(fx->dirfd, &task), 0);
+	d.n_task_ids = 1;
+	d.task_ids = ids;
+	assert_int_equal(thp_img_write_dump(fx->dirfd, &d), 0);
+	out = show(fx->dirfd, 0, &ret);
+	assert_int_equal(ret, 0);
+	assert_null(strstr(out, "task 7"));
+	free(out);
+}
+
+static void dump_entry_checks(void **state)
+{
+	struct fixture *fx = *state;
+	ThpDumpEntry d = THP_DUMP_ENTRY__INIT;
+	unsigned int unsorted[] = { 5, 3 }, twice[] = { 4, 4 };
+	char why[160];
+
+	d.version = THP_IMAGE_VERSION;
+	d.kernel_release = "6.1";
+	d.enabled = d.defrag = "madvise";
+	d.hpage_size = 3 * 4096;
+	assert_int_equal(thp_dump_entry_check(&d, why, sizeof(why)), -1);
+	assert_int_equal(thp_img_write_dump(fx->dirfd, &d), -EINVAL);
+	d.hpage_size = CHUNK;
+	d.n_task_ids = 2;
+	d.task_ids = unsorted;
+	assert_int_equal(thp_dump_entry_check(&d, why, sizeof(why)), -1);
+	d.task_ids = twice;
+	assert_int_equal(thp_dump_entry_check(&d, why, sizeof(why)), -1);
+	assert_non_null(strstr(why, "repeated"));
 }
 
 int main(void)
@@ -358,6 +438,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(missing_image, setup, teardown),
 		cmocka_unit_test_setup_teardown(task_ids_and_cleanup, setup, teardown),
 		cmocka_unit_test_setup_teardown(show_text_and_json, setup, teardown),
+		cmocka_unit_test_setup_teardown(dump_entry_checks, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("thp_image", tests, NULL, NULL);

@@ -1,0 +1,85 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Run lists of 2 MiB chunks.
+ */
+#include <errno.h>
+#include <stdlib.h>
+
+#include "chunk_runs.h"
+#include "thp_image.h"
+
+static int grow(struct chunk_runs *r)
+{
+	size_t cap = r->cap ? r->cap * 2 : 8;
+	ThpChunkRun **v;
+
+	v = realloc(r->v, cap * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	r->v = v;
+	r->cap = cap;
+	return 0;
+}
+
+int chunk_runs_add(struct chunk_runs *r, uint64_t addr)
+{
+	ThpChunkRun *last = r->n ? r->v[r->n - 1] : NULL;
+	ThpChunkRun *run;
+
+	if (last && last->first + ((uint64_t)last->nr << THP_CHUNK_SHIFT) ==
+		    addr && last->nr < UINT32_MAX) {
+		last->nr++;
+		return 0;
+	}
+	if (r->n == r->cap && grow(r))
+		return -ENOMEM;
+	run = malloc(sizeof(*run));
+	if (!run)
+		return -ENOMEM;
+	thp_chunk_run__init(run);
+	run->first = addr;
+	run->nr = 1;
+	r->v[r->n++] = run;
+	return 0;
+}
+
+int chunk_runs_add_all(struct chunk_runs *r, const uint64_t *addr, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (chunk_runs_add(r, addr[i]))
+			return -ENOMEM;
+	return 0;
+}
+
+void chunk_runs_give(struct chunk_runs *r, ThpChunkRun ***v, size_t *n)
+{
+	*v = r->v;
+	*n = r->n;
+	r->v = NULL;
+	r->n = 0;
+	r->cap = 0;
+}
+
+void chunk_runs_free(struct chunk_runs *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->n; i++)
+		free(r->v[i]);
+	free(r->v);
+	r->v = NULL;
+	r->n = 0;
+	r->cap = 0;
+}
+
+uint64_t chunk_runs_count(ThpChunkRun *const *v, size_t n)
+{
+	uint64_t nr = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		nr += v[i]->nr;
+	return nr;
+}
