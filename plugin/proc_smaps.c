@@ -82,6 +82,8 @@ static void parse_field(const char *line, struct smaps_vma *v)
 		v->anon_huge_kb = kb;
 	} else if (sscanf(line, "ShmemPmdMapped: %" SCNu64, &kb) == 1) {
 		v->shmem_pmd_kb = kb;
+	} else if (sscanf(line, "FilePmdMapped: %" SCNu64, &kb) == 1) {
+		v->file_pmd_kb = kb;
 	}
 }
 

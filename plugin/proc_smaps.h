@@ -42,6 +42,7 @@ struct smaps_vma {
 	uint64_t rss_kb;
 	uint64_t anon_huge_kb;		/* AnonHugePages */
 	uint64_t shmem_pmd_kb;		/* ShmemPmdMapped */
+	uint64_t file_pmd_kb;		/* FilePmdMapped */
 	unsigned int vmflags;		/* VMF_* */
 	int has_vmflags;		/* the kernel printed a VmFlags line */
 };
@@ -59,5 +60,11 @@ int smaps_parse_maps_line(const char *line, struct smaps_vma *v);
 /* Parse a VmFlags value ("rd wr mr hg"), returning VMF_* bits. */
 unsigned int smaps_parse_vmflags(const char *s);
 enum vma_kind smaps_vma_kind(const struct smaps_vma *v);
+
+/* Everything the kernel says is mapped by PMDs in this VMA, in KiB. */
+static inline uint64_t smaps_pmd_mapped_kb(const struct smaps_vma *v)
+{
+	return v->anon_huge_kb + v->shmem_pmd_kb + v->file_pmd_kb;
+}
 
 #endif /* PROC_SMAPS_H */

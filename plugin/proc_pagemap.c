@@ -1,0 +1,123 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * /proc/PID/pagemap and /proc/kpageflags.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "proc_pagemap.h"
+
+/* PAGEMAP_SCAN ABI (include/uapi/linux/fs.h, Linux 6.7) */
+#define PAGE_IS_PFNZERO		(1ull << 5)
+#define PAGE_IS_HUGE		(1ull << 6)
+
+struct thp_page_region {
+	uint64_t start;
+	uint64_t end;
+	uint64_t categories;
+};
+
+struct thp_pm_scan_arg {
+	uint64_t size;
+	uint64_t flags;
+	uint64_t start;
+	uint64_t end;
+	uint64_t walk_end;
+	uint64_t vec;
+	uint64_t vec_len;
+	uint64_t max_pages;
+	uint64_t category_inverted;
+	uint64_t category_mask;
+	uint64_t category_anyof_mask;
+	uint64_t return_mask;
+};
+
+#define THP_PAGEMAP_SCAN	_IOWR('f', 16, struct thp_pm_scan_arg)
+
+#define PAGE_SHIFT		12
+
+static int pread_all(int fd, void *buf, size_t len, off_t off)
+{
+	char *p = buf;
+
+	while (len) {
+		ssize_t n = pread(fd, p, len, off);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			return -ERANGE;
+		p += n;
+		len -= n;
+		off += n;
+	}
+	return 0;
+}
+
+int pagemap_open(pid_t pid)
+{
+	char path[64];
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/pagemap", pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	return fd < 0 ? -errno : fd;
+}
+
+int pagemap_read(int fd, uint64_t addr, uint64_t *ent, size_t n)
+{
+	return pread_all(fd, ent, n * sizeof(*ent),
+			 (addr >> PAGE_SHIFT) * sizeof(*ent));
+}
+
+int kpageflags_open(void)
+{
+	int fd = open("/proc/kpageflags", O_RDONLY | O_CLOEXEC);
+
+	return fd < 0 ? -errno : fd;
+}
+
+int kpageflags_read(int fd, uint64_t pfn, uint64_t *flags, size_t n)
+{
+	return pread_all(fd, flags, n * sizeof(*flags), pfn * sizeof(*flags));
+}
+
+#define SCAN_VEC	64
+
+int pagemap_scan_huge(int fd, uint64_t start, uint64_t end,
+		      pagemap_range_cb cb, void *arg)
+{
+	struct thp_page_region vec[SCAN_VEC];
+	struct thp_pm_scan_arg a;
+	int i, n, ret;
+
+	while (start < end) {
+		a = (struct thp_pm_scan_arg) {
+			.size = sizeof(a),
+			.start = start,
+			.end = end,
+			.vec = (uintptr_t)vec,
+			.vec_len = SCAN_VEC,
+			.category_inverted = PAGE_IS_PFNZERO,
+			.category_mask = PAGE_IS_HUGE | PAGE_IS_PFNZERO,
+			.return_mask = PAGE_IS_HUGE,
+		};
+		n = ioctl(fd, THP_PAGEMAP_SCAN, &a);
+		if (n < 0)
+			return -errno;	/* ENOTTY: kernel older than 6.7 */
+		for (i = 0; i < n; i++) {
+			ret = cb(vec[i].start, vec[i].end, arg);
+			if (ret)
+				return ret;
+		}
+		if (a.walk_end <= start)
+			return -EIO;	/* no progress: never loop forever */
+		start = a.walk_end;
+	}
+	return 0;
+}

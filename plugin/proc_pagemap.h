@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Page tables and page frames as /proc shows them:
+ * /proc/PID/pagemap (entries and the PAGEMAP_SCAN ioctl of Linux 6.7+) and
+ * /proc/kpageflags.  See Documentation/admin-guide/mm/pagemap.rst.
+ */
+#ifndef PROC_PAGEMAP_H
+#define PROC_PAGEMAP_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+/* /proc/PID/pagemap entry bits */
+#define PM_PRESENT		(1ull << 63)
+#define PM_SWAP			(1ull << 62)
+#define PM_FILE			(1ull << 61)
+#define PM_PFN_MASK		((1ull << 55) - 1)
+
+/* /proc/kpageflags bits (include/uapi/linux/kernel-page-flags.h) */
+#define KPF_COMPOUND_HEAD	15
+#define KPF_COMPOUND_TAIL	16
+#define KPF_THP			22
+#define KPF_ZERO_PAGE		24
+
+/* Open /proc/<pid>/pagemap read-only; an fd or a negative errno. */
+int pagemap_open(pid_t pid);
+/* Entries for the n pages from addr; 0 or a negative errno. */
+int pagemap_read(int fd, uint64_t addr, uint64_t *ent, size_t n);
+
+/* Open /proc/kpageflags; an fd or a negative errno. */
+int kpageflags_open(void);
+/* Flags of the n frames from pfn; 0, -ERANGE past the last frame, or errno. */
+int kpageflags_read(int fd, uint64_t pfn, uint64_t *flags, size_t n);
+
+/*
+ * Call cb(start, end, arg) for every maximal range of [start, end) mapped
+ * by PMD-level huge pages, the huge zero page excepted, using PAGEMAP_SCAN.
+ * Returns 0, a callback's non-zero value, -ENOTTY if the kernel has no
+ * PAGEMAP_SCAN, or another negative errno.
+ */
+typedef int (*pagemap_range_cb)(uint64_t start, uint64_t end, void *arg);
+int pagemap_scan_huge(int fd, uint64_t start, uint64_t end,
+		      pagemap_range_cb cb, void *arg);
+
+#endif /* PROC_PAGEMAP_H */

@@ -1,0 +1,342 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Which chunks of a VMA are huge, and how they are mapped.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "proc_pagemap.h"
+#include "thp_coverage.h"
+#include "thp_image.h"
+
+#define CHUNK_PAGES	(THP_CHUNK_SIZE / THP_PAGE_SIZE)
+#define BATCH_CHUNKS	16	/* pagemap is read 64 KiB at a time */
+
+/* ---- what this machine lets us read ----------------------------------- */
+
+static int probe_kpageflags(struct thp_env *env, uint64_t pfn)
+{
+	uint64_t flags;
+	int fd, ret;
+
+	fd = kpageflags_open();
+	if (fd < 0) {
+		snprintf(env->why, sizeof(env->why),
+			 "/proc/kpageflags: %s", strerror(-fd));
+		return 0;
+	}
+	ret = kpageflags_read(fd, pfn, &flags, 1);
+	close(fd);
+	if (ret) {
+		snprintf(env->why, sizeof(env->why),
+			 "/proc/kpageflags cannot be read: %s", strerror(-ret));
+		return 0;
+	}
+	return 1;
+}
+
+static int ignore_range(uint64_t start, uint64_t end, void *arg)
+{
+	(void)start;
+	(void)end;
+	(void)arg;
+	return 0;
+}
+
+static int probe_pagemap(struct thp_env *env, int fd, volatile char *page)
+{
+	uint64_t ent;
+	int ret;
+
+	page[0] = 1;
+	ret = pagemap_read(fd, (uintptr_t)page, &ent, 1);
+	if (ret) {
+		snprintf(env->why, sizeof(env->why),
+			 "/proc/self/pagemap cannot be read: %s",
+			 strerror(-ret));
+		return ret;
+	}
+	env->pfns = (ent & PM_PRESENT) && (ent & PM_PFN_MASK);
+	if (!env->pfns)
+		snprintf(env->why, sizeof(env->why),
+			 "/proc/PID/pagemap hides frame numbers (needs CAP_SYS_ADMIN)");
+	else
+		env->kpageflags = probe_kpageflags(env, ent & PM_PFN_MASK);
+
+	ret = pagemap_scan_huge(fd, (uintptr_t)page,
+				(uintptr_t)page + THP_PAGE_SIZE, ignore_range,
+				NULL);
+	env->has_scan = !ret;
+	return 0;
+}
+
+int thp_env_probe(struct thp_env *env)
+{
+	char *page;
+	int fd, ret;
+
+	memset(env, 0, sizeof(*env));
+	fd = pagemap_open(getpid());
+	if (fd < 0) {
+		snprintf(env->why, sizeof(env->why),
+			 "/proc/self/pagemap: %s", strerror(-fd));
+		return fd;
+	}
+	page = mmap(NULL, THP_PAGE_SIZE, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (page == MAP_FAILED) {
+		ret = -errno;
+		goto out;
+	}
+	ret = probe_pagemap(env, fd, page);
+	munmap(page, THP_PAGE_SIZE);
+out:
+	close(fd);
+	return ret;
+}
+
+/* ---- sets and classification ------------------------------------------ */
+
+int addr_set_add(struct addr_set *s, uint64_t addr)
+{
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : 64;
+		uint64_t *v = realloc(s->v, cap * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		s->v = v;
+		s->cap = cap;
+	}
+	s->v[s->n++] = addr;
+	return 0;
+}
+
+void addr_set_free(struct addr_set *s)
+{
+	free(s->v);
+	memset(s, 0, sizeof(*s));
+}
+
+void vma_coverage_free(struct vma_coverage *c)
+{
+	chunk_runs_free(&c->pmd);
+	chunk_runs_free(&c->pte);
+	chunk_runs_free(&c->unresolved);
+	memset(c, 0, sizeof(*c));
+}
+
+/* The candidates that are not PMD-mapped (both sets sorted). */
+static int add_difference(struct chunk_runs *out, const struct addr_set *a,
+			  const struct addr_set *b)
+{
+	size_t i, j = 0;
+
+	for (i = 0; i < a->n; i++) {
+		while (j < b->n && b->v[j] < a->v[i])
+			j++;
+		if (j < b->n && b->v[j] == a->v[i])
+			continue;
+		if (chunk_runs_add(out, a->v[i]))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+static int classify_exact(const struct addr_set *cand,
+			  const struct addr_set *pmd, uint64_t pmd_kb,
+			  struct vma_coverage *c)
+{
+	if (pmd_kb != (pmd->n * THP_CHUNK_SIZE >> 10))
+		c->inconsistent = 1;
+	if (chunk_runs_add_all(&c->pmd, pmd->v, pmd->n))
+		return -ENOMEM;
+	return cand ? add_difference(&c->pte, cand, pmd) : 0;
+}
+
+static int classify_counted(const struct addr_set *cand, uint64_t pmd_kb,
+			    struct vma_coverage *c)
+{
+	uint64_t pmd_nr = pmd_kb / (THP_CHUNK_SIZE >> 10);
+
+	if (pmd_kb % (THP_CHUNK_SIZE >> 10) || pmd_nr > cand->n)
+		c->inconsistent = 1;
+	if (pmd_nr == 0 && !c->inconsistent)
+		return chunk_runs_add_all(&c->pte, cand->v, cand->n);
+	if (pmd_nr == cand->n && !c->inconsistent)
+		return chunk_runs_add_all(&c->pmd, cand->v, cand->n);
+	c->ambiguous = 1;
+	return chunk_runs_add_all(&c->unresolved, cand->v, cand->n);
+}
+
+int coverage_classify(const struct addr_set *cand, const struct addr_set *pmd,
+		      uint64_t pmd_kb, struct vma_coverage *c)
+{
+	int ret;
+
+	memset(c, 0, sizeof(*c));
+	if (!cand && !pmd)
+		return -ENODATA;
+	c->candidates = cand ? cand->n : 0;
+	if (pmd)
+		ret = classify_exact(cand, pmd, pmd_kb, c);
+	else
+		ret = classify_counted(cand, pmd_kb, c);
+	if (ret)
+		vma_coverage_free(c);
+	return ret;
+}
+
+/* ---- reading a task's page tables ------------------------------------- */
+
+int coverage_reader_open(struct coverage_reader *r, const struct thp_env *env,
+			 pid_t pid)
+{
+	memset(r, 0, sizeof(*r));
+	r->env = env;
+	r->kpf_fd = -1;
+	r->pagemap_fd = pagemap_open(pid);
+	if (r->pagemap_fd < 0)
+		return r->pagemap_fd;
+	if (thp_env_has_pte_thp(env)) {
+		r->kpf_fd = kpageflags_open();
+		r->ent = malloc(BATCH_CHUNKS * CHUNK_PAGES * sizeof(*r->ent));
+		r->kpf = malloc(CHUNK_PAGES * sizeof(*r->kpf));
+		if (r->kpf_fd < 0 || !r->ent || !r->kpf) {
+			int ret = r->kpf_fd < 0 ? r->kpf_fd : -ENOMEM;
+
+			coverage_reader_close(r);
+			return ret;
+		}
+	}
+	return 0;
+}
+
+void coverage_reader_close(struct coverage_reader *r)
+{
+	if (r->pagemap_fd >= 0)
+		close(r->pagemap_fd);
+	if (r->kpf_fd >= 0)
+		close(r->kpf_fd);
+	free(r->ent);
+	free(r->kpf);
+	memset(r, 0, sizeof(*r));
+	r->pagemap_fd = r->kpf_fd = -1;
+}
+
+/* 512 present pages on 512 consecutive frames from a 512-frame boundary. */
+static int chunk_frames(const uint64_t *ent, uint64_t *pfn)
+{
+	uint64_t first = ent[0] & PM_PFN_MASK;
+	size_t i;
+
+	if ((ent[0] & (PM_PRESENT | PM_SWAP)) != PM_PRESENT)
+		return 0;
+	if (!first)
+		return -EPERM;	/* frame numbers hidden from us */
+	if (first & (CHUNK_PAGES - 1))
+		return 0;
+	for (i = 1; i < CHUNK_PAGES; i++)
+		if ((ent[i] & (PM_PRESENT | PM_SWAP)) != PM_PRESENT ||
+		    (ent[i] & PM_PFN_MASK) != first + i)
+			return 0;
+	*pfn = first;
+	return 1;
+}
+
+#define KPF(bit)	(1ull << (bit))
+
+/* Those frames are one THP: its head and 511 tails. */
+static int frames_are_thp(struct coverage_reader *r, uint64_t pfn)
+{
+	const uint64_t head = KPF(KPF_COMPOUND_HEAD) | KPF(KPF_THP);
+	const uint64_t tail = KPF(KPF_COMPOUND_TAIL) | KPF(KPF_THP);
+	size_t i;
+	int ret;
+
+	ret = kpageflags_read(r->kpf_fd, pfn, r->kpf, CHUNK_PAGES);
+	if (ret)
+		return ret;
+	if ((r->kpf[0] & head) != head || r->kpf[0] & KPF(KPF_ZERO_PAGE))
+		return 0;
+	for (i = 1; i < CHUNK_PAGES; i++)
+		if ((r->kpf[i] & tail) != tail)
+			return 0;
+	return 1;
+}
+
+static int read_candidates(struct coverage_reader *r, uint64_t cs,
+			   uint64_t ce, struct addr_set *cand)
+{
+	uint64_t addr, pfn, n, i;
+	int ret;
+
+	for (addr = cs; addr < ce; addr += n * THP_CHUNK_SIZE) {
+		n = (ce - addr) / THP_CHUNK_SIZE;
+		if (n > BATCH_CHUNKS)
+			n = BATCH_CHUNKS;
+		ret = pagemap_read(r->pagemap_fd, addr, r->ent,
+				   n * CHUNK_PAGES);
+		if (ret)
+			return ret;
+		for (i = 0; i < n; i++) {
+			ret = chunk_frames(r->ent + i * CHUNK_PAGES, &pfn);
+			if (ret > 0)
+				ret = frames_are_thp(r, pfn);
+			if (ret < 0)
+				return ret;
+			if (ret && addr_set_add(cand, addr + i * THP_CHUNK_SIZE))
+				return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
+static int add_huge_range(uint64_t start, uint64_t end, void *arg)
+{
+	struct addr_set *pmd = arg;
+	uint64_t a;
+
+	/* A PMD maps a whole aligned chunk; anything else is not a THP. */
+	start &= ~(THP_CHUNK_SIZE - 1);
+	for (a = start; a < end; a += THP_CHUNK_SIZE)
+		if (addr_set_add(pmd, a))
+			return -ENOMEM;
+	return 0;
+}
+
+static int vma_may_have_chunks(const struct smaps_vma *v)
+{
+	return !(v->vmflags & VMF_HT) &&
+	       smaps_vma_kind(v) != VMA_KIND_SPECIAL &&
+	       v->rss_kb >= (THP_CHUNK_SIZE >> 10);
+}
+
+int coverage_read_vma(struct coverage_reader *r, const struct smaps_vma *v,
+		      struct vma_coverage *c)
+{
+	uint64_t cs = (v->start + THP_CHUNK_SIZE - 1) & ~(THP_CHUNK_SIZE - 1);
+	uint64_t ce = v->end & ~(THP_CHUNK_SIZE - 1);
+	struct addr_set cand = { }, pmd = { };
+	int use_cand = r->kpf_fd >= 0, use_scan = r->env->has_scan;
+	int ret = 0;
+
+	if (cs >= ce || !vma_may_have_chunks(v))
+		cs = ce;	/* nothing to read: empty sets */
+	if (use_cand && cs < ce)
+		ret = read_candidates(r, cs, ce, &cand);
+	if (!ret && use_scan && cs < ce)
+		ret = pagemap_scan_huge(r->pagemap_fd, cs, ce, add_huge_range,
+					&pmd);
+	if (!ret)
+		ret = coverage_classify(use_cand ? &cand : NULL,
+					use_scan ? &pmd : NULL,
+					smaps_pmd_mapped_kb(v), c);
+	addr_set_free(&cand);
+	addr_set_free(&pmd);
+	return ret;
+}

@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Which 2 MiB chunks of a VMA are huge: PMD-mapped, or one THP mapped by
+ * PTEs (after a split of its PMD), or - where the kernel cannot tell the
+ * two apart - unresolved.
+ *
+ * A candidate is an aligned chunk inside the VMA whose 512 pages are
+ * present and map 512 consecutive frames from a 512-frame boundary: the
+ * head page of a THP (kpageflags COMPOUND_HEAD + THP, not the huge zero
+ * page) and its 511 tails.  That is true of PMD- and of PTE-mapped THPs.
+ * PMD-mapped chunks come from PAGEMAP_SCAN's PAGE_IS_HUGE where the
+ * kernel has it (6.7+); else from the VMA's smaps *PmdMapped count: all
+ * candidates when it covers them all, none when it is zero, and
+ * "unresolved" in between.  A THP that crosses a VMA boundary or sits at
+ * an unaligned address is not a chunk of either VMA and is not reported:
+ * no PMD can map it.
+ */
+#ifndef THP_COVERAGE_H
+#define THP_COVERAGE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "chunk_runs.h"
+#include "proc_smaps.h"
+
+/* What this machine lets us read; probed once per dump. */
+struct thp_env {
+	int has_scan;		/* PAGEMAP_SCAN ioctl (Linux 6.7+) */
+	int pfns;		/* pagemap shows frame numbers (CAP_SYS_ADMIN) */
+	int kpageflags;		/* /proc/kpageflags readable */
+	char why[160];		/* what is missing, for messages */
+};
+
+int thp_env_probe(struct thp_env *env);
+/* The PMD-mapped set can be read exactly or reconciled. */
+static inline int thp_env_has_coverage(const struct thp_env *env)
+{
+	return env->has_scan || (env->pfns && env->kpageflags);
+}
+/* PTE-mapped THPs can be found. */
+static inline int thp_env_has_pte_thp(const struct thp_env *env)
+{
+	return env->pfns && env->kpageflags;
+}
+
+/* A sorted set of chunk addresses. */
+struct addr_set {
+	uint64_t *v;
+	size_t n, cap;
+};
+
+int addr_set_add(struct addr_set *s, uint64_t addr);
+void addr_set_free(struct addr_set *s);
+
+struct vma_coverage {
+	struct chunk_runs pmd, pte, unresolved;
+	int ambiguous;		/* both kinds in one VMA, not told apart */
+	int inconsistent;	/* the counts disagree: the map changed */
+	uint64_t candidates;	/* whole THPs at aligned chunks */
+};
+
+/*
+ * Split candidates into the three lists.  cand or pmd may be NULL for
+ * "could not be read"; pmd_kb is the VMA's smaps *PmdMapped total.
+ * 0, -ENODATA when neither set is known, or -ENOMEM.
+ */
+int coverage_classify(const struct addr_set *cand, const struct addr_set *pmd,
+		      uint64_t pmd_kb, struct vma_coverage *c);
+void vma_coverage_free(struct vma_coverage *c);
+
+/* Reads one task's page tables. */
+struct coverage_reader {
+	const struct thp_env *env;
+	int pagemap_fd;
+	int kpf_fd;
+	uint64_t *ent;		/* pagemap batch */
+	uint64_t *kpf;		/* kpageflags of one chunk */
+};
+
+int coverage_reader_open(struct coverage_reader *r, const struct thp_env *env,
+			 pid_t pid);
+void coverage_reader_close(struct coverage_reader *r);
+/* 0, or a negative errno naming what could not be read. */
+int coverage_read_vma(struct coverage_reader *r, const struct smaps_vma *v,
+		      struct vma_coverage *c);
+
+#endif /* THP_COVERAGE_H */
