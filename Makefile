@@ -25,7 +25,8 @@ PROTO_C		:= $(B)/images/thp.pb-c.c
 PROTO_H		:= $(B)/images/thp.pb-c.h
 
 # Code shared by the plugin and the command.
-SHARED		:= thp_image proc_status proc_smaps
+SHARED		:= thp_image proc_status proc_smaps proc_pagemap proc_tasks \
+		   chunk_runs thp_coverage thp_record sysfs_thp thp_config thp_dump
 SHARED_OBJ	:= $(patsubst %,$(B)/obj/%.o,$(SHARED)) $(B)/obj/thp.pb-c.o
 
 PLUGIN		:= plugin/thp_plugin.so
@@ -60,10 +61,10 @@ $(CMD): $(CMD_OBJ)
 UNIT_TESTS	:= $(patsubst test/unit/%.c,%,$(wildcard test/unit/test_*.c))
 UNIT_BIN	:= $(patsubst %,$(B)/unit/%,$(UNIT_TESTS))
 
-$(B)/unit/%: test/unit/%.c $(SHARED_OBJ) $(B)/obj/log_stderr.o \
+$(B)/unit/%: test/unit/%.c $(SHARED_OBJ) $(B)/obj/log_stderr.o $(wildcard test/zdtm/static/*.h) \
 		$(B)/obj/thp_show.o test/unit/unit.h
 	@mkdir -p $(B)/unit
-	$(CC) $(CFLAGS) -Itest/unit -o $@ $< $(SHARED_OBJ) \
+	$(CC) $(CFLAGS) -Itest/unit -Itest/zdtm/static -o $@ $< $(SHARED_OBJ) \
 		$(B)/obj/thp_show.o $(B)/obj/log_stderr.o $(LDLIBS_PB) -lcmocka
 
 unit: $(UNIT_BIN)

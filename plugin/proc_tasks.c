@@ -1,0 +1,82 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The processes traced by a given process.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "proc_status.h"
+#include "proc_tasks.h"
+
+static int add_task(struct traced_task **v, size_t *n, size_t *cap,
+		    const struct traced_task *t)
+{
+	if (*n == *cap) {
+		size_t c = *cap ? *cap * 2 : 16;
+		struct traced_task *nv = realloc(*v, c * sizeof(**v));
+
+		if (!nv)
+			return -ENOMEM;
+		*v = nv;
+		*cap = c;
+	}
+	(*v)[(*n)++] = *t;
+	return 0;
+}
+
+static int cmp_id(const void *a, const void *b)
+{
+	const struct traced_task *x = a, *y = b;
+
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+static int pid_of(const char *name, pid_t *pid)
+{
+	char *end;
+	long v = strtol(name, &end, 10);
+
+	if (end == name || *end || v <= 0)
+		return -1;
+	*pid = v;
+	return 0;
+}
+
+int proc_find_traced(pid_t tracer, struct traced_task **v, size_t *n)
+{
+	struct proc_status st;
+	struct traced_task t;
+	struct dirent *de;
+	size_t cap = 0;
+	int ret = 0;
+	DIR *d;
+
+	*v = NULL;
+	*n = 0;
+	d = opendir("/proc");
+	if (!d)
+		return -errno;
+	while ((de = readdir(d))) {
+		if (pid_of(de->d_name, &t.pid))
+			continue;
+		/* A process that exits while we look is none of ours. */
+		if (proc_status_read(t.pid, &st) || st.tracer != tracer ||
+		    st.tgid != t.pid)
+			continue;
+		t.id = st.nspid > 0 ? st.nspid : t.pid;
+		ret = add_task(v, n, &cap, &t);
+		if (ret)
+			break;
+	}
+	closedir(d);
+	if (ret) {
+		free(*v);
+		*v = NULL;
+		*n = 0;
+		return ret;
+	}
+	qsort(*v, *n, sizeof(**v), cmp_id);
+	return 0;
+}

@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The THP settings in /sys/kernel/mm/transparent_hugepage.
+ */
+#ifndef SYSFS_THP_H
+#define SYSFS_THP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define THP_SYSFS_DIR	"/sys/kernel/mm/transparent_hugepage"
+
+struct thp_sysfs {
+	char enabled[32];		/* the selected word, e.g. "madvise" */
+	char defrag[32];
+	char shmem_enabled[32];		/* "" if the kernel has none */
+	int max_ptes_none;		/* -1 if the kernel has none */
+	uint64_t hpage_size;		/* hpage_pmd_size */
+};
+
+/*
+ * Read the settings under dir (THP_SYSFS_DIR but for tests); 0, -ENOENT
+ * for a kernel without THP, or -EINVAL naming the file that makes no sense.
+ */
+int thp_sysfs_read(const char *dir, struct thp_sysfs *s);
+
+/* "always [madvise] never" -> "madvise"; 0 or -EINVAL. */
+int thp_sysfs_selected(const char *text, char *word, size_t len);
+
+#endif /* SYSFS_THP_H */

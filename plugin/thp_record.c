@@ -1,0 +1,276 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A task's THP state, and the machine's, as image messages.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+
+#include "proc_smaps.h"
+#include "proc_status.h"
+#include "sysfs_thp.h"
+#include "thp_image.h"
+#include "thp_log.h"
+#include "thp_record.h"
+
+struct task_ctx {
+	ThpTaskEntry *e;
+	size_t cap;
+	struct coverage_reader reader;
+	int coverage;			/* still reading the huge-page map */
+	char problem[256];
+	struct thp_record_stats *st;
+};
+
+static ThpAdvice vma_advice(const struct smaps_vma *v)
+{
+	if (v->vmflags & VMF_HG)
+		return THP_ADVICE__HUGE;
+	if (v->vmflags & VMF_NH)
+		return THP_ADVICE__NOHUGE;
+	return THP_ADVICE__NONE;
+}
+
+static void note_coverage(struct task_ctx *c, const ThpVmaEntry *ve,
+			  const struct vma_coverage *cov)
+{
+	struct thp_record_stats *st = c->st;
+
+	st->pmd += chunk_runs_count(cov->pmd.v, cov->pmd.n);
+	st->pte += chunk_runs_count(cov->pte.v, cov->pte.n);
+	st->unresolved += chunk_runs_count(cov->unresolved.v,
+					   cov->unresolved.n);
+	if (cov->ambiguous)
+		st->ambiguous++;
+	if (cov->inconsistent)
+		st->inconsistent++;
+	if (cov->ambiguous || cov->inconsistent)
+		pr_warn("task %u VMA %" PRIx64 "-%" PRIx64 ": %" PRIu64
+			" whole THPs at aligned chunks, %" PRIu64
+			" KiB PMD-mapped per smaps: %s; recorded as unresolved\n",
+			c->e->id, ve->start, ve->end, cov->candidates,
+			ve->pmd_mapped_kb,
+			cov->inconsistent ? "the counts disagree" :
+			"which are PMD-mapped cannot be told without PAGEMAP_SCAN");
+}
+
+/* Read the VMA's huge-page map; on failure the task's becomes unknown. */
+static int vma_coverage(struct task_ctx *c, const struct smaps_vma *v,
+			ThpVmaEntry *ve)
+{
+	struct vma_coverage cov;
+	int ret;
+
+	if (!c->coverage)
+		return 0;
+	ret = coverage_read_vma(&c->reader, v, &cov);
+	if (ret == -ENOMEM)
+		return ret;
+	if (ret) {
+		snprintf(c->problem, sizeof(c->problem),
+			 "VMA %" PRIx64 "-%" PRIx64 ": page tables cannot be read: %s",
+			 v->start, v->end, strerror(-ret));
+		c->coverage = 0;
+		return 0;
+	}
+	note_coverage(c, ve, &cov);
+	chunk_runs_give(&cov.pmd, &ve->pmd_huge, &ve->n_pmd_huge);
+	chunk_runs_give(&cov.pte, &ve->pte_thp, &ve->n_pte_thp);
+	chunk_runs_give(&cov.unresolved, &ve->unresolved, &ve->n_unresolved);
+	return 0;
+}
+
+static int add_vma(struct task_ctx *c, ThpVmaEntry *ve)
+{
+	ThpTaskEntry *e = c->e;
+
+	if (e->n_vmas == c->cap) {
+		size_t cap = c->cap ? c->cap * 2 : 64;
+		ThpVmaEntry **v = realloc(e->vmas, cap * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		e->vmas = v;
+		c->cap = cap;
+	}
+	e->vmas[e->n_vmas++] = ve;
+	return 0;
+}
+
+static int record_vma(const struct smaps_vma *v, void *arg)
+{
+	struct task_ctx *c = arg;
+	ThpVmaEntry *ve;
+	int ret;
+
+	ve = malloc(sizeof(*ve));
+	if (!ve)
+		return -ENOMEM;
+	thp_vma_entry__init(ve);
+	ve->start = v->start;
+	ve->end = v->end;
+	ve->kind = (ThpVmaKind)smaps_vma_kind(v);
+	ve->advice = vma_advice(v);
+	ve->has_pmd_mapped_kb = 1;
+	ve->pmd_mapped_kb = smaps_pmd_mapped_kb(v);
+	ret = add_vma(c, ve);
+	if (ret) {
+		free(ve);
+		return ret;
+	}
+	c->st->vmas++;
+	return vma_coverage(c, v, ve);
+}
+
+/* Coverage became unknown half-way: keep flags, drop every chunk list. */
+static void drop_coverage(ThpTaskEntry *e)
+{
+	size_t i, j;
+
+	for (i = 0; i < e->n_vmas; i++) {
+		ThpVmaEntry *v = e->vmas[i];
+		ThpChunkRun **lists[] = { v->pmd_huge, v->pte_thp,
+					  v->unresolved };
+		size_t nr[] = { v->n_pmd_huge, v->n_pte_thp,
+				v->n_unresolved };
+
+		for (j = 0; j < 3; j++) {
+			struct chunk_runs r = { lists[j], nr[j], nr[j] };
+
+			chunk_runs_free(&r);
+		}
+		v->pmd_huge = v->pte_thp = v->unresolved = NULL;
+		v->n_pmd_huge = v->n_pte_thp = v->n_unresolved = 0;
+	}
+}
+
+static int task_status(pid_t pid, ThpTaskEntry *e, char *problem, size_t len)
+{
+	struct proc_status st;
+	int ret;
+
+	ret = proc_status_read(pid, &st);
+	if (ret)
+		return ret;
+	if (st.thp_enabled < 0)
+		snprintf(problem, len,
+			 "the kernel shows no THP_enabled in /proc/%d/status",
+			 pid);
+	e->thp_disabled = st.thp_enabled == 0;
+	return 0;
+}
+
+static void start_coverage(struct task_ctx *c, pid_t pid,
+			   const struct thp_env *env)
+{
+	int ret;
+
+	if (!thp_env_has_coverage(env)) {
+		snprintf(c->problem, sizeof(c->problem), "%s", env->why);
+		return;
+	}
+	ret = coverage_reader_open(&c->reader, env, pid);
+	if (ret) {
+		snprintf(c->problem, sizeof(c->problem),
+			 "/proc/%d/pagemap: %s", pid, strerror(-ret));
+		return;
+	}
+	c->coverage = 1;
+}
+
+static void finish_entry(struct task_ctx *c, const struct thp_env *env)
+{
+	ThpTaskEntry *e = c->e;
+
+	e->coverage_known = c->coverage;
+	e->has_source = 1;
+	e->has_pte_thp_known = 1;
+	if (c->coverage) {
+		e->source = env->has_scan ? THP_COVERAGE_SOURCE__PAGEMAP_SCAN :
+					    THP_COVERAGE_SOURCE__KPAGEFLAGS;
+		e->pte_thp_known = thp_env_has_pte_thp(env);
+	} else {
+		drop_coverage(e);
+	}
+	if (c->problem[0])
+		e->problem = strdup(c->problem);
+}
+
+int thp_record_task(pid_t pid, unsigned int id, const struct thp_env *env,
+		    ThpTaskEntry **out, struct thp_record_stats *st)
+{
+	struct task_ctx c = { .st = st };
+	int ret;
+
+	memset(st, 0, sizeof(*st));
+	c.reader.pagemap_fd = c.reader.kpf_fd = -1;
+	c.e = malloc(sizeof(*c.e));
+	if (!c.e)
+		return -ENOMEM;
+	thp_task_entry__init(c.e);
+	c.e->version = THP_IMAGE_VERSION;
+	c.e->id = id;
+
+	ret = task_status(pid, c.e, c.problem, sizeof(c.problem));
+	if (ret)
+		goto err;
+	start_coverage(&c, pid, env);
+	ret = smaps_read(pid, record_vma, &c);
+	coverage_reader_close(&c.reader);
+	if (ret)
+		goto err;
+	finish_entry(&c, env);
+	*out = c.e;
+	return 0;
+err:
+	thp_task_entry__free_unpacked(c.e, NULL);
+	return ret;
+}
+
+static int machine_entry(const struct thp_sysfs *s, ThpDumpEntry *e)
+{
+	struct utsname u;
+
+	if (uname(&u))
+		return -errno;
+	e->version = THP_IMAGE_VERSION;
+	e->hpage_size = s->hpage_size;
+	e->kernel_release = strdup(u.release);
+	e->enabled = strdup(s->enabled);
+	e->defrag = strdup(s->defrag);
+	if (s->shmem_enabled[0])
+		e->shmem_enabled = strdup(s->shmem_enabled);
+	if (s->max_ptes_none >= 0) {
+		e->has_max_ptes_none = 1;
+		e->max_ptes_none = s->max_ptes_none;
+	}
+	if (!e->kernel_release || !e->enabled || !e->defrag ||
+	    (s->shmem_enabled[0] && !e->shmem_enabled))
+		return -ENOMEM;
+	return 0;
+}
+
+int thp_record_machine(const char *sysfs_dir, ThpDumpEntry **out)
+{
+	struct thp_sysfs s;
+	ThpDumpEntry *e;
+	int ret;
+
+	ret = thp_sysfs_read(sysfs_dir, &s);
+	if (ret)
+		return ret;
+	e = malloc(sizeof(*e));
+	if (!e)
+		return -ENOMEM;
+	thp_dump_entry__init(e);
+	ret = machine_entry(&s, e);
+	if (ret) {
+		thp_dump_entry__free_unpacked(e, NULL);
+		return ret;
+	}
+	*out = e;
+	return 0;
+}

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Recording a task's THP state (flags, prctl, huge-page map) and the
+ * machine's THP settings as the messages of images/thp.proto.
+ */
+#ifndef THP_RECORD_H
+#define THP_RECORD_H
+
+#include <sys/types.h>
+
+#include "thp.pb-c.h"
+#include "thp_coverage.h"
+
+/* What recording a task found worth telling. */
+struct thp_record_stats {
+	unsigned int vmas;
+	unsigned int ambiguous;		/* VMAs with unresolved chunks */
+	unsigned int inconsistent;	/* VMAs whose counts disagree */
+	uint64_t pmd, pte, unresolved;	/* chunks */
+};
+
+/*
+ * Record task pid under image id.  When its huge-page map cannot be read
+ * the entry is still made, with coverage_known false and problem set.
+ * 0 or a negative errno (the task's smaps or status cannot be read);
+ * free with thp_task_entry__free_unpacked(e, NULL).
+ */
+int thp_record_task(pid_t pid, unsigned int id, const struct thp_env *env,
+		    ThpTaskEntry **e, struct thp_record_stats *st);
+
+/*
+ * The dumping machine: kernel release and the sysfs settings under
+ * sysfs_dir.  task_ids and strict are left to the caller.
+ */
+int thp_record_machine(const char *sysfs_dir, ThpDumpEntry **e);
+
+#endif /* THP_RECORD_H */
