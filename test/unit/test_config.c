@@ -1,0 +1,171 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The plugin's settings (file and environment) and the sysfs THP settings
+ * read from fixture directories.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "unit.h"
+#include "sysfs_thp.h"
+#include "thp_config.h"
+
+static char dir[] = "/tmp/thp-config-XXXXXX";
+
+static void put(const char *name, const char *text)
+{
+	char path[256];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static int setup(void **state)
+{
+	char path[256];
+
+	(void)state;
+	if (!mkdtemp(dir))
+		return -1;
+	snprintf(path, sizeof(path), "%s/khugepaged", dir);
+	return mkdir(path, 0700);
+}
+
+static int teardown(void **state)
+{
+	char cmd[128];
+
+	(void)state;
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	return system(cmd) ? -1 : 0;
+}
+
+static int load_with(const char *text, struct thp_config *c)
+{
+	char path[256];
+
+	put("thp.conf", text);
+	snprintf(path, sizeof(path), "%s/thp.conf", dir);
+	setenv(THP_CONFIG_ENV, path, 1);
+	return thp_config_load(c);
+}
+
+static void config_file(void **state)
+{
+	struct thp_config c;
+
+	(void)state;
+	unsetenv(THP_STRICT_ENV);
+	assert_int_equal(load_with("# comment\n\n  strict = yes  # why\n", &c), 0);
+	assert_int_equal(c.strict, 1);
+	assert_int_equal(load_with("strict=off\n", &c), 0);
+	assert_int_equal(c.strict, 0);
+	/* a typo must not silently mean "not strict" */
+	assert_int_equal(load_with("strict = yse\n", &c), -EINVAL);
+	assert_int_equal(load_with("stirct = yes\n", &c), -EINVAL);
+	assert_int_equal(load_with("strict\n", &c), -EINVAL);
+	/* a file named explicitly must exist */
+	setenv(THP_CONFIG_ENV, "/nonexistent/thp.conf", 1);
+	assert_int_equal(thp_config_load(&c), -EINVAL);
+	unsetenv(THP_CONFIG_ENV);
+}
+
+static void config_env_wins(void **state)
+{
+	struct thp_config c;
+
+	(void)state;
+	setenv(THP_STRICT_ENV, "yes", 1);
+	assert_int_equal(load_with("strict = no\n", &c), 0);
+	assert_int_equal(c.strict, 1);
+	setenv(THP_STRICT_ENV, "maybe", 1);
+	assert_int_equal(load_with("strict = no\n", &c), -EINVAL);
+	unsetenv(THP_STRICT_ENV);
+	unsetenv(THP_CONFIG_ENV);
+}
+
+static void sysfs_selected(void **state)
+{
+	char w[16];
+
+	(void)state;
+	assert_int_equal(thp_sysfs_selected("always [madvise] never", w,
+					    sizeof(w)), 0);
+	assert_string_equal(w, "madvise");
+	assert_int_equal(thp_sysfs_selected("always madvise never", w,
+					    sizeof(w)), -EINVAL);
+	assert_int_equal(thp_sysfs_selected("[] x", w, sizeof(w)), -EINVAL);
+	assert_int_equal(thp_sysfs_selected("[averyveryverylongword]", w,
+					    sizeof(w)), -EINVAL);
+}
+
+static void sysfs_fixture(void **state)
+{
+	struct thp_sysfs s;
+	char path[256];
+
+	(void)state;
+	put("enabled", "always [madvise] never\n");
+	put("defrag", "always defer defer+madvise [madvise] never\n");
+	put("hpage_pmd_size", "2097152\n");
+	put("shmem_enabled", "always within_size advise [never] deny force\n");
+	put("khugepaged/max_ptes_none", "511\n");
+	assert_int_equal(thp_sysfs_read(dir, &s), 0);
+	assert_string_equal(s.enabled, "madvise");
+	assert_string_equal(s.defrag, "madvise");
+	assert_string_equal(s.shmem_enabled, "never");
+	assert_int_equal(s.max_ptes_none, 511);
+	assert_true(s.hpage_size == 2097152);
+
+	/* optional files missing: still fine */
+	snprintf(path, sizeof(path), "%s/shmem_enabled", dir);
+	assert_int_equal(unlink(path), 0);
+	snprintf(path, sizeof(path), "%s/khugepaged/max_ptes_none", dir);
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(thp_sysfs_read(dir, &s), 0);
+	assert_string_equal(s.shmem_enabled, "");
+	assert_int_equal(s.max_ptes_none, -1);
+
+	/* files that make no sense */
+	put("shmem_enabled", "");
+	assert_int_equal(thp_sysfs_read(dir, &s), -EINVAL);
+	put("hpage_pmd_size", "3000\n");
+	put("shmem_enabled", "[never]\n");
+	assert_int_equal(thp_sysfs_read(dir, &s), -EINVAL);
+	put("hpage_pmd_size", "2M\n");
+	assert_int_equal(thp_sysfs_read(dir, &s), -EINVAL);
+	assert_int_equal(thp_sysfs_read("/nonexistent", &s), -ENOENT);
+}
+
+static void sysfs_live(void **state)
+{
+	struct thp_sysfs s;
+
+	(void)state;
+	if (access(THP_SYSFS_DIR, F_OK))
+		skip();		/* kernel without THP */
+	assert_int_equal(thp_sysfs_read(THP_SYSFS_DIR, &s), 0);
+	assert_true(s.hpage_size == 2u << 20);
+	print_message("enabled=%s defrag=%s shmem_enabled=%s max_ptes_none=%d\n",
+		      s.enabled, s.defrag, s.shmem_enabled, s.max_ptes_none);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(config_file),
+		cmocka_unit_test(config_env_wins),
+		cmocka_unit_test(sysfs_selected),
+		cmocka_unit_test(sysfs_fixture),
+		cmocka_unit_test(sysfs_live),
+	};
+
+	return cmocka_run_group_tests_name("thp_config", tests, setup,
+					   teardown);
+}

@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Memory helpers of the THP tests: aligned mappings and a checkable
+ * pattern.  libc only, so host unit tests can use them too.
+ */
+#ifndef THP_MEM_H
+#define THP_MEM_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/mman.h>
+
+#define THP_CHUNK	(2ul << 20)
+
+/* Anonymous private memory aligned to a 2 MiB chunk boundary. */
+static inline void *thp_map_aligned(size_t len)
+{
+	uint8_t *p, *a;
+
+	p = mmap(NULL, len + THP_CHUNK, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return NULL;
+	a = (uint8_t *)(((uintptr_t)p + THP_CHUNK - 1) & ~(THP_CHUNK - 1));
+	if (a > p)
+		munmap(p, a - p);
+	munmap(a + len, p + THP_CHUNK - a);
+	return a;
+}
+
+/*
+ * len bytes at offset bytes past a 2 MiB boundary, with inaccessible
+ * guard pages on both sides so that the mapping never merges with a
+ * neighbour.  NULL on failure.
+ */
+static inline void *thp_map_guarded(size_t len, size_t offset)
+{
+	size_t span = len + offset + 3 * THP_CHUNK;
+	uint8_t *p, *a;
+
+	p = mmap(NULL, span, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS |
+		 MAP_NORESERVE, -1, 0);
+	if (p == MAP_FAILED)
+		return NULL;
+	a = (uint8_t *)(((uintptr_t)p + 2 * THP_CHUNK - 1) & ~(THP_CHUNK - 1));
+	a += offset;
+	if (mmap(a, len, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) == MAP_FAILED)
+		return NULL;
+	return a;
+}
+
+/* The pattern: every 64-bit word depends on its address and a seed. */
+static inline uint64_t thp_word(const void *at, uint64_t seed)
+{
+	uint64_t x = (uintptr_t)at ^ seed;
+
+	x ^= x >> 31;
+	x *= 0x9e3779b97f4a7c15ull;
+	return x ^ (x >> 29);
+}
+
+static inline void thp_fill(void *addr, size_t len, uint64_t seed)
+{
+	uint64_t *w = addr, *end = (uint64_t *)((uint8_t *)addr + len);
+
+	for (; w < end; w++)
+		*w = thp_word(w, seed);
+}
+
+/* Address of the first word that does not match, or NULL. */
+static inline void *thp_check(void *addr, size_t len, uint64_t seed)
+{
+	uint64_t *w = addr, *end = (uint64_t *)((uint8_t *)addr + len);
+
+	for (; w < end; w++)
+		if (*w != thp_word(w, seed))
+			return w;
+	return NULL;
+}
+
+#endif /* THP_MEM_H */
