@@ -12,6 +12,7 @@ PACKAGES=(
 	criu					# plugin header, libcompel, guest criu
 	qemu-system-x86 busybox-static cpio kmod gzip	# the guest rig
 	iptables				# criu runs it in the guest
+	jq					# the guest runner reads show --json
 	apt dpkg				# apt-get download, dpkg-deb -x
 )
 

@@ -4,6 +4,9 @@
 # The guest job of `make demo`: a process with one hg, one nh and one
 # unadvised 8 MiB region, every page written, is dumped and restored with
 # the plugin; its THP state before and after is printed side by side.
+# Then what the plugin records of a process with harder shapes (the zdtm
+# test thp_record: split PMDs, a chunk across two VMAs, ...), as
+# `criu-thp show` prints it, VMAs without THP advice or huge pages left out.
 Z=/opt/criu-thp/zdtm
 D=/tmp/demo
 mkdir -p $D/img && cd $D || exit 1
@@ -41,3 +44,16 @@ sleep 1
 echo "DEMO"
 echo "DEMO the restored process checked its own advice and memory: $(grep -o 'PASS\|FAIL.*' $D/out)"
 grep -h 'thp:' $D/img/dump.log $D/img/restore.log | sed 's/^/DEMO plugin log: /'
+
+echo "DEMO"
+echo "DEMO what the plugin records (criu-thp show) of the zdtm test thp_record:"
+mkdir -p $D/rec/img
+$Z/static/thp_record --pidfile=$D/rec/pid --outfile=$D/rec/out || exit 1
+rpid=$(cat $D/rec/pid)
+criu dump -t "$rpid" -D $D/rec/img -o dump.log -v4 -L /opt/criu-thp/lib \
+	--leave-running || exit 1
+criu-thp show -D $D/rec/img |
+	grep -E '^(dump|task)|pmd_huge|pte_thp|unresolved| hg | nh ' |
+	sed 's/^/DEMO /'
+grep -h 'Warn.*thp:' $D/rec/img/dump.log | sed 's/^/DEMO plugin log: /'
+kill -9 "$rpid"

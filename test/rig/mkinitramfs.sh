@@ -48,6 +48,7 @@ for a in $(/bin/busybox --list); do
 done
 
 put_elf /usr/sbin/criu
+put_elf /usr/bin/jq			# reads criu-thp show --json
 put_elf /usr/sbin/xtables-nft-multi
 for t in iptables iptables-restore iptables-save ip6tables \
 	 ip6tables-restore ip6tables-save; do
@@ -82,8 +83,18 @@ done
 for t in "$B"/zdtm/tools/*; do
 	put_elf "$t" "/opt/criu-thp/zdtm/tools/$(basename "$t")"
 done
-install -m 0755 "$top/test/zdtm/zdtm_run.sh" "$stage/opt/criu-thp/zdtm/zdtm_run.sh"
-cp "$top"/test/zdtm/tools/*.sh "$stage/opt/criu-thp/zdtm/tools/"
+if [ -d "$B/bench" ]; then
+	mkdir -p "$stage/opt/criu-thp/bench"
+	for t in "$B"/bench/*; do
+		[ -f "$t" ] || continue
+		put_elf "$t" "/opt/criu-thp/bench/$(basename "$t")"
+	done
+fi
+for s in zdtm_run.sh record_failures.sh; do
+	install -m 0755 "$top/test/zdtm/$s" "$stage/opt/criu-thp/zdtm/$s"
+done
+cp "$top"/test/zdtm/tools/*.sh "$top"/test/zdtm/tools/*.jq \
+	"$stage/opt/criu-thp/zdtm/tools/"
 
 mkdir -p "$(dirname "$out")"
 (cd "$stage" && find . | cpio -o -H newc --quiet) | gzip -1 >"$out.tmp"

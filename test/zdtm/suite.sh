@@ -23,3 +23,6 @@ done
 
 # The tests can fail: break what thp_flags checks, from outside, after restore.
 $Z/zdtm_run.sh -m plain -a $Z/tools/flip_none_to_hg.sh -e thp_flags
+
+# Recording when maps cannot be read, strict, bad config, failed dumps.
+$Z/record_failures.sh

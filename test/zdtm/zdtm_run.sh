@@ -24,12 +24,17 @@
 #   -a HOOK      run "HOOK PID RUNDIR" after restore, before SIGTERM
 #   -e           expect the test itself to report FAIL (for a HOOK that
 #                breaks what the test checks); the run passes if it does
+#   -r           expect the record check (RECORD lines) to fail; the run
+#                passes if it does
 #   -w DIR       work directory (default /tmp/zdtm)
 #
 # A run fails if the test does not print PASS, a criu command or the
 # lazy-pages daemon exits non-zero or logs an error, the restored task is
 # gone before the check, or the dump and restore logs do not show the
-# plugin loaded (not loaded, for "none").
+# plugin loaded (not loaded, for "none").  A test that prints "RECORD ..."
+# lines says what the plugin's record of it must hold: with the plugin,
+# each line must be among those tools/thp_record.jq makes of
+# `criu-thp show --json` after the dump.
 
 ZDTM=$(cd "$(dirname "$0")" && pwd)
 PLUGIN_DIR=${PLUGIN_DIR:-/opt/criu-thp/lib}
@@ -42,14 +47,16 @@ plugin=plugin
 how=libdir
 hook=
 expect_fail=
+expect_record_fail=
 work=/tmp/zdtm
 
-while getopts m:p:a:ew: opt; do
+while getopts m:p:a:erw: opt; do
 	case $opt in
 	m) modes=$(echo "$OPTARG" | tr ',' ' ') ;;
 	p) how=$OPTARG ;;
 	a) hook=$OPTARG ;;
 	e) expect_fail=1 ;;
+	r) expect_record_fail=1 ;;
 	w) work=$OPTARG ;;
 	*) exit 2 ;;
 	esac
@@ -108,11 +115,46 @@ log_failure() {
 	for f in "$rundir"/test.out "$rundir"/test.out.inprogress; do
 		[ -f "$f" ] && sed 's/^/LOG test: /' "$f"
 	done
+	[ -n "$record_why" ] && criu-thp show -D "$rundir/img" 2>&1 |
+		sed 's/^/LOG show: /'
 	for f in "$rundir"/*/*.log; do
 		[ -f "$f" ] || continue
 		grep -E 'Error|Warn ' "$f" | head -n 20 |
 			sed "s|^|LOG $(basename "$(dirname "$f")")/$(basename "$f"): |"
 	done
+}
+
+# The test's RECORD lines against the plugin's images; sets $record_why.
+check_record() {
+	local want=$rundir/record.want got=$rundir/record.got line
+	record_why=
+	sed -n 's/^.*: \(RECORD .*\)$/\1/p' "$rundir/test.out.inprogress" \
+		>"$want" 2>/dev/null
+	[ -s "$want" ] && [ $plugin != stock ] || return 0
+	if ! criu-thp show -D "$rundir/img" --json >"$rundir/show.json" \
+		2>"$rundir/show.err"; then
+		record_why="criu-thp show failed: $(head -n1 "$rundir/show.err")"
+		return 1
+	fi
+	jq -r -f "$ZDTM/tools/thp_record.jq" "$rundir/show.json" >"$got" ||
+		{ record_why="jq failed on show.json"; return 1; }
+	while read -r line; do
+		grep -qxF "$line" "$got" && continue
+		record_why="not in the record: $line"
+		return 1
+	done <"$want"
+	record_note="record: $(wc -l <"$want") lines match"
+}
+
+# -r: the record check must have failed.
+record_verdict() {
+	[ -n "$expect_record_fail" ] || return 0
+	if [ -z "$record_why" ]; then
+		record_why="the record check passed, -r expected it to fail"
+	else
+		record_note="record check failed as expected: $record_why"
+		record_why=
+	fi
 }
 
 result() {
@@ -215,12 +257,15 @@ run_one() {
 		return
 	fi
 	pid=$(cat "$rundir/test.pid")
+	record_why= record_note=
 
 	if ! do_dump; then
 		kill -9 "$pid" 2>/dev/null
 		result FAIL "criu dump failed"
 		return
 	fi
+	check_record
+	record_verdict
 	if ! do_restore; then
 		wait_daemons
 		result FAIL "criu restore failed"
@@ -240,6 +285,7 @@ run_one() {
 	kill -TERM "$pid"
 	wait_outfile || { kill -9 "$pid"; why="no verdict from the test"; }
 	wait_daemons || why=${why:-$daemons_why}
+	why=${why:-$record_why}
 	if [ -z "$why" ] && ! logs_clean; then
 		why="errors in criu logs"
 	fi
@@ -252,7 +298,7 @@ run_one() {
 	if [ -n "$why" ]; then
 		result FAIL "$why"
 	else
-		result PASS "${expect_fail:+(the test caught what the hook broke)}"
+		result PASS "${expect_fail:+(the test caught what the hook broke)}${record_note:+($record_note)}"
 	fi
 }
 
