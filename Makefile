@@ -6,6 +6,7 @@
 #   make deps       install the Debian packages everything here needs
 #   make test       every test: host unit tests, then zdtm tests in the guest
 #   make demo       dump and restore a process in the guest, THP state shown
+#   make bench      dump time with and without the plugin, in the guest
 #   make install    DESTDIR, PREFIX and CRIU_PLUGIN_DIR are honoured
 #
 # Generated code and every other build product goes to $(B).
@@ -98,6 +99,18 @@ $(B)/zdtm/tools/%: test/zdtm/tools/%.c $(TOOL_OBJ)
 
 zdtm: $(ZDTM_BIN) $(ZDTM_TOOLS)
 
+# Benchmarks: figures, not pass/fail.
+BENCH_BIN	:= $(patsubst test/bench/%.c,$(B)/bench/%,$(wildcard test/bench/*.c))
+
+$(B)/bench/%: test/bench/%.c $(wildcard test/zdtm/static/*.h)
+	@mkdir -p $(B)/bench
+	$(CC) $(CFLAGS) -Itest/zdtm/static -o $@ $<
+
+bench-bin: $(BENCH_BIN)
+
+bench:
+	@scripts/bench.sh
+
 deps:
 	@scripts/deps.sh
 
@@ -118,11 +131,13 @@ uninstall:
 		$(DESTDIR)$(PREFIX)/bin/criu-thp
 
 clean:
-	rm -rf $(B)/obj $(B)/images $(B)/unit $(B)/zdtm $(PLUGIN) $(CMD)
+	rm -rf $(B)/obj $(B)/images $(B)/unit $(B)/zdtm $(B)/bench $(PLUGIN) \
+		$(CMD)
 
 # Also drops the cached guest kernel and initramfs.
 distclean:
 	rm -rf $(B) $(PLUGIN) $(CMD)
 
-.PHONY: all unit zdtm deps test demo install uninstall clean distclean
+.PHONY: all unit zdtm bench-bin bench deps test demo install uninstall clean \
+	distclean
 .SECONDARY:

@@ -6,6 +6,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "sysfs_thp.h"
 #include "thp_dump.h"
@@ -124,18 +125,29 @@ int thp_dump_prepare(int strict, struct thp_env *env)
 	return -1;
 }
 
-static void log_summary(const struct thp_dump_summary *s,
-			const struct thp_env *env)
+static uint64_t now_us(void)
 {
-	pr_info("recorded %u tasks (%s): %" PRIu64 " PMD-mapped chunks, %"
-		PRIu64 " PTE-mapped THPs, %" PRIu64 " unresolved in %u VMAs, %u tasks without a huge-page map\n",
-		s->tasks, env->has_scan ? "PAGEMAP_SCAN" : "pagemap+kpageflags",
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000ull + ts.tv_nsec / 1000;
+}
+
+static void log_summary(const struct thp_dump_summary *s,
+			const struct thp_env *env, uint64_t us)
+{
+	pr_info("recorded %u tasks in %" PRIu64 ".%03" PRIu64 " ms (%s): %" PRIu64
+		" PMD-mapped chunks, %" PRIu64 " PTE-mapped THPs, %" PRIu64
+		" unresolved in %u VMAs, %u tasks without a huge-page map\n",
+		s->tasks, us / 1000, us % 1000,
+		env->has_scan ? "PAGEMAP_SCAN" : "pagemap+kpageflags",
 		s->pmd, s->pte, s->unresolved, s->ambiguous, s->unknown);
 }
 
 int thp_dump_tasks(int dirfd, pid_t tracer, const struct thp_env *env,
 		   int strict)
 {
+	uint64_t t0 = now_us();
 	struct thp_dump_summary sum;
 	struct traced_task *t;
 	size_t n;
@@ -155,6 +167,6 @@ int thp_dump_tasks(int dirfd, pid_t tracer, const struct thp_env *env,
 		pr_err("no THP record written: %s\n", strerror(-ret));
 		return ret;
 	}
-	log_summary(&sum, env);
+	log_summary(&sum, env, now_us() - t0);
 	return 0;
 }
