@@ -101,8 +101,12 @@ static void text_vma(FILE *out, const ThpVmaEntry *v)
 	struct run_list l[3];
 	int i;
 
-	fprintf(out, "  %012" PRIx64 "-%012" PRIx64 " %-7s %-4s", v->start,
-		v->end, kind_name(v->kind), thp_advice_name(v->advice));
+	int more = v->n_pmd_huge || v->n_pte_thp || v->n_unresolved ||
+		   v->pmd_mapped_kb;
+
+	fprintf(out, more ? "  %012" PRIx64 "-%012" PRIx64 " %-7s %-4s" :
+		"  %012" PRIx64 "-%012" PRIx64 " %-7s %s", v->start, v->end,
+		kind_name(v->kind), thp_advice_name(v->advice));
 	vma_lists(v, l);
 	for (i = 0; i < 3; i++) {
 		if (!l[i].n)

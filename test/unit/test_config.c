@@ -148,8 +148,10 @@ static void sysfs_live(void **state)
 	struct thp_sysfs s;
 
 	(void)state;
-	if (access(THP_SYSFS_DIR, F_OK))
-		skip();		/* kernel without THP */
+	if (access(THP_SYSFS_DIR, F_OK)) {
+		print_message("SKIP: kernel without THP: no %s\n", THP_SYSFS_DIR);
+		skip();
+	}
 	assert_int_equal(thp_sysfs_read(THP_SYSFS_DIR, &s), 0);
 	assert_true(s.hpage_size == 2u << 20);
 	print_message("enabled=%s defrag=%s shmem_enabled=%s max_ptes_none=%d\n",

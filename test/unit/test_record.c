@@ -200,11 +200,18 @@ static void check_all(pid_t pid, const struct thp_env *env, enum view view)
 	thp_task_entry__free_unpacked(t, NULL);
 }
 
+/* Only for what this machine cannot have; the reason goes to the log. */
+#define skip_because(why)					\
+	do {							\
+		print_message("SKIP: %s\n", why);		\
+		skip();						\
+	} while (0)
+
 static void real_env(struct thp_env *env)
 {
 	assert_int_equal(thp_env_probe(env), 0);
 	if (!env->pfns || !env->kpageflags)
-		skip();		/* not root: no frame numbers, no kpageflags */
+		skip_because(env->why);	/* not root */
 }
 
 static void env_probe_as_root(void **state)
@@ -213,7 +220,7 @@ static void env_probe_as_root(void **state)
 
 	(void)state;
 	if (geteuid())
-		skip();
+		skip_because("not root: frame numbers and kpageflags are hidden");
 	assert_int_equal(thp_env_probe(&env), 0);
 	assert_true(env.pfns);
 	assert_true(env.kpageflags);
@@ -226,10 +233,8 @@ static void exact_with_pagemap_scan(void **state)
 
 	(void)state;
 	real_env(&env);
-	if (!env.has_scan) {
-		print_message("SKIP: this kernel has no PAGEMAP_SCAN (6.7+)\n");
-		skip();
-	}
+	if (!env.has_scan)
+		skip_because("this kernel has no PAGEMAP_SCAN (6.7+)");
 	check_all(kid->pid, &env, VIEW_EXACT);
 }
 
@@ -253,7 +258,7 @@ static void scan_without_kpageflags(void **state)
 	(void)state;
 	real_env(&env);
 	if (!env.has_scan)
-		skip();
+		skip_because("this kernel has no PAGEMAP_SCAN (6.7+)");
 	env.kpageflags = 0;
 	t = record(kid->pid, &env, &st);
 	assert_true(t->coverage_known);
