@@ -8,7 +8,10 @@
  *   test_init()     parse --pidfile=F --outfile=O, fork; the parent waits
  *                   for the child's test_daemon() and writes its pid to F
  *   test_daemon()   the test is set up: let the parent write the pidfile
- *   test_waitsig()  sleep until SIGTERM (the runner's "check now")
+ *   test_waitsig()  sleep until SIGTERM (the runner's "check now"), in
+ *                   sigsuspend(): a test with more threads must block
+ *                   SIGTERM in the others, or the kernel may hand it to
+ *                   one of them and the main thread never wakes
  *   test_msg()      a line into O.inprogress, renamed to O at exit
  *   pass(), fail()  the verdict lines the runner looks for
  */

@@ -95,12 +95,34 @@ static int check_memory(const char *who)
 	return bad ? 1 : 0;
 }
 
+/*
+ * The second thread blocks every signal: a SIGTERM for the process must
+ * reach the main thread, which waits for it in sigsuspend().
+ */
 static void *sleeper(void *arg)
 {
+	sigset_t all;
+
 	(void)arg;
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, NULL);
 	for (;;)
 		pause();
 	return NULL;
+}
+
+static int start_thread(void)
+{
+	sigset_t all, old;
+	pthread_t th;
+	int ret;
+
+	/* blocked from its first instruction on, not only once it runs */
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	ret = pthread_create(&th, NULL, sleeper, NULL);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return ret;
 }
 
 static pid_t start_child(int scan)
@@ -117,7 +139,6 @@ static pid_t start_child(int scan)
 int main(int argc, char **argv)
 {
 	int scan, status, ret;
-	pthread_t th;
 	pid_t child;
 
 	test_init(argc, argv);
@@ -130,7 +151,7 @@ int main(int argc, char **argv)
 		pr_perror("PR_SET_THP_DISABLE");
 		return 1;
 	}
-	if (pthread_create(&th, NULL, sleeper, NULL)) {
+	if (start_thread()) {
 		pr_err("pthread_create failed\n");
 		return 1;
 	}
