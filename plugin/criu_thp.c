@@ -22,11 +22,15 @@ static const char usage[] =
 "recorded in a dump directory.\n"
 "\n"
 "Commands:\n"
-"  show -D DIR [--json]   decode the thp images (thp-dump.img and every\n"
-"                         thp-<id>.img) of the dump directory DIR: per task\n"
-"                         the prctl THP state and, per VMA, its kind, its\n"
-"                         advice (hg, nh or none) and the 2 MiB chunks that\n"
-"                         were mapped by huge pages, as address ranges\n"
+"  show -D DIR [--json]   decode the thp images of the dump directory DIR:\n"
+"                         thp-dump.img (kernel, sysfs THP settings, the\n"
+"                         tasks recorded) and each task's thp-<id>.img: the\n"
+"                         prctl THP state, how the huge-page map was read\n"
+"                         and, per VMA, its kind, its advice (hg, nh or\n"
+"                         none) and its 2 MiB chunks as address ranges:\n"
+"                         pmd_huge (mapped by a PMD), pte_thp (a whole THP\n"
+"                         mapped by PTEs) and unresolved (one of the two;\n"
+"                         the kernel could not tell which)\n"
 "\n"
 "Options:\n"
 "  -D, --images-dir DIR   the dump directory\n"
@@ -36,7 +40,11 @@ static const char usage[] =
 "  -V, --version          print the version\n"
 "\n"
 "Exit status: 0 on success, 1 when an image is missing or corrupt (the\n"
-"message names the file), 2 for a usage error.\n";
+"message names the file), 2 for a usage error.\n"
+"\n"
+"The plugin reads CRIU_THP_STRICT=yes|no and /etc/criu/thp.conf (or the\n"
+"file CRIU_THP_CONFIG names): 'strict = yes' fails a dump on a machine\n"
+"where huge-page maps cannot be read.\n";
 
 struct opts {
 	const char *dir;
