@@ -14,7 +14,6 @@
 #include "thp_image.h"
 
 #define CHUNK_PAGES	(THP_CHUNK_SIZE / THP_PAGE_SIZE)
-#define BATCH_CHUNKS	16	/* pagemap is read 64 KiB at a time */
 
 /* ---- what this machine lets us read ----------------------------------- */
 
@@ -204,7 +203,7 @@ int coverage_reader_open(struct coverage_reader *r, const struct thp_env *env,
 		return r->pagemap_fd;
 	if (thp_env_has_pte_thp(env)) {
 		r->kpf_fd = kpageflags_open();
-		r->ent = malloc(BATCH_CHUNKS * CHUNK_PAGES * sizeof(*r->ent));
+		r->ent = malloc(CHUNK_PAGES * sizeof(*r->ent));
 		r->kpf = malloc(CHUNK_PAGES * sizeof(*r->kpf));
 		if (r->kpf_fd < 0 || !r->ent || !r->kpf) {
 			int ret = r->kpf_fd < 0 ? r->kpf_fd : -ENOMEM;
@@ -269,29 +268,46 @@ static int frames_are_thp(struct coverage_reader *r, uint64_t pfn)
 	return 1;
 }
 
+/*
+ * Whether the chunk at addr holds a whole THP.  Its first entry alone
+ * rules most chunks out (not present, or a frame not on a 512-frame
+ * boundary) for 8 bytes of pagemap instead of 4 KiB.
+ */
+static int chunk_is_thp(struct coverage_reader *r, uint64_t addr)
+{
+	uint64_t pfn;
+	int ret;
+
+	ret = pagemap_read(r->pagemap_fd, addr, r->ent, 1);
+	if (ret)
+		return ret;
+	if ((r->ent[0] & (PM_PRESENT | PM_SWAP)) != PM_PRESENT)
+		return 0;
+	if (!(r->ent[0] & PM_PFN_MASK))
+		return -EPERM;	/* frame numbers hidden from us */
+	if (r->ent[0] & PM_PFN_MASK & (CHUNK_PAGES - 1))
+		return 0;
+	ret = pagemap_read(r->pagemap_fd, addr, r->ent, CHUNK_PAGES);
+	if (ret)
+		return ret;
+	ret = chunk_frames(r->ent, &pfn);
+	if (ret > 0)
+		ret = frames_are_thp(r, pfn);
+	return ret;
+}
+
 static int read_candidates(struct coverage_reader *r, uint64_t cs,
 			   uint64_t ce, struct addr_set *cand)
 {
-	uint64_t addr, pfn, n, i;
+	uint64_t addr;
 	int ret;
 
-	for (addr = cs; addr < ce; addr += n * THP_CHUNK_SIZE) {
-		n = (ce - addr) / THP_CHUNK_SIZE;
-		if (n > BATCH_CHUNKS)
-			n = BATCH_CHUNKS;
-		ret = pagemap_read(r->pagemap_fd, addr, r->ent,
-				   n * CHUNK_PAGES);
-		if (ret)
+	for (addr = cs; addr < ce; addr += THP_CHUNK_SIZE) {
+		ret = chunk_is_thp(r, addr);
+		if (ret < 0)
 			return ret;
-		for (i = 0; i < n; i++) {
-			ret = chunk_frames(r->ent + i * CHUNK_PAGES, &pfn);
-			if (ret > 0)
-				ret = frames_are_thp(r, pfn);
-			if (ret < 0)
-				return ret;
-			if (ret && addr_set_add(cand, addr + i * THP_CHUNK_SIZE))
-				return -ENOMEM;
-		}
+		if (ret && addr_set_add(cand, addr))
+			return -ENOMEM;
 	}
 	return 0;
 }
@@ -306,6 +322,26 @@ static int add_huge_range(uint64_t start, uint64_t end, void *arg)
 	for (a = start; a < end; a += THP_CHUNK_SIZE)
 		if (addr_set_add(pmd, a))
 			return -ENOMEM;
+	return 0;
+}
+
+/*
+ * smaps counts as much PMD-mapped memory as the VMA has whole chunks: a
+ * PMD maps only a whole aligned chunk, so every chunk is one and there is
+ * no page table to read.
+ */
+static int all_pmd_mapped(uint64_t cs, uint64_t ce, struct vma_coverage *c)
+{
+	uint64_t a;
+
+	memset(c, 0, sizeof(*c));
+	for (a = cs; a < ce; a += THP_CHUNK_SIZE) {
+		if (chunk_runs_add(&c->pmd, a)) {
+			vma_coverage_free(c);
+			return -ENOMEM;
+		}
+	}
+	c->candidates = (ce - cs) / THP_CHUNK_SIZE;
 	return 0;
 }
 
@@ -327,6 +363,9 @@ int coverage_read_vma(struct coverage_reader *r, const struct smaps_vma *v,
 
 	if (cs >= ce || !vma_may_have_chunks(v))
 		cs = ce;	/* nothing to read: empty sets */
+	if (cs < ce && smaps_pmd_mapped_kb(v) ==
+			(ce - cs) / THP_CHUNK_SIZE * (THP_CHUNK_SIZE >> 10))
+		return all_pmd_mapped(cs, ce, c);
 	if (use_cand && cs < ce)
 		ret = read_candidates(r, cs, ce, &cand);
 	if (!ret && use_scan && cs < ce)

@@ -11,7 +11,8 @@
  * PMD-mapped chunks come from PAGEMAP_SCAN's PAGE_IS_HUGE where the
  * kernel has it (6.7+); else from the VMA's smaps *PmdMapped count: all
  * candidates when it covers them all, none when it is zero, and
- * "unresolved" in between.  A THP that crosses a VMA boundary or sits at
+ * "unresolved" in between.  When that count covers every whole chunk of
+ * the VMA, all are PMD-mapped and no page table is read.  A THP that crosses a VMA boundary or sits at
  * an unaligned address is not a chunk of either VMA and is not reported:
  * no PMD can map it.
  */
@@ -75,7 +76,7 @@ struct coverage_reader {
 	const struct thp_env *env;
 	int pagemap_fd;
 	int kpf_fd;
-	uint64_t *ent;		/* pagemap batch */
+	uint64_t *ent;		/* pagemap entries of one chunk */
 	uint64_t *kpf;		/* kpageflags of one chunk */
 };
 
