@@ -49,7 +49,7 @@ static void child_main(int wfd)
 	pthread_t th;
 	char ok;
 
-	ok = !shapes_make(&kid->shapes) && !shapes_verify(&kid->shapes);
+	ok = !shapes_make(&kid->shapes, 1) && !shapes_verify(&kid->shapes);
 	/* MMF_DISABLE_THP: khugepaged must not re-collapse the split PMDs */
 	if (ok && prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0))
 		ok = 0;
@@ -167,7 +167,8 @@ static void check_vma(const ThpTaskEntry *t, const struct thp_expect *e,
 	assert_non_null(v);
 	assert_true(v->end == e->end);
 	assert_int_equal(v->advice, e->advice);
-	assert_int_equal(v->kind, THP_VMA_KIND__PRIVATE_ANON);
+	assert_int_equal(v->kind, e->shared ? THP_VMA_KIND__SHMEM :
+					      THP_VMA_KIND__PRIVATE_ANON);
 	assert_true(v->pmd_mapped_kb ==
 		    (uint64_t)__builtin_popcountll(e->pmd) * 2048);
 	assert_true(mask_of(v->pmd_huge, v->n_pmd_huge, first) == pmd);

@@ -9,6 +9,8 @@
 # followed, for a failure, by "LOG ..." lines: the test's output and the
 # error lines of every criu log.
 #
+# A test whose .desc flags hold "nopre" is not run in pre and pre-lazy.
+#
 # Modes (-m, comma separated; default all):
 #   plain        dump, restore
 #   pre          pre-dump --track-mem, dump --prev-images-dir, restore
@@ -302,9 +304,17 @@ run_one() {
 	fi
 }
 
+# The .desc flags of test $1 include $2.
+desc_flag() {
+	grep -q "'flags':[^}]*[' ]$2[' ]" "$ZDTM/static/$1.desc" 2>/dev/null
+}
+
 for test in "$@"; do
 	test_name=$test${hook:+"+$(basename "$hook" .sh)"}
 	for mode in $modes; do
+		case $mode in
+		pre|pre-lazy) desc_flag "$test" nopre && continue ;;
+		esac
 		case " $ALL_MODES " in
 		*" $mode "*) run_one ;;
 		*) echo "RESULT $test_name $mode $plugin FAIL unknown mode" ;;

@@ -15,6 +15,10 @@
  *              neither), chunk 1 stays PMD-mapped in the third VMA.
  *   nh-huge    4 MiB, collapsed, then MADV_NOHUGEPAGE: nh, PMD 0,1.
  *   pte-only   4 MiB hg, collapsed, both PMDs split: PTE-mapped THP 0,1.
+ *   shmem      6 MiB MAP_SHARED | MAP_ANONYMOUS, hg, chunks 0 and 1
+ *              collapsed (MADV_COLLAPSE ignores shmem_enabled), chunk 2
+ *              on 4 KiB pages: PMD 0,1.  A child forked later has no page
+ *              tables for it until it touches it.
  */
 #ifndef THP_SHAPES_H
 #define THP_SHAPES_H
@@ -42,6 +46,7 @@ struct thp_expect {
 	char name[24];
 	uint64_t start, end;
 	int advice;
+	int shared;		/* shmem: a forked child does not map it */
 	uint64_t pmd, pte;
 };
 
@@ -127,6 +132,7 @@ static inline void shape_expect(struct thp_shapes *s, const char *name,
 	e->start = (uintptr_t)start;
 	e->end = e->start + len;
 	e->advice = advice;
+	e->shared = 0;
 	e->pmd = pmd;
 	e->pte = pte;
 }
@@ -159,7 +165,32 @@ static inline uint8_t *shape_region(struct thp_shapes *s, size_t len,
 	return p;
 }
 
-static inline int shapes_make(struct thp_shapes *s)
+/*
+ * Shared anonymous memory (shmem) at a chunk boundary, hg, filled, and
+ * collapsed but for its last chunk.
+ */
+static inline uint8_t *shape_shmem(struct thp_shapes *s, size_t len)
+{
+	uint8_t *p = thp_map_guarded(len, 0);
+
+	if (!p || mmap(p, len, PROT_READ | PROT_WRITE,
+		       MAP_SHARED | MAP_ANONYMOUS | MAP_FIXED, -1,
+		       0) == MAP_FAILED) {
+		shape_fail(s, "mmap shared");
+		return NULL;
+	}
+	if (madvise(p, len, MADV_HUGEPAGE)) {
+		shape_fail(s, "madvise shared");
+		return NULL;
+	}
+	thp_fill(p, len, THP_SHAPES_SEED);
+	s->region[s->nr_regions].addr = p;
+	s->region[s->nr_regions++].len = len;
+	return shape_collapse(s, p, len - THP_CHUNK) ? NULL : p;
+}
+
+/* with_shmem: add the shmem shape (see thp_record_shmem.c for why not always) */
+static inline int shapes_make(struct thp_shapes *s, int with_shmem)
 {
 	const size_t M = 1ul << 20;
 	uint8_t *p;
@@ -199,10 +230,20 @@ static inline int shapes_make(struct thp_shapes *s)
 	    shape_split(s, p) || shape_split(s, p + THP_CHUNK))
 		return -1;
 	shape_expect(s, "pte-only", p, 4 * M, SHAPE_HG, 0, 0x3);
+
+	if (!with_shmem)
+		return 0;
+	if (!(p = shape_shmem(s, 6 * M)))
+		return -1;
+	shape_expect(s, "shmem", p, 6 * M, SHAPE_HG, 0x3, 0);
+	s->vma[s->nr - 1].shared = 1;
 	return 0;
 }
 
-/* The VMA starting at start in /proc/self/smaps: end, advice, huge KiB. */
+/*
+ * The VMA starting at start in /proc/self/smaps: end, advice, and huge KiB
+ * added to *huge_kb (AnonHugePages + ShmemPmdMapped).
+ */
 static inline int shape_read_vma(uint64_t start, uint64_t *end, int *advice,
 				 uint64_t *huge_kb)
 {
@@ -222,8 +263,9 @@ static inline int shape_read_vma(uint64_t start, uint64_t *end, int *advice,
 				*end = e;
 				found = 1;
 			}
-		} else if (in && sscanf(line, "AnonHugePages: %" SCNu64, &kb) == 1) {
-			*huge_kb = kb;
+		} else if (in && (sscanf(line, "AnonHugePages: %" SCNu64, &kb) == 1 ||
+				  sscanf(line, "ShmemPmdMapped: %" SCNu64, &kb) == 1)) {
+			*huge_kb += kb;
 		} else if (in && !strncmp(line, "VmFlags:", 8)) {
 			*advice = strstr(line, " hg") ? SHAPE_HG :
 				  strstr(line, " nh") ? SHAPE_NH : SHAPE_NONE;
@@ -236,12 +278,13 @@ static inline int shape_read_vma(uint64_t start, uint64_t *end, int *advice,
 /* The kernel made what we asked for: VMA bounds, advice, PMD count. */
 static inline int shapes_verify(struct thp_shapes *s)
 {
-	uint64_t end = 0, kb = 0;
+	uint64_t end = 0, kb;
 	int i, advice = -1;
 
 	for (i = 0; i < s->nr; i++) {
 		const struct thp_expect *e = &s->vma[i];
 
+		kb = 0;
 		if (shape_read_vma(e->start, &end, &advice, &kb) ||
 		    end != e->end || advice != e->advice ||
 		    kb != (uint64_t)__builtin_popcountll(e->pmd) * 2048) {

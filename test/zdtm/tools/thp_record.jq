@@ -9,4 +9,4 @@ def runs(l): if (l | length) == 0 then "-"
 | ("RECORD \($t.id) prctl \(if $t.thp_disabled then "disabled" else "enabled" end)"),
   ("RECORD \($t.id) source \($t.source)"),
   ($t.vmas[]
-   | "RECORD \($t.id) \(.start) \(.end) \(.advice) pmd=\(runs(.pmd_huge)) pte=\(runs(.pte_thp)) unresolved=\(runs(.unresolved))")
+   | "RECORD \($t.id) \(.start) \(.end) \(.kind) \(.advice) pmd=\(runs(.pmd_huge)) pte=\(runs(.pte_thp)) unresolved=\(runs(.unresolved))")
