@@ -62,15 +62,20 @@ void chunk_runs_give(struct chunk_runs *r, ThpChunkRun ***v, size_t *n)
 	r->cap = 0;
 }
 
-void chunk_runs_free(struct chunk_runs *r)
+void chunk_runs_drop(ThpChunkRun ***v, size_t *n)
 {
 	size_t i;
 
-	for (i = 0; i < r->n; i++)
-		free(r->v[i]);
-	free(r->v);
-	r->v = NULL;
-	r->n = 0;
+	for (i = 0; i < *n; i++)
+		free((*v)[i]);
+	free(*v);
+	*v = NULL;
+	*n = 0;
+}
+
+void chunk_runs_free(struct chunk_runs *r)
+{
+	chunk_runs_drop(&r->v, &r->n);
 	r->cap = 0;
 }
 

@@ -28,6 +28,8 @@ int chunk_runs_add_all(struct chunk_runs *r, const uint64_t *addr, size_t n);
 /* Move the list into a message's repeated field; r is empty after. */
 void chunk_runs_give(struct chunk_runs *r, ThpChunkRun ***v, size_t *n);
 void chunk_runs_free(struct chunk_runs *r);
+/* Free a message's run list and leave it empty. */
+void chunk_runs_drop(ThpChunkRun ***v, size_t *n);
 
 /* Number of chunks in a run list. */
 uint64_t chunk_runs_count(ThpChunkRun *const *v, size_t n);

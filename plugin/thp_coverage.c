@@ -227,73 +227,72 @@ void coverage_reader_close(struct coverage_reader *r)
 	r->pagemap_fd = r->kpf_fd = -1;
 }
 
-/* 512 present pages on 512 consecutive frames from a 512-frame boundary. */
-static int chunk_frames(const uint64_t *ent, uint64_t *pfn)
+/*
+ * The frame of a chunk's first page if it may start a THP: present, on a
+ * 512-frame boundary.  1 and *pfn, 0, or -EPERM when frames are hidden.
+ */
+static int first_frame(uint64_t ent, uint64_t *pfn)
 {
-	uint64_t first = ent[0] & PM_PFN_MASK;
-	size_t i;
-
-	if ((ent[0] & (PM_PRESENT | PM_SWAP)) != PM_PRESENT)
+	if ((ent & (PM_PRESENT | PM_SWAP)) != PM_PRESENT)
 		return 0;
-	if (!first)
+	*pfn = ent & PM_PFN_MASK;
+	if (!*pfn)
 		return -EPERM;	/* frame numbers hidden from us */
-	if (first & (CHUNK_PAGES - 1))
-		return 0;
+	return !(*pfn & (CHUNK_PAGES - 1));
+}
+
+int coverage_chunk_frames(const uint64_t *ent, uint64_t *pfn)
+{
+	size_t i;
+	int ret;
+
+	ret = first_frame(ent[0], pfn);
+	if (ret <= 0)
+		return ret;
 	for (i = 1; i < CHUNK_PAGES; i++)
 		if ((ent[i] & (PM_PRESENT | PM_SWAP)) != PM_PRESENT ||
-		    (ent[i] & PM_PFN_MASK) != first + i)
+		    (ent[i] & PM_PFN_MASK) != *pfn + i)
 			return 0;
-	*pfn = first;
 	return 1;
 }
 
 #define KPF(bit)	(1ull << (bit))
 
-/* Those frames are one THP: its head and 511 tails. */
-static int frames_are_thp(struct coverage_reader *r, uint64_t pfn)
+int coverage_frames_are_thp(const uint64_t *kpf)
 {
 	const uint64_t head = KPF(KPF_COMPOUND_HEAD) | KPF(KPF_THP);
 	const uint64_t tail = KPF(KPF_COMPOUND_TAIL) | KPF(KPF_THP);
 	size_t i;
-	int ret;
 
-	ret = kpageflags_read(r->kpf_fd, pfn, r->kpf, CHUNK_PAGES);
-	if (ret)
-		return ret;
-	if ((r->kpf[0] & head) != head || r->kpf[0] & KPF(KPF_ZERO_PAGE))
+	if ((kpf[0] & head) != head || kpf[0] & KPF(KPF_ZERO_PAGE))
 		return 0;
 	for (i = 1; i < CHUNK_PAGES; i++)
-		if ((r->kpf[i] & tail) != tail)
+		if ((kpf[i] & tail) != tail)
 			return 0;
 	return 1;
 }
 
 /*
  * Whether the chunk at addr holds a whole THP.  Its first entry alone
- * rules most chunks out (not present, or a frame not on a 512-frame
- * boundary) for 8 bytes of pagemap instead of 4 KiB.
+ * rules most chunks out for 8 bytes of pagemap instead of 4 KiB.
  */
 static int chunk_is_thp(struct coverage_reader *r, uint64_t addr)
 {
-	uint64_t pfn;
+	uint64_t pfn = 0;
 	int ret;
 
 	ret = pagemap_read(r->pagemap_fd, addr, r->ent, 1);
-	if (ret)
+	if (!ret)
+		ret = first_frame(r->ent[0], &pfn);
+	if (ret <= 0)
 		return ret;
-	if ((r->ent[0] & (PM_PRESENT | PM_SWAP)) != PM_PRESENT)
-		return 0;
-	if (!(r->ent[0] & PM_PFN_MASK))
-		return -EPERM;	/* frame numbers hidden from us */
-	if (r->ent[0] & PM_PFN_MASK & (CHUNK_PAGES - 1))
-		return 0;
 	ret = pagemap_read(r->pagemap_fd, addr, r->ent, CHUNK_PAGES);
-	if (ret)
+	if (!ret)
+		ret = coverage_chunk_frames(r->ent, &pfn);
+	if (ret <= 0)
 		return ret;
-	ret = chunk_frames(r->ent, &pfn);
-	if (ret > 0)
-		ret = frames_are_thp(r, pfn);
-	return ret;
+	ret = kpageflags_read(r->kpf_fd, pfn, r->kpf, CHUNK_PAGES);
+	return ret ? ret : coverage_frames_are_thp(r->kpf);
 }
 
 static int read_candidates(struct coverage_reader *r, uint64_t cs,
@@ -357,24 +356,24 @@ int coverage_read_vma(struct coverage_reader *r, const struct smaps_vma *v,
 {
 	uint64_t cs = (v->start + THP_CHUNK_SIZE - 1) & ~(THP_CHUNK_SIZE - 1);
 	uint64_t ce = v->end & ~(THP_CHUNK_SIZE - 1);
+	uint64_t pmd_kb = smaps_pmd_mapped_kb(v);
 	struct addr_set cand = { }, pmd = { };
 	int use_cand = r->kpf_fd >= 0, use_scan = r->env->has_scan;
 	int ret = 0;
 
-	if (cs >= ce || !vma_may_have_chunks(v))
-		cs = ce;	/* nothing to read: empty sets */
-	if (cs < ce && smaps_pmd_mapped_kb(v) ==
-			(ce - cs) / THP_CHUNK_SIZE * (THP_CHUNK_SIZE >> 10))
-		return all_pmd_mapped(cs, ce, c);
-	if (use_cand && cs < ce)
-		ret = read_candidates(r, cs, ce, &cand);
-	if (!ret && use_scan && cs < ce)
-		ret = pagemap_scan_huge(r->pagemap_fd, cs, ce, add_huge_range,
-					&pmd);
+	if (cs < ce && vma_may_have_chunks(v)) {
+		if (pmd_kb == (ce - cs) / THP_CHUNK_SIZE * (THP_CHUNK_SIZE >> 10))
+			return all_pmd_mapped(cs, ce, c);
+		if (use_cand)
+			ret = read_candidates(r, cs, ce, &cand);
+		if (!ret && use_scan)
+			ret = pagemap_scan_huge(r->pagemap_fd, cs, ce,
+						add_huge_range, &pmd);
+	}
+	/* no whole chunk, or nothing to read: both sets stay empty */
 	if (!ret)
 		ret = coverage_classify(use_cand ? &cand : NULL,
-					use_scan ? &pmd : NULL,
-					smaps_pmd_mapped_kb(v), c);
+					use_scan ? &pmd : NULL, pmd_kb, c);
 	addr_set_free(&cand);
 	addr_set_free(&pmd);
 	return ret;

@@ -71,6 +71,17 @@ int coverage_classify(const struct addr_set *cand, const struct addr_set *pmd,
 		      uint64_t pmd_kb, struct vma_coverage *c);
 void vma_coverage_free(struct vma_coverage *c);
 
+/*
+ * The checks behind a candidate, on one chunk's 512 pagemap entries and
+ * 512 kpageflags words.  coverage_chunk_frames: 1 and the first frame in
+ * *pfn when the pages are present on 512 consecutive frames from a
+ * 512-frame boundary, 0 if not, -EPERM when frame numbers are hidden.
+ * coverage_frames_are_thp: 1 when they are one THP (head + 511 tails,
+ * not the huge zero page).
+ */
+int coverage_chunk_frames(const uint64_t *ent, uint64_t *pfn);
+int coverage_frames_are_thp(const uint64_t *kpf);
+
 /* Reads one task's page tables. */
 struct coverage_reader {
 	const struct thp_env *env;

@@ -128,22 +128,14 @@ static int record_vma(const struct smaps_vma *v, void *arg)
 /* Coverage became unknown half-way: keep flags, drop every chunk list. */
 static void drop_coverage(ThpTaskEntry *e)
 {
-	size_t i, j;
+	size_t i;
 
 	for (i = 0; i < e->n_vmas; i++) {
 		ThpVmaEntry *v = e->vmas[i];
-		ThpChunkRun **lists[] = { v->pmd_huge, v->pte_thp,
-					  v->unresolved };
-		size_t nr[] = { v->n_pmd_huge, v->n_pte_thp,
-				v->n_unresolved };
 
-		for (j = 0; j < 3; j++) {
-			struct chunk_runs r = { lists[j], nr[j], nr[j] };
-
-			chunk_runs_free(&r);
-		}
-		v->pmd_huge = v->pte_thp = v->unresolved = NULL;
-		v->n_pmd_huge = v->n_pte_thp = v->n_unresolved = 0;
+		chunk_runs_drop(&v->pmd_huge, &v->n_pmd_huge);
+		chunk_runs_drop(&v->pte_thp, &v->n_pte_thp);
+		chunk_runs_drop(&v->unresolved, &v->n_unresolved);
 	}
 }
 
