@@ -422,6 +422,66 @@ static void classify_rules(void **state)
 	}
 }
 
+#define PAGES	512
+#define PFN0	0x17a400ull	/* on a 512-frame boundary */
+#define PRESENT	(1ull << 63)
+#define SWAPPED	(1ull << 62)
+#define HEAD	((1ull << 15) | (1ull << 22))	/* COMPOUND_HEAD | THP */
+#define TAIL	((1ull << 16) | (1ull << 22))	/* COMPOUND_TAIL | THP */
+
+/* One chunk's pagemap and kpageflags, a whole THP, then one thing broken. */
+static void chunk_checks(void **state)
+{
+	static const struct {
+		const char *what;
+		int page;		/* which entry to change */
+		uint64_t ent, kpf;	/* its new values; 0: unchanged */
+		int frames, thp;
+		uint64_t shift;		/* every frame moved by this */
+	} rows[] = {
+		{ "a whole THP", 0, 0, 0, 1, 1, 0 },
+		{ "first page not present", 0, PFN0, 0, 0, -1, 0 },
+		{ "first page swapped", 0, PRESENT | SWAPPED | PFN0, 0, 0, -1, 0 },
+		{ "frame numbers hidden", 0, PRESENT, 0, -EPERM, -1, 0 },
+		{ "consecutive, not from a 512-frame boundary", 0, 0, 0, 0, -1, 1 },
+		{ "consecutive from another boundary", 0, 0, 0, 1, 1, 512 },
+		{ "a page in the middle elsewhere", 300, PRESENT | 0x999ull, 0, 0, -1, 0 },
+		{ "the last page not present", 511, 0x1ull, 0, 0, -1, 0 },
+		{ "a page not present, frame bits in place", 300, PFN0 + 300, 0,
+		  0, -1, 0 },
+		{ "a page swapped, frame bits in place", 300,
+		  PRESENT | SWAPPED | (PFN0 + 300), 0, 0, -1, 0 },
+		{ "head not a compound head", 0, 0, 1ull << 22, 1, 0, 0 },
+		{ "head is the huge zero page", 0, 0, HEAD | (1ull << 24), 1, 0, 0 },
+		{ "a tail that is no tail", 256, 0, HEAD, 1, 0, 0 },
+		{ "the last tail not THP", 511, 0, 1ull << 16, 1, 0, 0 },
+	};
+	uint64_t ent[PAGES], kpf[PAGES], pfn;
+	size_t r;
+	int i;
+
+	(void)state;
+	for (r = 0; r < sizeof(rows) / sizeof(rows[0]); r++) {
+		print_message("%s\n", rows[r].what);
+		for (i = 0; i < PAGES; i++) {
+			ent[i] = PRESENT | (PFN0 + rows[r].shift + i);
+			kpf[i] = i ? TAIL : HEAD;
+		}
+		if (rows[r].ent)
+			ent[rows[r].page] = rows[r].ent;
+		if (rows[r].kpf)
+			kpf[rows[r].page] = rows[r].kpf;
+		pfn = 0;
+		assert_int_equal(coverage_chunk_frames(ent, &pfn),
+				 rows[r].frames);
+		if (rows[r].frames == 1)
+			assert_true(pfn == PFN0 + rows[r].shift);
+		if (rows[r].thp >= 0)
+			assert_int_equal(coverage_frames_are_thp(kpf),
+					 rows[r].thp);
+	}
+}
+
 static void vanished_task(void **state)
 {
 	struct thp_record_stats st;
@@ -448,6 +508,7 @@ int main(void)
 		cmocka_unit_test(traced_tree),
 		cmocka_unit_test(vanished_task),
 		cmocka_unit_test(classify_rules),
+		cmocka_unit_test(chunk_checks),
 	};
 
 	return cmocka_run_group_tests_name("thp_record", tests, group_setup,
