@@ -6,8 +6,11 @@
 #ifndef THP_MEM_H
 #define THP_MEM_H
 
+#include <inttypes.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <string.h>
 #include <sys/mman.h>
 
 #define THP_CHUNK	(2ul << 20)
@@ -77,6 +80,14 @@ static inline void *thp_check(void *addr, size_t len, uint64_t seed)
 		if (*w != thp_word(w, seed))
 			return w;
 	return NULL;
+}
+
+/* A /proc/PID/smaps VMA header ("start-end perms ..."): 1 and its bounds. */
+static inline int thp_smaps_header(const char *line, uint64_t *start,
+				   uint64_t *end)
+{
+	return sscanf(line, "%" SCNx64 "-%" SCNx64 " ", start, end) == 2 &&
+	       strchr(line, '-') < strchr(line, ' ');
 }
 
 #endif /* THP_MEM_H */

@@ -256,8 +256,7 @@ static inline int shape_read_vma(uint64_t start, uint64_t *end, int *advice,
 	if (!f)
 		return -1;
 	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "%" SCNx64 "-%" SCNx64 " ", &s, &e) == 2 &&
-		    strchr(line, '-') < strchr(line, ' ')) {
+		if (thp_smaps_header(line, &s, &e)) {
 			in = s == start;
 			if (in) {
 				*end = e;

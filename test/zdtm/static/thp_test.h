@@ -33,7 +33,7 @@ static inline enum thp_adv thp_adv_merge(enum thp_adv acc, int first,
 /* The VMA advice over [addr, addr+len), from /proc/self/smaps. */
 static inline int thp_range_advice(void *addr, size_t len, enum thp_adv *adv)
 {
-	uintptr_t lo = (uintptr_t)addr, hi = lo + len, s, e;
+	uint64_t lo = (uintptr_t)addr, hi = lo + len, s, e;
 	int in = 0, first = 1;
 	char line[512];
 	FILE *f;
@@ -43,8 +43,7 @@ static inline int thp_range_advice(void *addr, size_t len, enum thp_adv *adv)
 		return -1;
 	*adv = ADV_NONE;
 	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "%" SCNxPTR "-%" SCNxPTR " ", &s, &e) == 2 &&
-		    strchr(line, '-') < strchr(line, ' ')) {
+		if (thp_smaps_header(line, &s, &e)) {
 			in = s < hi && e > lo;
 			continue;
 		}
