@@ -19,31 +19,40 @@ DESTDIR		?=
 
 WARN		:= -Wall -Wextra -Werror
 CFLAGS		?= -O2 -g
-CFLAGS		+= $(WARN) -D_GNU_SOURCE -fPIC -Iplugin -I$(B)/images
+CFLAGS		+= $(WARN) -D_GNU_SOURCE -fPIC -Iplugin -I$(B)/images \
+		   -DTHP_MONITOR_DEFAULT='"$(PREFIX)/bin/criu-thp"'
 LDLIBS_PB	:= -lprotobuf-c
 
-PROTO_C		:= $(B)/images/thp.pb-c.c
-PROTO_H		:= $(B)/images/thp.pb-c.h
+PROTOS		:= thp criu_mm
+PROTO_C		:= $(patsubst %,$(B)/images/%.pb-c.c,$(PROTOS))
+PROTO_H		:= $(patsubst %,$(B)/images/%.pb-c.h,$(PROTOS))
+PROTO_OBJ	:= $(patsubst %,$(B)/obj/%.pb-c.o,$(PROTOS))
 
 # Code shared by the plugin and the command.
 SHARED		:= thp_image proc_status proc_smaps proc_pagemap proc_tasks \
-		   chunk_runs thp_coverage thp_record sysfs_thp thp_config thp_dump
-SHARED_OBJ	:= $(patsubst %,$(B)/obj/%.o,$(SHARED)) $(B)/obj/thp.pb-c.o
+		   chunk_runs thp_coverage thp_record sysfs_thp thp_config thp_dump \
+		   criu_mm thp_expect thp_diff thp_collapse
+
+# Only inside criu: injection binds to criu's own compel.
+PLUGIN_ONLY	:= inject thp_fix thp_restore monitor_spawn
+SHARED_OBJ	:= $(patsubst %,$(B)/obj/%.o,$(SHARED)) $(PROTO_OBJ)
 
 PLUGIN		:= plugin/thp_plugin.so
-PLUGIN_OBJ	:= $(B)/obj/thp_plugin.o $(B)/obj/log_criu.o $(SHARED_OBJ)
+PLUGIN_OBJ	:= $(B)/obj/thp_plugin.o $(B)/obj/log_criu.o \
+		   $(patsubst %,$(B)/obj/%.o,$(PLUGIN_ONLY)) $(SHARED_OBJ)
 
 CMD		:= plugin/criu-thp
 CMD_OBJ		:= $(B)/obj/criu_thp.o $(B)/obj/thp_show.o $(B)/obj/log_stderr.o \
+		   $(B)/obj/thp_verify.o $(B)/obj/thp_monitor.o \
 		   $(SHARED_OBJ)
 
 all: $(PLUGIN) $(CMD)
 
-$(PROTO_C) $(PROTO_H): images/thp.proto
+$(B)/images/%.pb-c.c $(B)/images/%.pb-c.h: images/%.proto
 	@mkdir -p $(B)/images
 	protoc-c --proto_path=images --c_out=$(B)/images $<
 
-$(B)/obj/thp.pb-c.o: $(PROTO_C) $(PROTO_H)
+$(B)/obj/%.pb-c.o: $(B)/images/%.pb-c.c $(PROTO_H)
 	@mkdir -p $(B)/obj
 	$(CC) $(CFLAGS) -c -o $@ $<
 

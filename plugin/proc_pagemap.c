@@ -75,6 +75,27 @@ int pagemap_read(int fd, uint64_t addr, uint64_t *ent, size_t n)
 			 (addr >> PAGE_SHIFT) * sizeof(*ent));
 }
 
+int pagemap_range_present(int fd, uint64_t addr, uint64_t len)
+{
+	uint64_t ent[512];
+	uint64_t n = len / (1ull << PAGE_SHIFT);
+	size_t i, k;
+	int ret;
+
+	while (n) {
+		k = n < 512 ? n : 512;
+		ret = pagemap_read(fd, addr, ent, k);
+		if (ret)
+			return ret;
+		for (i = 0; i < k; i++)
+			if (!(ent[i] & (PM_PRESENT | PM_SWAP)))
+				return 0;
+		addr += k * (1ull << PAGE_SHIFT);
+		n -= k;
+	}
+	return 1;
+}
+
 int kpageflags_open(void)
 {
 	int fd = open("/proc/kpageflags", O_RDONLY | O_CLOEXEC);

@@ -28,6 +28,13 @@ int pagemap_open(pid_t pid);
 /* Entries for the n pages from addr; 0 or a negative errno. */
 int pagemap_read(int fd, uint64_t addr, uint64_t *ent, size_t n);
 
+/*
+ * 1 when every page of [addr, addr + len) is present or swapped (it has
+ * arrived: a lazy restore's missing pages are neither), 0 if not, or a
+ * negative errno.
+ */
+int pagemap_range_present(int fd, uint64_t addr, uint64_t len);
+
 /* Open /proc/kpageflags; an fd or a negative errno. */
 int kpageflags_open(void);
 /* Flags of the n frames from pfn; 0, -ERANGE past the last frame, or errno. */

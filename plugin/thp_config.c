@@ -30,6 +30,44 @@ static int parse_bool(const char *s, int *v)
 	return -EINVAL;
 }
 
+static int parse_collapse(const char *s, int *v)
+{
+	if (!strcasecmp(s, "sync"))
+		*v = THP_COLLAPSE_SYNC;
+	else if (!strcasecmp(s, "async"))
+		*v = THP_COLLAPSE_ASYNC;
+	else
+		return -EINVAL;
+	return 0;
+}
+
+static int parse_path(const char *s, char *v)
+{
+	if (*s != '/' || strlen(s) >= sizeof(((struct thp_config *)0)->monitor))
+		return -EINVAL;
+	strcpy(v, s);
+	return 0;
+}
+
+/* key = value: 0, -ENOENT for an unknown key, -EINVAL for a bad value. */
+static int set_key(struct thp_config *c, const char *key, const char *val,
+		   const char **expected)
+{
+	if (!strcmp(key, "strict")) {
+		*expected = "yes or no";
+		return parse_bool(val, &c->strict);
+	}
+	if (!strcmp(key, "collapse")) {
+		*expected = "sync or async";
+		return parse_collapse(val, &c->collapse);
+	}
+	if (!strcmp(key, "monitor")) {
+		*expected = "an absolute path";
+		return parse_path(val, c->monitor);
+	}
+	return -ENOENT;
+}
+
 static char *trim(char *s)
 {
 	char *end;
@@ -45,7 +83,9 @@ static char *trim(char *s)
 static int parse_line(const char *path, int lineno, char *line,
 		      struct thp_config *c)
 {
+	const char *expected = "";
 	char *eq, *key, *val;
+	int ret;
 
 	line[strcspn(line, "#")] = '\0';
 	line = trim(line);
@@ -60,17 +100,14 @@ static int parse_line(const char *path, int lineno, char *line,
 	*eq = '\0';
 	key = trim(line);
 	val = trim(eq + 1);
-	if (strcmp(key, "strict")) {
-		pr_err("%s:%d: unknown key '%s' (known: strict)\n", path,
-		       lineno, key);
-		return -EINVAL;
-	}
-	if (parse_bool(val, &c->strict)) {
-		pr_err("%s:%d: strict = '%s': expected yes or no\n", path,
-		       lineno, val);
-		return -EINVAL;
-	}
-	return 0;
+	ret = set_key(c, key, val, &expected);
+	if (ret == -ENOENT)
+		pr_err("%s:%d: unknown key '%s' (known: strict, collapse, monitor)\n",
+		       path, lineno, key);
+	else if (ret)
+		pr_err("%s:%d: %s = '%s': expected %s\n", path, lineno, key,
+		       val, expected);
+	return ret ? -EINVAL : 0;
 }
 
 int thp_config_read_file(const char *path, struct thp_config *c)
@@ -92,10 +129,18 @@ int thp_config_read_file(const char *path, struct thp_config *c)
 
 int thp_config_load(struct thp_config *c)
 {
-	const char *path = getenv(THP_CONFIG_ENV), *env;
+	static const char *const envs[][2] = {
+		{ THP_STRICT_ENV, "strict" },
+		{ THP_COLLAPSE_ENV, "collapse" },
+		{ THP_MONITOR_ENV, "monitor" },
+	};
+	const char *path = getenv(THP_CONFIG_ENV), *env, *expected;
+	size_t i;
 	int ret;
 
-	c->strict = 0;
+	memset(c, 0, sizeof(*c));
+	c->collapse = THP_COLLAPSE_DEFAULT;
+	snprintf(c->monitor, sizeof(c->monitor), "%s", THP_MONITOR_DEFAULT);
 	ret = thp_config_read_file(path ? path : THP_CONFIG_DEFAULT, c);
 	if (ret == -ENOENT && !path)
 		ret = 0;	/* no file: defaults */
@@ -105,10 +150,13 @@ int thp_config_load(struct thp_config *c)
 	if (ret)
 		return -EINVAL;
 
-	env = getenv(THP_STRICT_ENV);
-	if (env && parse_bool(env, &c->strict)) {
-		pr_err("%s='%s': expected yes or no\n", THP_STRICT_ENV, env);
-		return -EINVAL;
+	for (i = 0; i < sizeof(envs) / sizeof(envs[0]); i++) {
+		env = getenv(envs[i][0]);
+		if (env && set_key(c, envs[i][1], env, &expected)) {
+			pr_err("%s='%s': expected %s\n", envs[i][0], env,
+			       expected);
+			return -EINVAL;
+		}
 	}
 	return 0;
 }

@@ -4,9 +4,17 @@
  *
  * File: $CRIU_THP_CONFIG, else /etc/criu/thp.conf (may be absent).
  * Lines "key = value"; '#' starts a comment.  Keys:
- *   strict = yes|no   a THP state that cannot be recorded fails the dump
+ *   strict = yes|no        a THP state that cannot be recorded fails the
+ *                          dump; one that cannot be restored exactly
+ *                          fails the restore (and implies sync)
+ *   collapse = sync|async  restore coverage before the task resumes, or
+ *                          right after from a detached criu-thp monitor
+ *                          (default async: no added downtime)
+ *   monitor = PATH         the criu-thp command for async collapse
+ *                          (default THP_MONITOR_DEFAULT)
  * Environment (wins over the file):
- *   CRIU_THP_STRICT=yes|no
+ *   CRIU_THP_STRICT=yes|no, CRIU_THP_COLLAPSE=sync|async,
+ *   CRIU_THP_MONITOR=PATH
  * runc runs criu with its own environment: use the file there.
  */
 #ifndef THP_CONFIG_H
@@ -15,9 +23,24 @@
 #define THP_CONFIG_DEFAULT	"/etc/criu/thp.conf"
 #define THP_CONFIG_ENV		"CRIU_THP_CONFIG"
 #define THP_STRICT_ENV		"CRIU_THP_STRICT"
+#define THP_COLLAPSE_ENV	"CRIU_THP_COLLAPSE"
+#define THP_MONITOR_ENV		"CRIU_THP_MONITOR"
+
+#ifndef THP_MONITOR_DEFAULT
+#define THP_MONITOR_DEFAULT	"/usr/local/bin/criu-thp"
+#endif
+
+enum {
+	THP_COLLAPSE_SYNC,
+	THP_COLLAPSE_ASYNC,
+};
+
+#define THP_COLLAPSE_DEFAULT	THP_COLLAPSE_ASYNC
 
 struct thp_config {
 	int strict;
+	int collapse;		/* THP_COLLAPSE_* */
+	char monitor[256];	/* absolute path of criu-thp */
 };
 
 /* 0, or -EINVAL after an error message naming the file and line. */

@@ -84,10 +84,9 @@ err_unlink:
 	return ret;
 }
 
-/* Read a whole image file, bounded by the largest payload we accept. */
-static int img_slurp(int dirfd, const char *name, uint8_t **buf, size_t *len)
+int thp_file_slurp(int dirfd, const char *name, size_t max, uint8_t **buf,
+		   size_t *len)
 {
-	const size_t max = sizeof(struct thp_img_hdr) + THP_IMG_MAX_PAYLOAD;
 	struct stat st;
 	size_t done = 0;
 	int fd, ret = 0;
@@ -103,7 +102,7 @@ static int img_slurp(int dirfd, const char *name, uint8_t **buf, size_t *len)
 		goto out_close;
 	}
 	if ((size_t)st.st_size > max) {
-		pr_err("%s: %lld bytes, larger than any thp image (%zu)\n",
+		pr_err("%s: %lld bytes, larger than any image of its kind (%zu)\n",
 		       name, (long long)st.st_size, max);
 		ret = -EFBIG;
 		goto out_close;
@@ -404,7 +403,9 @@ static int img_read(int dirfd, const char *name, decode_fn decode, void **out)
 	int ret;
 
 	*out = NULL;
-	ret = img_slurp(dirfd, name, &buf, &len);
+	ret = thp_file_slurp(dirfd, name,
+			     sizeof(struct thp_img_hdr) + THP_IMG_MAX_PAYLOAD,
+			     &buf, &len);
 	if (ret == -ENOENT)
 		return ret;	/* the caller decides whether that is an error */
 	if (ret) {

@@ -63,6 +63,13 @@ int thp_img_list_tasks(int dirfd, unsigned int **ids, size_t *nr);
 /* Remove every thp image from a directory (a dump that failed). */
 int thp_img_remove_all(int dirfd);
 
+/*
+ * Read a whole file of at most max bytes (-EFBIG, with a message, if it
+ * is larger); free(*buf) after.  Shared with the reader of CRIU's images.
+ */
+int thp_file_slurp(int dirfd, const char *name, size_t max, uint8_t **buf,
+		   size_t *len);
+
 /* Parse "thp-<id>.img"; returns 0 and sets *id, or -1 for other names. */
 int thp_img_task_id(const char *name, unsigned int *id);
 

@@ -15,10 +15,12 @@
 #include "thp_dump.h"
 #include "thp_image.h"
 #include "thp_log.h"
+#include "thp_restore.h"
 #include "version.h"
 
 static struct thp_config config;
 static struct thp_env env;
+static struct thp_restore restore;
 
 static const char *stage_name(int stage)
 {
@@ -41,6 +43,9 @@ static int thp_plugin_init(int stage)
 		return -1;
 	if (stage == CR_PLUGIN_STAGE__DUMP)
 		return thp_dump_prepare(config.strict, &env);
+	if (stage == CR_PLUGIN_STAGE__RESTORE)
+		return thp_restore_prepare(&restore, &config,
+					   criu_get_image_dir());
 	return 0;
 }
 
@@ -65,8 +70,23 @@ static void thp_plugin_exit(int stage, int ret)
 {
 	if (stage == CR_PLUGIN_STAGE__DUMP)
 		dump_finish(ret);
+	if (stage == CR_PLUGIN_STAGE__RESTORE)
+		thp_restore_finish(&restore);
 	pr_info("%s finished (%s)\n", stage_name(stage),
 		ret ? "failed" : "success");
 }
 
 CR_PLUGIN_REGISTER("thp", thp_plugin_init, thp_plugin_exit)
+
+/*
+ * The task is stopped, criu is its tracer, its memory is in (or arriving
+ * lazily).  -ENOTSUP always, so that other plugins get the hook too.
+ */
+static int thp_resume_devices_late(int pid)
+{
+	thp_restore_task(&restore, pid);
+	return -ENOTSUP;
+}
+
+CR_PLUGIN_REGISTER_HOOK(CR_PLUGIN_HOOK__RESUME_DEVICES_LATE,
+			thp_resume_devices_late)

@@ -13,6 +13,7 @@
 #include "chunk_runs.h"
 #include "thp_image.h"
 #include "thp_log.h"
+#include "thp_diff.h"
 #include "thp_show.h"
 
 static const char *kind_name(ThpVmaKind k)
@@ -28,18 +29,6 @@ static const char *kind_name(ThpVmaKind k)
 		return "special";
 	default:
 		return "?";
-	}
-}
-
-const char *thp_advice_name(ThpAdvice a)
-{
-	switch (a) {
-	case THP_ADVICE__HUGE:
-		return "hg";
-	case THP_ADVICE__NOHUGE:
-		return "nh";
-	default:
-		return "none";
 	}
 }
 

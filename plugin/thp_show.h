@@ -13,7 +13,4 @@
  */
 int thp_show(int dirfd, FILE *out, int json);
 
-/* "hg", "nh" or "none" */
-const char *thp_advice_name(ThpAdvice a);
-
 #endif /* THP_SHOW_H */

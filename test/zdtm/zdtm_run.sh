@@ -10,6 +10,14 @@
 # error lines of every criu log.
 #
 # A test whose .desc flags hold "nopre" is not run in pre and pre-lazy.
+# For one whose flags hold "verify", after a plain or pre restore the
+# runner waits for the plugin's monitor (if it started one) and runs
+# `criu-thp verify` on every process of the tree: with the plugin each
+# must match; without it (stock) at least one must differ.
+#
+# Tests learn what to expect from $THP_EXPECT: "exact" with the plugin,
+# "stock" without it, "lazy" in the lazy modes (coverage is not checked
+# there yet).
 #
 # Modes (-m, comma separated; default all):
 #   plain        dump, restore
@@ -116,6 +124,9 @@ log_failure() {
 	echo "LOG --- $test_name $mode $plugin: $1"
 	for f in "$rundir"/test.out "$rundir"/test.out.inprogress; do
 		[ -f "$f" ] && sed 's/^/LOG test: /' "$f"
+	done
+	for f in "$rundir"/verify.*; do
+		[ -f "$f" ] && sed "s/^/LOG $(basename "$f"): /" "$f"
 	done
 	[ -n "$record_why" ] && criu-thp show -D "$rundir/img" 2>&1 |
 		sed 's/^/LOG show: /'
@@ -228,6 +239,62 @@ wait_daemons() {
 	[ -z "$daemons_why" ]
 }
 
+# What the test must expect of its huge pages (see thp_regions.h).
+expect_for_mode() {
+	case $mode in
+	lazy|pre-lazy|remote-lazy) echo lazy ;;
+	*) [ $plugin = stock ] && echo stock || echo exact ;;
+	esac
+}
+
+# The restored tree: $1 and its descendants.
+tree_pids() {
+	local c
+	echo "$1"
+	for c in $(cat /proc/"$1"/task/*/children 2>/dev/null); do
+		tree_pids "$c"
+	done
+}
+
+# Wait up to 60 s for the monitor the plugin started, if it did.
+wait_monitor() {
+	local i=0
+	grep -q 'thp: monitor .* started' "$rundir/img/restore.log" || return 0
+	while [ ! -f "$rundir/img/thp-monitor.json" ]; do
+		i=$((i + 1))
+		[ $i -gt 300 ] && return 1
+		sleep 0.2
+	done
+}
+
+# criu-thp verify on the restored tree; sets $verify_why, $verify_note.
+check_verify() {
+	local p n=0 differ=0
+	verify_why= verify_note=
+	desc_flag "$test" verify || return 0
+	case $mode in plain|pre) ;; *) return 0 ;; esac
+	if ! wait_monitor; then
+		verify_why="the monitor wrote no report in 60 s"
+		return 1
+	fi
+	for p in $(tree_pids "$pid"); do
+		n=$((n + 1))
+		criu-thp verify -D "$rundir/img" --pid "$p" \
+			>"$rundir/verify.$p" 2>&1 && continue
+		[ $? = 1 ] || { verify_why="criu-thp verify $p failed"; return 1; }
+		differ=$((differ + 1))
+		[ $plugin = stock ] && continue
+		verify_why="criu-thp verify: task $p differs: $(grep -m1 differs: "$rundir/verify.$p")"
+		return 1
+	done
+	if [ $plugin = stock ]; then
+		[ $differ -gt 0 ] || { verify_why="verify: stock restore matched"; return 1; }
+		verify_note="verify: $differ of $n tasks differ, as stock does"
+	else
+		verify_note="verify: $n tasks match"
+	fi
+}
+
 # Wait up to 60 s for the test's verdict file.
 wait_outfile() {
 	local i=0
@@ -254,7 +321,8 @@ run_one() {
 	mkdir -p "$rundir/img" "$rundir/pre"
 	cd "$rundir" || return
 
-	if ! "$bin" --pidfile="$rundir/test.pid" --outfile="$rundir/test.out"; then
+	if ! THP_EXPECT=$(expect_for_mode) "$bin" --pidfile="$rundir/test.pid" \
+		--outfile="$rundir/test.out"; then
 		result FAIL "test did not start"
 		return
 	fi
@@ -284,8 +352,10 @@ run_one() {
 		result FAIL "hook $hook failed"
 		return
 	fi
+	check_verify
 	kill -TERM "$pid"
 	wait_outfile || { kill -9 "$pid"; why="no verdict from the test"; }
+	why=${why:-$verify_why}
 	wait_daemons || why=${why:-$daemons_why}
 	why=${why:-$record_why}
 	if [ -z "$why" ] && ! logs_clean; then
@@ -300,7 +370,7 @@ run_one() {
 	if [ -n "$why" ]; then
 		result FAIL "$why"
 	else
-		result PASS "${expect_fail:+(the test caught what the hook broke)}${record_note:+($record_note)}"
+		result PASS "${expect_fail:+(the test caught what the hook broke)}${record_note:+($record_note)}${verify_note:+($verify_note)}"
 	fi
 }
 

@@ -58,4 +58,61 @@ static inline int thp_range_advice(void *addr, size_t len, enum thp_adv *adv)
 	return first ? -1 : 0;
 }
 
+/* AnonHugePages over the VMAs of [addr, addr+len), in KiB. */
+static inline int thp_range_huge_kb(void *addr, size_t len, uint64_t *kb)
+{
+	uint64_t lo = (uintptr_t)addr, hi = lo + len, s, e, v;
+	int in = 0, seen = 0;
+	char line[512];
+	FILE *f;
+
+	f = fopen("/proc/self/smaps", "r");
+	if (!f)
+		return -1;
+	*kb = 0;
+	while (fgets(line, sizeof(line), f)) {
+		if (thp_smaps_header(line, &s, &e)) {
+			in = s < hi && e > lo;
+			seen |= in;
+			continue;
+		}
+		if (in && sscanf(line, "AnonHugePages: %" SCNu64, &v) == 1)
+			*kb += v;
+	}
+	fclose(f);
+	return seen ? 0 : -1;
+}
+
+/* THP_enabled of /proc/self/status: 1, 0, or -1 if missing. */
+static inline int thp_status_enabled(void)
+{
+	char line[128];
+	int v = -1;
+	FILE *f;
+
+	f = fopen("/proc/self/status", "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "THP_enabled: %d", &v) == 1)
+			break;
+	fclose(f);
+	return v;
+}
+
+/* The sysfs THP mode is "always" (else madvise or never). */
+static inline int thp_mode_always(void)
+{
+	char buf[64] = "";
+	FILE *f;
+
+	f = fopen("/sys/kernel/mm/transparent_hugepage/enabled", "r");
+	if (!f)
+		return 0;
+	if (!fgets(buf, sizeof(buf), f))
+		buf[0] = '\0';
+	fclose(f);
+	return strstr(buf, "[always]") != NULL;
+}
+
 #endif /* THP_TEST_H */

@@ -1,0 +1,136 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * MADV_COLLAPSE through process_madvise(), chunk by chunk.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "thp_collapse.h"
+#include "thp_image.h"
+
+#ifndef __NR_pidfd_open
+#define __NR_pidfd_open		434
+#endif
+#ifndef __NR_process_madvise
+#define __NR_process_madvise	440
+#endif
+
+/* Chunks per call: well below UIO_MAXIOV (1024). */
+#define BATCH	256
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
+int thp_collapse_open(struct thp_collapse *c, pid_t pid)
+{
+	memset(c, 0, sizeof(*c));
+	c->pid = pid;
+	c->pidfd = syscall(__NR_pidfd_open, pid, 0);
+	return c->pidfd < 0 ? -errno : 0;
+}
+
+void thp_collapse_close(struct thp_collapse *c)
+{
+	if (c->pidfd >= 0)
+		close(c->pidfd);
+	c->pidfd = -1;
+	free(c->fail);
+	c->fail = NULL;
+	c->nfail = c->cap = 0;
+}
+
+/* Bytes advised, or -errno when the first chunk failed. */
+static long advise(struct thp_collapse *c, const uint64_t *addr, size_t n)
+{
+	struct iovec iov[BATCH];
+	uint64_t t = now_ns();
+	long ret;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		iov[i].iov_base = (void *)(uintptr_t)addr[i];
+		iov[i].iov_len = THP_CHUNK_SIZE;
+	}
+	ret = syscall(__NR_process_madvise, c->pidfd, iov, n, MADV_COLLAPSE,
+		      0);
+	if (ret < 0)
+		ret = -errno;
+	c->busy_ns += now_ns() - t;
+	return ret;
+}
+
+static int note_fail(struct thp_collapse *c, uint64_t addr, int err)
+{
+	if (c->nfail == c->cap) {
+		size_t cap = c->cap ? c->cap * 2 : 16;
+		void *p = realloc(c->fail, cap * sizeof(*c->fail));
+
+		if (!p)
+			return -ENOMEM;
+		c->fail = p;
+		c->cap = cap;
+	}
+	c->fail[c->nfail].addr = addr;
+	c->fail[c->nfail].err = err;
+	c->nfail++;
+	return 0;
+}
+
+/* One chunk that failed in a batch: its own error, EAGAIN retried. */
+static int one_chunk(struct thp_collapse *c, uint64_t addr)
+{
+	struct timespec ts = { 0, 1000000 };
+	long ret;
+	int i;
+
+	for (i = 0; ; i++) {
+		ret = advise(c, &addr, 1);
+		if (ret >= 0) {
+			c->done++;
+			return 0;
+		}
+		if (ret != -EAGAIN || i == THP_COLLAPSE_RETRIES)
+			break;
+		c->retries++;
+		nanosleep(&ts, NULL);
+		ts.tv_nsec *= 2;
+	}
+	if (ret == -ESRCH)
+		return ret;
+	return note_fail(c, addr, -ret);
+}
+
+int thp_collapse_chunks(struct thp_collapse *c, const uint64_t *addr,
+			size_t n)
+{
+	size_t i = 0;
+	int ret;
+
+	while (i < n) {
+		size_t k = n - i < BATCH ? n - i : BATCH;
+		long r = advise(c, addr + i, k);
+		size_t ok = r > 0 ? r / THP_CHUNK_SIZE : 0;
+
+		if (r == -ESRCH)
+			return r;
+		c->done += ok;
+		i += ok;
+		if (ok == k)
+			continue;
+		ret = one_chunk(c, addr[i]);
+		if (ret)
+			return ret;
+		i++;
+	}
+	return 0;
+}

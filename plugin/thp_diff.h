@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Where a live task's THP state differs from what it must be: the prctl
+ * state, each VMA's advice, and chunk by chunk the huge-page coverage.
+ * Both sides are thp_task_entry messages: the expected one (thp_expect.h)
+ * and the live one (thp_record_task() on the running task).
+ *
+ * A chunk counts as huge when it is PMD-mapped or unresolved (a whole THP
+ * whose mapping the kernel could not tell); a THP mapped by PTEs at dump
+ * cannot be made again and is expected as small pages.
+ */
+#ifndef THP_DIFF_H
+#define THP_DIFF_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "thp.pb-c.h"
+
+enum thp_diff_kind {
+	THP_DIFF_PRCTL,		/* want/have: thp_disabled */
+	THP_DIFF_ADVICE,	/* want/have: ThpAdvice; start-end: the part */
+	THP_DIFF_NO_VMA,	/* start-end of a recorded VMA is not mapped */
+	THP_DIFF_MISSING,	/* chunk at start was huge, is small */
+	THP_DIFF_EXTRA,		/* chunk at start is huge, was small */
+	THP_DIFF_UNKNOWN,	/* the live coverage cannot be read */
+};
+
+struct thp_diff {
+	enum thp_diff_kind kind;
+	uint64_t start, end;
+	const ThpVmaEntry *vma;	/* the expected VMA, or NULL */
+	int want, have;
+};
+
+struct thp_diffs {
+	struct thp_diff *v;
+	size_t n, cap;
+};
+
+/* 0 or -ENOMEM; d must be empty or hold earlier differences. */
+int thp_diff_tasks(const ThpTaskEntry *want, const ThpTaskEntry *have,
+		   struct thp_diffs *d);
+void thp_diffs_free(struct thp_diffs *d);
+
+/* Count of one kind. */
+size_t thp_diffs_count(const struct thp_diffs *d, enum thp_diff_kind kind);
+
+/* Chunks a VMA entry says are huge (PMD-mapped or unresolved). */
+uint64_t thp_vma_huge_chunks(const ThpVmaEntry *v);
+
+const char *thp_advice_name(int advice);
+
+/* "VMA a-b: advice expected hg, found none" and the like; snprintf's value. */
+int thp_diff_format(char *buf, size_t len, const struct thp_diff *d);
+
+#endif /* THP_DIFF_H */

@@ -1,0 +1,215 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Applying a task's THP differences (see thp_fix.h).
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "inject.h"
+#include "proc_pagemap.h"
+#include "thp_coverage.h"
+#include "thp_fix.h"
+#include "thp_image.h"
+#include "thp_log.h"
+
+struct fix_ctx {
+	struct thp_fix *f;
+	struct inject inj;
+	int injecting;
+	int disabled;			/* the task's prctl state now */
+	struct addr_set plain;		/* collapse as they are */
+	struct addr_set lift;		/* collapse with the flag lifted */
+};
+
+static int inject(struct fix_ctx *c, int nr, unsigned long a1,
+		  unsigned long a2, unsigned long a3)
+{
+	long ret;
+	int err;
+
+	if (!c->injecting) {
+		err = inject_open(c->f->pid, &c->inj);
+		if (err)
+			return err;
+		c->injecting = 1;
+	}
+	err = inject_syscall(&c->inj, nr, &ret, a1, a2, a3, 0);
+	if (err)
+		return -ESRCH;
+	return ret < 0 ? (int)ret : 0;
+}
+
+static int set_prctl(struct fix_ctx *c, int disabled)
+{
+	int ret;
+
+	if (c->disabled == disabled)
+		return 0;
+	ret = inject(c, __NR_prctl, PR_SET_THP_DISABLE, disabled, 0);
+	if (ret) {
+		pr_err("task %d: prctl(PR_SET_THP_DISABLE, %d) failed: %s\n",
+		       c->f->pid, disabled, strerror(-ret));
+		return ret;
+	}
+	c->disabled = disabled;
+	return 0;
+}
+
+static int set_advice(struct fix_ctx *c, uint64_t start, uint64_t end,
+		      int advice)
+{
+	int adv = advice == THP_ADVICE__HUGE ? MADV_HUGEPAGE : MADV_NOHUGEPAGE;
+	int ret = inject(c, __NR_madvise, start, end - start, adv);
+
+	if (ret && ret != -ESRCH)
+		pr_err("task %d: madvise(%" PRIx64 "-%" PRIx64 ", %s) failed: %s\n",
+		       c->f->pid, start, end, thp_advice_name(advice),
+		       strerror(-ret));
+	return ret;
+}
+
+static int fix_advice(struct fix_ctx *c)
+{
+	const struct thp_diffs *d = c->f->diffs;
+	size_t i;
+	int ret;
+
+	for (i = 0; i < d->n; i++) {
+		const struct thp_diff *x = &d->v[i];
+
+		if (x->kind != THP_DIFF_ADVICE)
+			continue;
+		if (x->want == THP_ADVICE__NONE) {
+			c->f->advice_left++;
+			continue;
+		}
+		ret = set_advice(c, x->start, x->end, x->want);
+		if (ret == -ESRCH)
+			return ret;
+		if (!ret)
+			c->f->advice_set++;
+	}
+	return 0;
+}
+
+/* Sort the missing chunks: pending, under a lift, or as they are. */
+static int sort_missing(struct fix_ctx *c, int pagemap_fd)
+{
+	const struct thp_diffs *d = c->f->diffs;
+	size_t i;
+	int ret;
+
+	for (i = 0; i < d->n; i++) {
+		const struct thp_diff *x = &d->v[i];
+
+		if (x->kind != THP_DIFF_MISSING)
+			continue;
+		ret = pagemap_range_present(pagemap_fd, x->start,
+					    THP_CHUNK_SIZE);
+		if (ret < 0)
+			return ret;
+		if (!ret) {
+			c->f->pending++;
+			continue;
+		}
+		if (x->vma->advice == THP_ADVICE__NOHUGE) {
+			ret = addr_set_add(&c->lift, x->start);
+		} else if (c->f->want->thp_disabled || c->f->sync) {
+			ret = addr_set_add(&c->plain, x->start);
+		} else {
+			c->f->handed++;
+			ret = 0;
+		}
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/* nh chunks: lift the flag over each chunk, collapse, put it back. */
+static int collapse_lifted(struct fix_ctx *c)
+{
+	size_t i;
+	int ret;
+
+	for (i = 0; i < c->lift.n; i++) {
+		uint64_t a = c->lift.v[i], e = a + THP_CHUNK_SIZE;
+
+		ret = set_advice(c, a, e, THP_ADVICE__HUGE);
+		if (ret)
+			return ret;
+		ret = thp_collapse_chunks(&c->f->col, &a, 1);
+		if (!ret)
+			ret = set_advice(c, a, e, THP_ADVICE__NOHUGE);
+		if (ret)
+			return ret;
+		c->f->lifted++;
+	}
+	return 0;
+}
+
+static int fix_coverage(struct fix_ctx *c)
+{
+	int ret = 0;
+
+	if (!c->plain.n && !c->lift.n)
+		return 0;
+	ret = set_prctl(c, 0);
+	if (!ret)
+		ret = thp_collapse_chunks(&c->f->col, c->plain.v, c->plain.n);
+	if (!ret)
+		ret = collapse_lifted(c);
+	return ret;
+}
+
+static int fix(struct fix_ctx *c)
+{
+	int fd, ret;
+
+	fd = pagemap_open(c->f->pid);
+	if (fd < 0)
+		return fd;
+	ret = sort_missing(c, fd);
+	close(fd);
+	if (ret)
+		return ret;
+	if (!c->f->want->thp_disabled)
+		ret = set_prctl(c, 0);
+	if (!ret)
+		ret = fix_advice(c);
+	if (!ret)
+		ret = fix_coverage(c);
+	if (!ret)
+		ret = set_prctl(c, c->f->want->thp_disabled);
+	c->f->prctl_set = c->disabled != c->f->have->thp_disabled;
+	return ret;
+}
+
+int thp_fix_task(struct thp_fix *f)
+{
+	struct fix_ctx c = { .f = f, .disabled = f->have->thp_disabled };
+	int ret;
+
+	f->advice_set = f->advice_left = 0;
+	f->lifted = f->pending = f->handed = 0;
+	f->prctl_set = 0;
+	ret = thp_collapse_open(&f->col, f->pid);
+	if (!ret)
+		ret = fix(&c);
+	if (c.injecting)
+		inject_close(&c.inj);
+	addr_set_free(&c.plain);
+	addr_set_free(&c.lift);
+	return ret;
+}
+
+void thp_fix_done(struct thp_fix *f)
+{
+	thp_collapse_close(&f->col);
+}

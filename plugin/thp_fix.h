@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Making a stopped, traced task's THP state what it must be, from the
+ * differences thp_diff_tasks() found: advice and prctl by injecting
+ * madvise() and prctl() into the task (compel), coverage by
+ * MADV_COLLAPSE from outside (thp_collapse.h).
+ *
+ * MADV_COLLAPSE refuses an nh VMA and a process with THP disabled, so a
+ * chunk that was huge there at dump (the huge page was made before the
+ * flag or the prctl) is collapsed with the flag lifted over just that
+ * chunk, or the prctl lifted, and put back at once.  Such chunks are
+ * always collapsed here; the others here too ("sync"), or left to the
+ * criu-thp monitor once the task runs ("async").  A chunk whose pages
+ * are not all in yet (a lazy restore) is left pending.  Advice "none"
+ * cannot be set on a kernel without MADV_CLR_HUGEPAGE: such a VMA stays
+ * as it is, and counts as not exact.
+ */
+#ifndef THP_FIX_H
+#define THP_FIX_H
+
+#include <sys/types.h>
+
+#include "thp.pb-c.h"
+#include "thp_collapse.h"
+#include "thp_diff.h"
+
+struct thp_fix {
+	/* in */
+	pid_t pid;
+	const ThpTaskEntry *want;
+	const ThpTaskEntry *have;	/* the live task before the fix */
+	const struct thp_diffs *diffs;
+	int sync;			/* collapse every chunk here */
+	/* out */
+	unsigned int advice_set;	/* VMA parts given their advice */
+	unsigned int advice_left;	/* parts that want "none" */
+	int prctl_set;			/* the prctl state was changed */
+	unsigned long lifted;		/* chunks collapsed under a lift */
+	unsigned long pending;		/* pages not all in yet */
+	unsigned long handed;		/* left to the monitor */
+	struct thp_collapse col;	/* collapse counts and failures */
+};
+
+/*
+ * 0 when every step was tried (what failed is in the counts and
+ * f->col.fail), -ESRCH when the task went away, or another negative
+ * errno.  Call thp_fix_done() after, in every case.
+ */
+int thp_fix_task(struct thp_fix *f);
+void thp_fix_done(struct thp_fix *f);
+
+#endif /* THP_FIX_H */

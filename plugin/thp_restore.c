@@ -1,0 +1,262 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Restoring a task's THP state inside criu (see thp_restore.h).
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "monitor_spawn.h"
+#include "proc_status.h"
+#include "sysfs_thp.h"
+#include "thp_diff.h"
+#include "thp_expect.h"
+#include "thp_fix.h"
+#include "thp_image.h"
+#include "thp_log.h"
+#include "thp_record.h"
+#include "thp_restore.h"
+
+static void read_mode(struct thp_restore *r)
+{
+	struct thp_sysfs s;
+
+	if (thp_sysfs_read(THP_SYSFS_DIR, &s)) {
+		snprintf(r->mode, sizeof(r->mode), "never");
+		pr_warn("no THP settings in %s: taken as 'never'\n",
+			THP_SYSFS_DIR);
+		return;
+	}
+	snprintf(r->mode, sizeof(r->mode), "%s", s.enabled);
+}
+
+static int read_dump(struct thp_restore *r)
+{
+	int ret = thp_img_read_dump(r->dirfd, &r->dump);
+
+	if (!ret)
+		return 0;
+	r->dump = NULL;
+	if (ret == -ENOENT) {
+		pr_info("no %s: the dump was made without the plugin; THP state from CRIU's mm images\n",
+			THP_DUMP_IMG);
+		return 0;
+	}
+	pr_err("%s unusable: THP state from CRIU's mm images, coverage by rule\n",
+	       THP_DUMP_IMG);
+	return r->cfg.strict ? -1 : 0;
+}
+
+static void image_dir_path(struct thp_restore *r)
+{
+	char link[64];
+	ssize_t n;
+
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", r->dirfd);
+	n = readlink(link, r->dir, sizeof(r->dir) - 1);
+	r->dir[n > 0 ? n : 0] = '\0';
+}
+
+int thp_restore_prepare(struct thp_restore *r, const struct thp_config *cfg,
+			int dirfd)
+{
+	memset(r, 0, sizeof(*r));
+	r->cfg = *cfg;
+	r->dirfd = dirfd;
+	r->monitor_fd = -1;
+	r->sync = cfg->collapse == THP_COLLAPSE_SYNC || cfg->strict;
+	image_dir_path(r);
+	read_mode(r);
+	thp_env_probe(&r->env);
+	if (read_dump(r))
+		return -1;
+	if (prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0)) {
+		pr_err("prctl(PR_SET_THP_DISABLE): %s: huge pages may form while memory is filled\n",
+		       strerror(errno));
+		return cfg->strict ? -1 : 0;
+	}
+	pr_info("THP disabled for criu and every task it forks until each is fixed; collapse %s, mode %s\n",
+		r->sync ? "sync" : "async", r->mode);
+	return 0;
+}
+
+static double since_ms(const struct timespec *t0)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (t.tv_sec - t0->tv_sec) * 1e3 + (t.tv_nsec - t0->tv_nsec) / 1e6;
+}
+
+/* The live task as a record, for comparison. */
+static int read_live(struct thp_restore *r, pid_t pid, unsigned int id,
+		     ThpTaskEntry **live)
+{
+	struct thp_record_stats st;
+	int ret = thp_record_task(pid, id, &r->env, live, &st);
+
+	if (ret)
+		pr_err("task %d: cannot read its THP state: %s\n", pid,
+		       strerror(-ret));
+	return ret;
+}
+
+/*
+ * Log each difference left; returns how many make the task not exact.
+ * Missing chunks that are pending (pages not in yet) or left to the
+ * monitor are not: they are still to come.
+ */
+static size_t report_left(const struct thp_fix *f, const struct thp_diffs *d)
+{
+	size_t i, n = 0, missing = 0, later = f->pending + f->handed;
+	char buf[192];
+
+	for (i = 0; i < d->n; i++) {
+		if (d->v[i].kind == THP_DIFF_MISSING) {
+			missing++;
+			continue;
+		}
+		thp_diff_format(buf, sizeof(buf), &d->v[i]);
+		pr_warn("task %d not exact: %s\n", f->pid, buf);
+		n++;
+	}
+	if (missing > later) {
+		pr_warn("task %d not exact: %zu recorded huge chunks are small\n",
+			f->pid, missing - later);
+		n += missing - later;
+	}
+	return n;
+}
+
+static void report_fix(const struct thp_fix *f)
+{
+	size_t i;
+
+	pr_info("task %d: %u advice set, %u want 'none' (no MADV_CLR_HUGEPAGE), prctl %s, %lu chunks collapsed (%lu under a lifted flag) in %.1f ms, %lu pending, %lu to the monitor\n",
+		f->pid, f->advice_set, f->advice_left,
+		f->prctl_set ? "set" : "kept", f->col.done, f->lifted,
+		f->col.busy_ns / 1e6, f->pending, f->handed);
+	for (i = 0; i < f->col.nfail; i++)
+		pr_warn("task %d: chunk %" PRIx64 " not collapsed: %s\n",
+			f->pid, f->col.fail[i].addr,
+			strerror(f->col.fail[i].err));
+}
+
+/* Make sure there is a monitor; 0 when there is. */
+static int want_monitor(struct thp_restore *r)
+{
+	if (r->monitor_fd >= 0)
+		return 0;
+	r->monitor_fd = monitor_spawn(r->cfg.monitor, r->dirfd, r->dir);
+	if (r->monitor_fd >= 0)
+		return 0;
+	pr_warn("no monitor: collapsing before the tasks resume instead\n");
+	r->sync = 1;
+	return -1;
+}
+
+static int fix_and_check(struct thp_restore *r, pid_t pid, unsigned int id,
+			 const struct thp_expect *x)
+{
+	struct thp_diffs d = { }, left = { };
+	struct thp_fix f = { .pid = pid, .want = x->e };
+	ThpTaskEntry *live, *after = NULL;
+	size_t bad = 1;
+	int ret;
+
+	ret = read_live(r, pid, id, &live);
+	if (ret)
+		return ret;
+	ret = thp_diff_tasks(x->e, live, &d);
+	if (!ret && !r->sync && thp_diffs_count(&d, THP_DIFF_MISSING))
+		want_monitor(r);
+	f.have = live;
+	f.diffs = &d;
+	f.sync = r->sync;
+	if (!ret)
+		ret = thp_fix_task(&f);
+	if (ret != -ESRCH)
+		report_fix(&f);
+	if (!ret)
+		ret = read_live(r, pid, id, &after);
+	if (!ret)
+		ret = thp_diff_tasks(x->e, after, &left);
+	if (!ret)
+		bad = report_left(&f, &left);
+	if (!ret && f.handed && !monitor_add(r->monitor_fd, pid))
+		r->handed++;
+	thp_fix_done(&f);
+	thp_diffs_free(&d);
+	thp_diffs_free(&left);
+	thp_task_entry__free_unpacked(live, NULL);
+	if (after)
+		thp_task_entry__free_unpacked(after, NULL);
+	return ret ? ret : bad ? -EAGAIN : 0;
+}
+
+static void fail_strict(pid_t pid)
+{
+	pr_err("strict: task %d is not exactly as dumped: killing it so that the restore fails\n",
+	       pid);
+	kill(pid, SIGKILL);
+}
+
+void thp_restore_task(struct thp_restore *r, pid_t pid)
+{
+	struct proc_status st;
+	struct thp_expect x;
+	struct timespec t0;
+	unsigned int id;
+	int ret;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	r->tasks++;
+	ret = proc_status_read(pid, &st);
+	if (ret) {
+		pr_err("task %d: /proc/%d/status: %s\n", pid, pid,
+		       strerror(-ret));
+		return;
+	}
+	id = st.nspid > 0 ? st.nspid : pid;
+	ret = thp_expect_load(r->dirfd, r->dump, id, pid, r->mode, &x);
+	if (ret) {
+		pr_err("task %d (id %u): no THP state to restore it to\n",
+		       pid, id);
+		goto out;
+	}
+	pr_info("task %d (id %u): THP state from the %s%s%s%s\n", pid, id,
+		thp_expect_source_name(&x),
+		x.coverage_by_rule ? ", coverage by rule" : "",
+		x.note[0] ? ": " : "", x.note);
+	ret = fix_and_check(r, pid, id, &x);
+	thp_expect_free(&x);
+	if (ret == -ESRCH)
+		pr_warn("task %d exited while its THP state was being fixed\n",
+			pid);
+	if (!ret)
+		r->exact++;
+	pr_info("task %d: %s in %.1f ms\n", pid,
+		!ret ? "exact, but for chunks still to come" :
+		ret == -EAGAIN ? "not exact" : "not fixed", since_ms(&t0));
+out:
+	if (ret && r->cfg.strict)
+		fail_strict(pid);
+}
+
+void thp_restore_finish(struct thp_restore *r)
+{
+	if (r->monitor_fd >= 0)
+		close(r->monitor_fd);
+	r->monitor_fd = -1;
+	if (r->dump)
+		thp_dump_entry__free_unpacked(r->dump, NULL);
+	r->dump = NULL;
+	if (r->tasks)
+		pr_info("restore: %u tasks, %u exact at resume, %u left to the monitor\n",
+			r->tasks, r->exact, r->handed);
+}

@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The restore side of the plugin.
+ *
+ * init(RESTORE): read thp-dump.img (absent: the dump had no plugin, use
+ * CRIU's mm images), and disable THP for criu itself with
+ * PR_SET_THP_DISABLE: every task criu forks inherits it, so no huge page
+ * forms while criu fills memory, whatever the sysfs mode or VMA flags.
+ *
+ * RESUME_DEVICES_LATE(pid): the task is stopped and traced by criu.
+ * Compare it with what it must be (thp_expect.h, thp_diff.h), fix it
+ * (thp_fix.h), log what is not exact.  With collapse = async the chunks
+ * that need nothing but MADV_COLLAPSE go to one detached criu-thp monitor
+ * per restore, fed the pids over a socket; it outlives criu.
+ *
+ * CRIU ignores this hook's result, so strict mode fails a restore that is
+ * not exact by killing the task: criu then cannot detach from it and
+ * kills the whole tree.
+ */
+#ifndef THP_RESTORE_H
+#define THP_RESTORE_H
+
+#include <limits.h>
+#include <sys/types.h>
+
+#include "thp.pb-c.h"
+#include "thp_config.h"
+#include "thp_coverage.h"
+
+struct thp_restore {
+	struct thp_config cfg;
+	int dirfd;			/* criu's images dir */
+	char dir[PATH_MAX];
+	ThpDumpEntry *dump;		/* NULL: dumped without the plugin */
+	struct thp_env env;
+	char mode[32];			/* this machine's "enabled" */
+	int sync;
+	int monitor_fd;			/* socket to the monitor, or -1 */
+	unsigned int tasks, exact, handed;
+};
+
+/* 0, or -1 when strict and thp-dump.img is unusable. */
+int thp_restore_prepare(struct thp_restore *r, const struct thp_config *cfg,
+			int dirfd);
+void thp_restore_task(struct thp_restore *r, pid_t pid);
+void thp_restore_finish(struct thp_restore *r);
+
+#endif /* THP_RESTORE_H */

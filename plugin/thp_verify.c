@@ -1,0 +1,188 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * criu-thp verify: a live task against its record.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "proc_status.h"
+#include "sysfs_thp.h"
+#include "thp_image.h"
+#include "thp_log.h"
+#include "thp_record.h"
+#include "thp_verify.h"
+
+int thp_verify_ctx_open(struct thp_verify_ctx *c, int dirfd)
+{
+	struct thp_sysfs s;
+	int ret;
+
+	memset(c, 0, sizeof(*c));
+	c->dirfd = dirfd;
+	ret = thp_sysfs_read(THP_SYSFS_DIR, &s);
+	if (ret) {
+		pr_err("%s: %s\n", THP_SYSFS_DIR, strerror(-ret));
+		return ret;
+	}
+	snprintf(c->mode, sizeof(c->mode), "%s", s.enabled);
+	thp_env_probe(&c->env);
+	ret = thp_img_read_dump(dirfd, &c->dump);
+	if (ret == -ENOENT) {
+		c->dump = NULL;
+		return 0;
+	}
+	return ret;
+}
+
+void thp_verify_ctx_close(struct thp_verify_ctx *c)
+{
+	if (c->dump)
+		thp_dump_entry__free_unpacked(c->dump, NULL);
+	c->dump = NULL;
+}
+
+int thp_verify_load(const struct thp_verify_ctx *c, pid_t pid,
+		    struct thp_verify *v)
+{
+	struct proc_status st;
+	int ret;
+
+	memset(v, 0, sizeof(*v));
+	v->pid = pid;
+	ret = proc_status_read(pid, &st);
+	if (ret) {
+		pr_err("/proc/%d/status: %s\n", pid, strerror(-ret));
+		return ret;
+	}
+	v->id = st.nspid > 0 ? st.nspid : pid;
+	return thp_expect_load(c->dirfd, c->dump, v->id, pid, c->mode, &v->x);
+}
+
+int thp_verify_compare(const struct thp_verify_ctx *c, struct thp_verify *v)
+{
+	struct thp_record_stats st;
+	int ret;
+
+	if (v->live)
+		thp_task_entry__free_unpacked(v->live, NULL);
+	v->live = NULL;
+	thp_diffs_free(&v->d);
+	ret = thp_record_task(v->pid, v->id, &c->env, &v->live, &st);
+	if (ret) {
+		pr_err("task %d: cannot read its THP state: %s\n", v->pid,
+		       strerror(-ret));
+		return ret;
+	}
+	return thp_diff_tasks(v->x.e, v->live, &v->d);
+}
+
+void thp_verify_free(struct thp_verify *v)
+{
+	thp_expect_free(&v->x);
+	if (v->live)
+		thp_task_entry__free_unpacked(v->live, NULL);
+	v->live = NULL;
+	thp_diffs_free(&v->d);
+}
+
+/* The live advice over [s, e): one name, or "mixed". */
+static const char *live_advice(const ThpTaskEntry *t, uint64_t s, uint64_t e)
+{
+	int seen = -1;
+	size_t i;
+
+	for (i = 0; i < t->n_vmas; i++) {
+		const ThpVmaEntry *v = t->vmas[i];
+
+		if (v->end <= s || v->start >= e)
+			continue;
+		if (seen >= 0 && seen != (int)v->advice)
+			return "mixed";
+		seen = v->advice;
+	}
+	return seen < 0 ? "unmapped" : thp_advice_name(seen);
+}
+
+static uint64_t runs_in(ThpChunkRun *const *r, size_t n, uint64_t s,
+			uint64_t e)
+{
+	uint64_t nr = 0, a;
+	size_t i;
+	uint32_t k;
+
+	for (i = 0; i < n; i++)
+		for (k = 0; k < r[i]->nr; k++) {
+			a = r[i]->first + k * THP_CHUNK_SIZE;
+			nr += a >= s && a < e;
+		}
+	return nr;
+}
+
+static uint64_t live_huge(const ThpTaskEntry *t, uint64_t s, uint64_t e)
+{
+	uint64_t nr = 0;
+	size_t i;
+
+	for (i = 0; i < t->n_vmas; i++) {
+		const ThpVmaEntry *v = t->vmas[i];
+
+		if (v->end <= s || v->start >= e)
+			continue;
+		nr += runs_in(v->pmd_huge, v->n_pmd_huge, s, e) +
+		      runs_in(v->unresolved, v->n_unresolved, s, e);
+	}
+	return nr;
+}
+
+static void print_table(FILE *f, const struct thp_verify *v)
+{
+	const ThpTaskEntry *w = v->x.e;
+	size_t i, quiet = 0;
+
+	fprintf(f, "%-27s %-6s %-6s %6s %6s\n", "VMA", "advice", "",
+		"huge", "chunks");
+	fprintf(f, "%-27s %-6s %-6s %6s %6s\n", "", "want", "have", "want",
+		"have");
+	for (i = 0; i < w->n_vmas; i++) {
+		const ThpVmaEntry *e = w->vmas[i];
+		const char *have = live_advice(v->live, e->start, e->end);
+		uint64_t wh = thp_vma_huge_chunks(e);
+		uint64_t hh = live_huge(v->live, e->start, e->end);
+
+		if (e->advice == THP_ADVICE__NONE && !strcmp(have, "none") &&
+		    !wh && !hh) {
+			quiet++;
+			continue;
+		}
+		fprintf(f, "%012" PRIx64 "-%012" PRIx64 "  %-6s %-6s %6" PRIu64
+			" %6" PRIu64 "\n", e->start, e->end,
+			thp_advice_name(e->advice), have, wh, hh);
+	}
+	fprintf(f, "(%zu more VMAs: no advice, no huge page, as expected)\n",
+		quiet);
+}
+
+void thp_verify_print(FILE *f, const struct thp_verify *v)
+{
+	char buf[192];
+	size_t i;
+
+	fprintf(f, "task %d (id %u): expected state from the %s%s%s%s\n",
+		v->pid, v->id, thp_expect_source_name(&v->x),
+		v->x.coverage_by_rule ? ", coverage by rule" : "",
+		v->x.note[0] ? ": " : "", v->x.note);
+	fprintf(f, "prctl THP: want %s, have %s\n",
+		v->x.e->thp_disabled ? "disabled" : "enabled",
+		v->live->thp_disabled ? "disabled" : "enabled");
+	print_table(f, v);
+	for (i = 0; i < v->d.n; i++) {
+		thp_diff_format(buf, sizeof(buf), &v->d.v[i]);
+		fprintf(f, "differs: %s\n", buf);
+	}
+	if (v->d.n)
+		fprintf(f, "task %d: %zu differences\n", v->pid, v->d.n);
+	else
+		fprintf(f, "task %d: matches\n", v->pid);
+}

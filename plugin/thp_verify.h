@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A live task against what it must be: the expected state (thp_expect.h),
+ * the live one (thp_record_task()), their differences (thp_diff.h), and a
+ * per-VMA table for people.
+ */
+#ifndef THP_VERIFY_H
+#define THP_VERIFY_H
+
+#include <stdio.h>
+#include <sys/types.h>
+
+#include "thp.pb-c.h"
+#include "thp_coverage.h"
+#include "thp_diff.h"
+#include "thp_expect.h"
+
+struct thp_verify {
+	pid_t pid;
+	unsigned int id;
+	struct thp_expect x;
+	ThpTaskEntry *live;
+	struct thp_diffs d;
+};
+
+/* Where the images are and how this machine is set up. */
+struct thp_verify_ctx {
+	int dirfd;
+	ThpDumpEntry *dump;		/* NULL: dumped without the plugin */
+	struct thp_env env;
+	char mode[32];
+};
+
+/* 0, or a negative errno: thp-dump.img unusable, no THP on this kernel. */
+int thp_verify_ctx_open(struct thp_verify_ctx *c, int dirfd);
+void thp_verify_ctx_close(struct thp_verify_ctx *c);
+
+/* Load the expected state of pid once; 0 or a negative errno. */
+int thp_verify_load(const struct thp_verify_ctx *c, pid_t pid,
+		    struct thp_verify *v);
+/* Read the live task again and compare; 0 or a negative errno. */
+int thp_verify_compare(const struct thp_verify_ctx *c, struct thp_verify *v);
+void thp_verify_free(struct thp_verify *v);
+
+/* The table and each difference; the last line says match or not. */
+void thp_verify_print(FILE *f, const struct thp_verify *v);
+
+#endif /* THP_VERIFY_H */

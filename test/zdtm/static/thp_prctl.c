@@ -1,0 +1,115 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * thp_prctl: a process with THP enabled and its child with
+ * PR_SET_THP_DISABLE set after its hg region became huge.  After restore
+ * each must have its prctl state back (THP_enabled in /proc/self/status),
+ * its data, and its huge pages as thp_regions.h says; stock CRIU 3.17.1
+ * loses the child's prctl state on a non-lazy restore.
+ */
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "thp_regions.h"
+
+const char *test_doc = "PR_SET_THP_DISABLE, set or not, survives C/R with the huge pages";
+const char *test_author = "criu-thp";
+
+static struct thp_region parent_region = {
+	.name = "hg", .chunks = 4, .setup = SETUP_HG, .adv = ADV_HG,
+	.seed = 0x7061,
+};
+
+static struct thp_region child_region = {
+	.name = "hg-off", .chunks = 4, .setup = SETUP_HG, .adv = ADV_HG,
+	.seed = 0x6368,
+};
+
+static int check_prctl(const char *who, int want, enum thp_expect_mode m)
+{
+	int have = thp_status_enabled();
+
+	/* stock CRIU 3.17.1 restores THP_enabled only on lazy restores */
+	if (m == EXPECT_STOCK)
+		want = 1;
+	test_msg("%s: THP_enabled %d\n", who, have);
+	if (have != want) {
+		fail("%s: THP_enabled %d, expected %d", who, have, want);
+		return -1;
+	}
+	return 0;
+}
+
+static void child(int ready, enum thp_expect_mode m)
+{
+	int ret;
+
+	if (region_setup(&child_region) ||
+	    prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0))
+		_exit(1);
+	if (child_region.src_kb != region_len(&child_region) >> 10) {
+		pr_err("child: region not huge before the dump\n");
+		_exit(1);
+	}
+	if (write(ready, "", 1) != 1)
+		_exit(1);
+	close(ready);
+	test_waitsig();
+	ret = check_prctl("child", 0, m);
+	ret |= region_check(&child_region, m, "child");
+	_exit(ret ? 1 : 0);
+}
+
+static pid_t start_child(enum thp_expect_mode m)
+{
+	int p[2];
+	char c;
+	pid_t pid;
+
+	if (pipe(p))
+		return -1;
+	pid = fork();
+	if (!pid) {
+		close(p[0]);
+		child(p[1], m);
+	}
+	close(p[1]);
+	if (pid > 0 && read(p[0], &c, 1) != 1)
+		pid = -1;
+	close(p[0]);
+	return pid;
+}
+
+int main(int argc, char **argv)
+{
+	enum thp_expect_mode m;
+	int ret, status;
+	pid_t pid;
+
+	test_init(argc, argv);
+	m = thp_expect_mode();
+	pid = start_child(m);
+	if (pid < 0) {
+		pr_err("the child did not get ready\n");
+		return 1;
+	}
+	if (region_setup(&parent_region))
+		return 1;
+
+	test_daemon();
+	test_waitsig();
+
+	ret = check_prctl("parent", 1, m);
+	ret |= region_check(&parent_region, m, "parent");
+	if (kill(pid, SIGTERM) || waitpid(pid, &status, 0) != pid) {
+		fail("child %d lost", pid);
+		ret = 1;
+	} else if (!WIFEXITED(status) || WEXITSTATUS(status)) {
+		fail("child %d: status %#x", pid, status);
+		ret = 1;
+	}
+	if (!ret)
+		pass();
+	return ret ? 1 : 0;
+}
