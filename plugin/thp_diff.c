@@ -48,6 +48,19 @@ void thp_diffs_free(struct thp_diffs *d)
 	memset(d, 0, sizeof(*d));
 }
 
+size_t thp_diff_run(const struct thp_diffs *d, size_t i, struct thp_diff *run)
+{
+	size_t j = i + 1;
+
+	*run = d->v[i];
+	if (run->kind != THP_DIFF_MISSING && run->kind != THP_DIFF_EXTRA)
+		return j;
+	while (j < d->n && d->v[j].kind == run->kind &&
+	       d->v[j].vma == run->vma && d->v[j].start == run->end)
+		run->end = d->v[j++].end;
+	return j;
+}
+
 size_t thp_diffs_count(const struct thp_diffs *d, enum thp_diff_kind kind)
 {
 	size_t i, n = 0;
@@ -218,6 +231,15 @@ int thp_diff_format(char *buf, size_t len, const struct thp_diff *d)
 				d->start, d->end);
 	case THP_DIFF_MISSING:
 	case THP_DIFF_EXTRA:
+		if (d->end - d->start > THP_CHUNK_SIZE)
+			return snprintf(buf, len, "VMA %" PRIx64 "-%" PRIx64
+					": chunks %" PRIx64 "-%" PRIx64
+					" (%" PRIu64 ") expected %s, found %s",
+					d->vma->start, d->vma->end, d->start,
+					d->end, (d->end - d->start) >>
+					THP_CHUNK_SHIFT,
+					d->want ? "huge" : "small",
+					d->have ? "huge" : "small");
 		return snprintf(buf, len, "VMA %" PRIx64 "-%" PRIx64
 				": chunk %" PRIx64 " expected %s, found %s",
 				d->vma->start, d->vma->end, d->start,

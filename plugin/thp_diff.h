@@ -43,6 +43,12 @@ int thp_diff_tasks(const ThpTaskEntry *want, const ThpTaskEntry *have,
 		   struct thp_diffs *d);
 void thp_diffs_free(struct thp_diffs *d);
 
+/*
+ * Difference i and the chunks of the same kind that follow it in the same
+ * VMA, as one range in *run; returns the index after them.
+ */
+size_t thp_diff_run(const struct thp_diffs *d, size_t i, struct thp_diff *run);
+
 /* Count of one kind. */
 size_t thp_diffs_count(const struct thp_diffs *d, enum thp_diff_kind kind);
 

@@ -3,6 +3,8 @@
  * Applying a task's THP differences (see thp_fix.h).
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -98,8 +100,27 @@ static int fix_advice(struct fix_ctx *c)
 	return 0;
 }
 
+/*
+ * MADV_COLLAPSE refuses (EINVAL, SCAN_PAGE_RO) a chunk none of whose
+ * PTEs is writable - and criu's restore forks children from their parent
+ * after filling it, which leaves the parent's private pages write-
+ * protected for copy-on-write.  Writing one word back through
+ * /proc/PID/mem takes the write fault the task would take: the page is
+ * the task's alone by now, so the kernel reuses it and maps it writable.
+ * Only while the task is stopped: it cannot race with its own writes.
+ */
+static int make_writable(int mem_fd, uint64_t addr)
+{
+	uint64_t word;
+
+	if (pread(mem_fd, &word, sizeof(word), addr) != sizeof(word) ||
+	    pwrite(mem_fd, &word, sizeof(word), addr) != sizeof(word))
+		return -errno;
+	return 0;
+}
+
 /* Sort the missing chunks: pending, under a lift, or as they are. */
-static int sort_missing(struct fix_ctx *c, int pagemap_fd)
+static int sort_missing(struct fix_ctx *c, int pagemap_fd, int mem_fd)
 {
 	const struct thp_diffs *d = c->f->diffs;
 	size_t i;
@@ -118,6 +139,10 @@ static int sort_missing(struct fix_ctx *c, int pagemap_fd)
 			c->f->pending++;
 			continue;
 		}
+		ret = make_writable(mem_fd, x->start);
+		if (ret)
+			pr_warn("task %d: chunk %" PRIx64 " cannot be made writable: %s\n",
+				c->f->pid, x->start, strerror(-ret));
 		if (x->vma->advice == THP_ADVICE__NOHUGE) {
 			ret = addr_set_add(&c->lift, x->start);
 		} else if (c->f->want->thp_disabled || c->f->sync) {
@@ -168,14 +193,30 @@ static int fix_coverage(struct fix_ctx *c)
 	return ret;
 }
 
+static int open_mem(pid_t pid)
+{
+	char path[32];
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/mem", pid);
+	fd = open(path, O_RDWR | O_CLOEXEC);
+	return fd < 0 ? -errno : fd;
+}
+
 static int fix(struct fix_ctx *c)
 {
-	int fd, ret;
+	int fd, mem, ret;
 
 	fd = pagemap_open(c->f->pid);
 	if (fd < 0)
 		return fd;
-	ret = sort_missing(c, fd);
+	mem = open_mem(c->f->pid);
+	if (mem < 0) {
+		close(fd);
+		return mem;
+	}
+	ret = sort_missing(c, fd, mem);
+	close(mem);
 	close(fd);
 	if (ret)
 		return ret;

@@ -235,7 +235,9 @@ static void watch(struct monitor *m)
 	unsigned long got;
 	size_t i;
 
-	read_input(m, 0);
+	/* criu still runs the other tasks' hooks: wait until it is done */
+	while (m->input && elapsed(m) < m->o->timeout)
+		read_input(m, POLL_MIN_MS);
 	while (!all_done(m) && elapsed(m) < m->o->timeout) {
 		got = 0;
 		for (i = 0; i < m->n; i++)

@@ -7,7 +7,8 @@
  * Tasks come as --pid options, or one pid per line on stdin (that is how
  * the plugin feeds it, from RESUME_DEVICES_LATE).  With --criu-pid the
  * list is complete once criu stops tracing one of them: criu runs every
- * task's hook before it detaches from any.  A chunk is collapsed once
+ * task's hook before it detaches from any, and only then does the
+ * monitor start: the hooks still change the tasks.  A chunk is collapsed once
  * its 512 pages are all in; the monitor polls for the rest, faster while
  * chunks complete, slower while none do, until every task is exact or
  * gone, or the timeout.  It never stops or traces a task: MADV_COLLAPSE

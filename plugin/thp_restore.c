@@ -114,14 +114,17 @@ static int read_live(struct thp_restore *r, pid_t pid, unsigned int id,
 static size_t report_left(const struct thp_fix *f, const struct thp_diffs *d)
 {
 	size_t i, n = 0, missing = 0, later = f->pending + f->handed;
+	struct thp_diff run;
 	char buf[192];
 
-	for (i = 0; i < d->n; i++) {
+	for (i = 0; i < d->n; ) {
 		if (d->v[i].kind == THP_DIFF_MISSING) {
 			missing++;
+			i++;
 			continue;
 		}
-		thp_diff_format(buf, sizeof(buf), &d->v[i]);
+		i = thp_diff_run(d, i, &run);
+		thp_diff_format(buf, sizeof(buf), &run);
 		pr_warn("task %d not exact: %s\n", f->pid, buf);
 		n++;
 	}

@@ -166,6 +166,7 @@ static void print_table(FILE *f, const struct thp_verify *v)
 
 void thp_verify_print(FILE *f, const struct thp_verify *v)
 {
+	struct thp_diff run;
 	char buf[192];
 	size_t i;
 
@@ -177,8 +178,9 @@ void thp_verify_print(FILE *f, const struct thp_verify *v)
 		v->x.e->thp_disabled ? "disabled" : "enabled",
 		v->live->thp_disabled ? "disabled" : "enabled");
 	print_table(f, v);
-	for (i = 0; i < v->d.n; i++) {
-		thp_diff_format(buf, sizeof(buf), &v->d.v[i]);
+	for (i = 0; i < v->d.n; ) {
+		i = thp_diff_run(&v->d, i, &run);
+		thp_diff_format(buf, sizeof(buf), &run);
 		fprintf(f, "differs: %s\n", buf);
 	}
 	if (v->d.n)

@@ -18,7 +18,7 @@ for t in $Z/static/*; do
 	t=$(basename "$t")
 	$Z/zdtm_run.sh "$t"			# every mode, plugin via -L
 	$Z/zdtm_run.sh -m plain -p env "$t"	# plugin via CRIU_LIBS_DIR
-	$Z/zdtm_run.sh -m plain -p none "$t"	# stock criu, no plugin
+	$Z/zdtm_run.sh -m plain,pre -p none "$t"	# stock criu, no plugin
 done
 
 # The tests can fail: break what thp_flags checks, from outside, after restore.

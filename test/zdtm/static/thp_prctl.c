@@ -31,7 +31,7 @@ static int check_prctl(const char *who, int want, enum thp_expect_mode m)
 	int have = thp_status_enabled();
 
 	/* stock CRIU 3.17.1 restores THP_enabled only on lazy restores */
-	if (m == EXPECT_STOCK)
+	if (m == EXPECT_STOCK || m == EXPECT_STOCK_PRE)
 		want = 1;
 	test_msg("%s: THP_enabled %d\n", who, have);
 	if (have != want) {
