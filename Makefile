@@ -71,11 +71,14 @@ $(CMD): $(CMD_OBJ)
 UNIT_TESTS	:= $(patsubst test/unit/%.c,%,$(wildcard test/unit/test_*.c))
 UNIT_BIN	:= $(patsubst %,$(B)/unit/%,$(UNIT_TESTS))
 
-$(B)/unit/%: test/unit/%.c $(SHARED_OBJ) $(B)/obj/log_stderr.o $(wildcard test/zdtm/static/*.h) \
-		$(B)/obj/thp_show.o test/unit/unit.h
+# The command's objects but its main().
+UNIT_OBJ	:= $(filter-out $(B)/obj/criu_thp.o,$(CMD_OBJ))
+
+$(B)/unit/%: test/unit/%.c $(UNIT_OBJ) $(wildcard test/zdtm/static/*.h) \
+		test/unit/unit.h
 	@mkdir -p $(B)/unit
-	$(CC) $(CFLAGS) -Itest/unit -Itest/zdtm/static -o $@ $< $(SHARED_OBJ) \
-		$(B)/obj/thp_show.o $(B)/obj/log_stderr.o $(LDLIBS_PB) -lcmocka
+	$(CC) $(CFLAGS) -Itest/unit -Itest/zdtm/static -o $@ $< $(UNIT_OBJ) \
+		$(LDLIBS_PB) -lcmocka
 
 unit: $(UNIT_BIN)
 

@@ -237,6 +237,11 @@ void thp_restore_task(struct thp_restore *r, pid_t pid)
 		x.coverage_by_rule ? ", coverage by rule" : "",
 		x.note[0] ? ": " : "", x.note);
 	ret = fix_and_check(r, pid, id, &x);
+	if (!ret && r->dump && x.source != THP_EXPECT_RECORD) {
+		pr_warn("task %d: not exact: coverage by rule, not as recorded\n",
+			pid);
+		ret = -EAGAIN;
+	}
 	thp_expect_free(&x);
 	if (ret == -ESRCH)
 		pr_warn("task %d exited while its THP state was being fixed\n",

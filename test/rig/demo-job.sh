@@ -20,12 +20,23 @@ state() {
 	$Z/tools/thp_state "$pid" "$@"
 }
 
+# The plugin's async collapse ends with a report: wait for it (30 s).
+wait_monitor() {
+	local i=0
+	grep -q 'thp: monitor .* started' "$1/restore.log" || return 0
+	while [ ! -f "$1/thp-monitor.json" ] && [ $i -lt 150 ]; do
+		i=$((i + 1))
+		sleep 0.2
+	done
+}
+
 $Z/static/thp_flags --pidfile=$D/pid --outfile=$D/out || exit 1
 pid=$(cat $D/pid)
 sleep 1
 state >$D/before
 criu dump -t "$pid" -D $D/img -o dump.log -v4 -L /opt/criu-thp/lib || exit 1
 criu restore -D $D/img -o restore.log -v4 -d -L /opt/criu-thp/lib || exit 1
+wait_monitor $D/img
 state >$D/after
 
 echo "DEMO kernel $(uname -r), THP mode: $(sed 's/.*\[\(.*\)\].*/\1/' /sys/kernel/mm/transparent_hugepage/enabled)"
@@ -57,3 +68,31 @@ criu-thp show -D $D/rec/img |
 	sed 's/^/DEMO /'
 grep -h 'Warn.*thp:' $D/rec/img/dump.log | sed 's/^/DEMO plugin log: /'
 kill -9 "$rpid"
+
+echo "DEMO"
+echo "DEMO thp_coverage (FACTS.md section 3 regions), dumped with the plugin;"
+echo "DEMO criu-thp verify after a restore without the plugin, then with it:"
+C=$D/cov
+mkdir -p $C/img
+THP_EXPECT=lazy $Z/static/thp_coverage --pidfile=$C/pid --outfile=$C/out ||
+	exit 1
+cpid=$(cat $C/pid)
+criu dump -t "$cpid" -D $C/img -o dump.log -L /opt/criu-thp/lib || exit 1
+for how in stock plugin; do
+	rm -f $C/img/thp-monitor.json
+	if [ $how = stock ]; then
+		criu restore -D $C/img -o restore.log -d || exit 1
+	else
+		criu restore -D $C/img -o restore.log -d -v4 \
+			-L /opt/criu-thp/lib || exit 1
+		wait_monitor $C/img
+	fi
+	echo "DEMO"
+	echo "DEMO --- restored $( [ $how = stock ] && echo without || echo with) the plugin: criu-thp verify -D DIR --pid $cpid (exit status below)"
+	criu-thp verify -D $C/img --pid "$cpid" >$C/verify.$how 2>&1
+	st=$?
+	grep -v '^differs:' $C/verify.$how | sed 's/^/DEMO /'
+	echo "DEMO ($(grep -c '^differs:' $C/verify.$how) 'differs:' lines, exit status $st)"
+	kill -9 "$cpid"
+	while kill -0 "$cpid" 2>/dev/null; do sleep 0.1; done
+done

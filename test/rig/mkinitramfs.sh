@@ -90,7 +90,7 @@ if [ -d "$B/bench" ]; then
 		put_elf "$t" "/opt/criu-thp/bench/$(basename "$t")"
 	done
 fi
-for s in zdtm_run.sh record_failures.sh; do
+for s in zdtm_run.sh record_failures.sh restore_failures.sh; do
 	install -m 0755 "$top/test/zdtm/$s" "$stage/opt/criu-thp/zdtm/$s"
 done
 cp "$top"/test/zdtm/tools/*.sh "$top"/test/zdtm/tools/*.jq \

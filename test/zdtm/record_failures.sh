@@ -30,6 +30,7 @@ result() {
 start() {
 	d=$W/$1
 	mkdir -p "$d/img"
+	echo 1 >/proc/sys/vm/compact_memory 2>/dev/null	# see zdtm_run.sh
 	"$Z/static/thp_record" --pidfile="$d/test.pid" \
 		--outfile="$d/test.out" || return 1
 	pid=$(cat "$d/test.pid")

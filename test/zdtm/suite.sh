@@ -26,3 +26,6 @@ $Z/zdtm_run.sh -m plain -a $Z/tools/flip_none_to_hg.sh -e thp_flags
 
 # Recording when maps cannot be read, strict, bad config, failed dumps.
 $Z/record_failures.sh
+
+# Restores that cannot be exact: a corrupt record, with and without strict.
+$Z/restore_failures.sh

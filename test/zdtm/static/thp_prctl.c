@@ -4,7 +4,10 @@
  * PR_SET_THP_DISABLE set after its hg region became huge.  After restore
  * each must have its prctl state back (THP_enabled in /proc/self/status),
  * its data, and its huge pages as thp_regions.h says; stock CRIU 3.17.1
- * loses the child's prctl state on a non-lazy restore.
+ * loses the child's prctl state on a non-lazy restore.  Without the
+ * plugin the huge pages of a process tree are not checked: stock CRIU
+ * restores none here even in always mode (measured), unlike the single
+ * process of thp_coverage.
  */
 #include <signal.h>
 #include <sys/prctl.h>
@@ -25,6 +28,11 @@ static struct thp_region child_region = {
 	.name = "hg-off", .chunks = 4, .setup = SETUP_HG, .adv = ADV_HG,
 	.seed = 0x6368,
 };
+
+static enum thp_expect_mode coverage_mode(enum thp_expect_mode m)
+{
+	return m == EXPECT_EXACT ? m : EXPECT_LAZY;
+}
 
 static int check_prctl(const char *who, int want, enum thp_expect_mode m)
 {
@@ -57,7 +65,7 @@ static void child(int ready, enum thp_expect_mode m)
 	close(ready);
 	test_waitsig();
 	ret = check_prctl("child", 0, m);
-	ret |= region_check(&child_region, m, "child");
+	ret |= region_check(&child_region, coverage_mode(m), "child");
 	_exit(ret ? 1 : 0);
 }
 
@@ -101,7 +109,7 @@ int main(int argc, char **argv)
 	test_waitsig();
 
 	ret = check_prctl("parent", 1, m);
-	ret |= region_check(&parent_region, m, "parent");
+	ret |= region_check(&parent_region, coverage_mode(m), "parent");
 	if (kill(pid, SIGTERM) || waitpid(pid, &status, 0) != pid) {
 		fail("child %d lost", pid);
 		ret = 1;
