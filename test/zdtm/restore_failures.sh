@@ -47,11 +47,17 @@ state_of() {
 }
 
 # Running, sleeping or stopped: anything but gone or a zombie (the guest's
-# pid 1 does not reap the orphans criu leaves).
+# pid 1 does not reap the orphans criu leaves).  A task killed with
+# SIGKILL needs a moment to die: 5 s.
 alive() {
-	local s
-	s=$(state_of "$1")
-	[ -n "$s" ] && [ "$s" != Z ]
+	local s i=0
+	while [ $i -lt 25 ]; do
+		s=$(state_of "$1")
+		[ -z "$s" ] || [ "$s" = Z ] && return 1
+		i=$((i + 1))
+		sleep 0.2
+	done
+	return 0
 }
 
 restore() {
