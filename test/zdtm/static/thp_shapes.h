@@ -28,6 +28,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include "thp_mem.h"
@@ -190,15 +191,19 @@ static inline uint8_t *shape_shmem(struct thp_shapes *s, size_t len)
 }
 
 /* with_shmem: add the shmem shape (see thp_record_shmem.c for why not always) */
+/*
+ * Build every shape.  Leaves the process with THP disabled
+ * (PR_SET_THP_DISABLE) so that khugepaged cannot collapse a split chunk
+ * again.
+ */
 static inline int shapes_make(struct thp_shapes *s, int with_shmem)
 {
 	const size_t M = 1ul << 20;
-	uint8_t *p;
+	uint8_t *p, *split, *pte;
 
-	if (!(p = shape_region(s, 8 * M, 0, SHAPE_HG, 1)) ||
-	    shape_split(s, p + 2 * THP_CHUNK))
+	if (!(split = shape_region(s, 8 * M, 0, SHAPE_HG, 1)))
 		return -1;
-	shape_expect(s, "split", p, 8 * M, SHAPE_HG, 0xb, 0x4);
+	shape_expect(s, "split", split, 8 * M, SHAPE_HG, 0xb, 0x4);
 
 	if (!(p = shape_region(s, 4 * M, 0, SHAPE_NH, 0)))
 		return -1;
@@ -226,17 +231,22 @@ static inline int shapes_make(struct thp_shapes *s, int with_shmem)
 		return shape_fail(s, "MADV_NOHUGEPAGE");
 	shape_expect(s, "nh-huge", p, 4 * M, SHAPE_NH, 0x3, 0);
 
-	if (!(p = shape_region(s, 4 * M, 0, SHAPE_HG, 1)) ||
-	    shape_split(s, p) || shape_split(s, p + THP_CHUNK))
+	if (!(pte = shape_region(s, 4 * M, 0, SHAPE_HG, 1)))
 		return -1;
-	shape_expect(s, "pte-only", p, 4 * M, SHAPE_HG, 0, 0x3);
+	shape_expect(s, "pte-only", pte, 4 * M, SHAPE_HG, 0, 0x3);
 
-	if (!with_shmem)
-		return 0;
-	if (!(p = shape_shmem(s, 6 * M)))
+	if (with_shmem) {
+		if (!(p = shape_shmem(s, 6 * M)))
+			return -1;
+		shape_expect(s, "shmem", p, 6 * M, SHAPE_HG, 0x3, 0);
+		s->vma[s->nr - 1].shared = 1;
+	}
+	/* the splits last, once khugepaged can no longer undo them */
+	if (prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0))
+		return shape_fail(s, "PR_SET_THP_DISABLE");
+	if (shape_split(s, split + 2 * THP_CHUNK) || shape_split(s, pte) ||
+	    shape_split(s, pte + THP_CHUNK))
 		return -1;
-	shape_expect(s, "shmem", p, 6 * M, SHAPE_HG, 0x3, 0);
-	s->vma[s->nr - 1].shared = 1;
 	return 0;
 }
 
