@@ -31,7 +31,7 @@ PROTO_OBJ	:= $(patsubst %,$(B)/obj/%.pb-c.o,$(PROTOS))
 # Code shared by the plugin and the command.
 SHARED		:= thp_image proc_status proc_smaps proc_pagemap proc_tasks \
 		   chunk_runs thp_coverage thp_record sysfs_thp thp_config thp_dump \
-		   criu_mm thp_expect thp_diff thp_collapse
+		   criu_mm thp_expect thp_diff thp_collapse thp_verify
 
 # Only inside criu: injection binds to criu's own compel.
 PLUGIN_ONLY	:= inject thp_fix thp_restore monitor_spawn
@@ -43,7 +43,7 @@ PLUGIN_OBJ	:= $(B)/obj/thp_plugin.o $(B)/obj/log_criu.o \
 
 CMD		:= plugin/criu-thp
 CMD_OBJ		:= $(B)/obj/criu_thp.o $(B)/obj/thp_show.o $(B)/obj/log_stderr.o \
-		   $(B)/obj/thp_verify.o $(B)/obj/thp_monitor.o \
+		   $(B)/obj/thp_monitor.o \
 		   $(SHARED_OBJ)
 
 all: $(PLUGIN) $(CMD)

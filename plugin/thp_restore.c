@@ -12,36 +12,37 @@
 #include <unistd.h>
 
 #include "monitor_spawn.h"
-#include "proc_status.h"
 #include "sysfs_thp.h"
-#include "thp_diff.h"
-#include "thp_expect.h"
 #include "thp_fix.h"
 #include "thp_image.h"
 #include "thp_log.h"
-#include "thp_record.h"
 #include "thp_restore.h"
+#include "thp_verify.h"
 
-static void read_mode(struct thp_restore *r)
+static void read_mode(struct thp_verify_ctx *c)
 {
 	struct thp_sysfs s;
 
 	if (thp_sysfs_read(THP_SYSFS_DIR, &s)) {
-		snprintf(r->mode, sizeof(r->mode), "never");
+		snprintf(c->mode, sizeof(c->mode), "never");
 		pr_warn("no THP settings in %s: taken as 'never'\n",
 			THP_SYSFS_DIR);
 		return;
 	}
-	snprintf(r->mode, sizeof(r->mode), "%s", s.enabled);
+	snprintf(c->mode, sizeof(c->mode), "%s", s.enabled);
 }
 
+/*
+ * Like thp_verify_ctx_open(), but a restore goes on without THP sysfs
+ * (mode "never") and with an unusable thp-dump.img (CRIU's images).
+ */
 static int read_dump(struct thp_restore *r)
 {
-	int ret = thp_img_read_dump(r->dirfd, &r->dump);
+	int ret = thp_img_read_dump(r->ctx.dirfd, &r->ctx.dump);
 
 	if (!ret)
 		return 0;
-	r->dump = NULL;
+	r->ctx.dump = NULL;
 	if (ret == -ENOENT) {
 		pr_info("no %s: the dump was made without the plugin; THP state from CRIU's mm images\n",
 			THP_DUMP_IMG);
@@ -57,7 +58,7 @@ static void image_dir_path(struct thp_restore *r)
 	char link[64];
 	ssize_t n;
 
-	snprintf(link, sizeof(link), "/proc/self/fd/%d", r->dirfd);
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", r->ctx.dirfd);
 	n = readlink(link, r->dir, sizeof(r->dir) - 1);
 	r->dir[n > 0 ? n : 0] = '\0';
 }
@@ -67,12 +68,12 @@ int thp_restore_prepare(struct thp_restore *r, const struct thp_config *cfg,
 {
 	memset(r, 0, sizeof(*r));
 	r->cfg = *cfg;
-	r->dirfd = dirfd;
+	r->ctx.dirfd = dirfd;
 	r->monitor_fd = -1;
 	r->sync = cfg->collapse == THP_COLLAPSE_SYNC || cfg->strict;
 	image_dir_path(r);
-	read_mode(r);
-	thp_env_probe(&r->env);
+	read_mode(&r->ctx);
+	thp_env_probe(&r->ctx.env);
 	if (read_dump(r))
 		return -1;
 	if (prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0)) {
@@ -81,7 +82,7 @@ int thp_restore_prepare(struct thp_restore *r, const struct thp_config *cfg,
 		return cfg->strict ? -1 : 0;
 	}
 	pr_info("THP disabled for criu and every task it forks until each is fixed; collapse %s, mode %s\n",
-		r->sync ? "sync" : "async", r->mode);
+		r->sync ? "sync" : "async", r->ctx.mode);
 	return 0;
 }
 
@@ -91,19 +92,6 @@ static double since_ms(const struct timespec *t0)
 
 	clock_gettime(CLOCK_MONOTONIC, &t);
 	return (t.tv_sec - t0->tv_sec) * 1e3 + (t.tv_nsec - t0->tv_nsec) / 1e6;
-}
-
-/* The live task as a record, for comparison. */
-static int read_live(struct thp_restore *r, pid_t pid, unsigned int id,
-		     ThpTaskEntry **live)
-{
-	struct thp_record_stats st;
-	int ret = thp_record_task(pid, id, &r->env, live, &st);
-
-	if (ret)
-		pr_err("task %d: cannot read its THP state: %s\n", pid,
-		       strerror(-ret));
-	return ret;
 }
 
 /*
@@ -155,7 +143,7 @@ static int want_monitor(struct thp_restore *r)
 {
 	if (r->monitor_fd >= 0)
 		return 0;
-	r->monitor_fd = monitor_spawn(r->cfg.monitor, r->dirfd, r->dir);
+	r->monitor_fd = monitor_spawn(r->cfg.monitor, r->ctx.dirfd, r->dir);
 	if (r->monitor_fd >= 0)
 		return 0;
 	pr_warn("no monitor: collapsing before the tasks resume instead\n");
@@ -163,42 +151,34 @@ static int want_monitor(struct thp_restore *r)
 	return -1;
 }
 
-static int fix_and_check(struct thp_restore *r, pid_t pid, unsigned int id,
-			 const struct thp_expect *x)
+/*
+ * Compare, fix, compare again.  v is loaded; 0 when the task is exact but
+ * for chunks still to come, -EAGAIN when it is not, or another error.
+ */
+static int fix_and_check(struct thp_restore *r, struct thp_verify *v)
 {
-	struct thp_diffs d = { }, left = { };
-	struct thp_fix f = { .pid = pid, .want = x->e };
-	ThpTaskEntry *live, *after = NULL;
+	struct thp_fix f = { .pid = v->pid, .want = v->x.e };
 	size_t bad = 1;
 	int ret;
 
-	ret = read_live(r, pid, id, &live);
+	ret = thp_verify_compare(&r->ctx, v);
 	if (ret)
 		return ret;
-	ret = thp_diff_tasks(x->e, live, &d);
-	if (!ret && !r->sync && thp_diffs_count(&d, THP_DIFF_MISSING))
+	if (!r->sync && thp_diffs_count(&v->d, THP_DIFF_MISSING))
 		want_monitor(r);
-	f.have = live;
-	f.diffs = &d;
+	f.have = v->live;
+	f.diffs = &v->d;
 	f.sync = r->sync;
-	if (!ret)
-		ret = thp_fix_task(&f);
+	ret = thp_fix_task(&f);
 	if (ret != -ESRCH)
 		report_fix(&f);
 	if (!ret)
-		ret = read_live(r, pid, id, &after);
+		ret = thp_verify_compare(&r->ctx, v);
 	if (!ret)
-		ret = thp_diff_tasks(x->e, after, &left);
-	if (!ret)
-		bad = report_left(&f, &left);
-	if (!ret && f.handed && !monitor_add(r->monitor_fd, pid))
+		bad = report_left(&f, &v->d);
+	if (!ret && f.handed && !monitor_add(r->monitor_fd, v->pid))
 		r->handed++;
 	thp_fix_done(&f);
-	thp_diffs_free(&d);
-	thp_diffs_free(&left);
-	thp_task_entry__free_unpacked(live, NULL);
-	if (after)
-		thp_task_entry__free_unpacked(after, NULL);
 	return ret ? ret : bad ? -EAGAIN : 0;
 }
 
@@ -211,38 +191,27 @@ static void fail_strict(pid_t pid)
 
 void thp_restore_task(struct thp_restore *r, pid_t pid)
 {
-	struct proc_status st;
-	struct thp_expect x;
+	struct thp_verify v;
 	struct timespec t0;
-	unsigned int id;
 	int ret;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	r->tasks++;
-	ret = proc_status_read(pid, &st);
+	ret = thp_verify_load(&r->ctx, pid, &v);
 	if (ret) {
-		pr_err("task %d: /proc/%d/status: %s\n", pid, pid,
-		       strerror(-ret));
-		return;
-	}
-	id = st.nspid > 0 ? st.nspid : pid;
-	ret = thp_expect_load(r->dirfd, r->dump, id, pid, r->mode, &x);
-	if (ret) {
-		pr_err("task %d (id %u): no THP state to restore it to\n",
-		       pid, id);
+		pr_err("task %d: no THP state to restore it to\n", pid);
 		goto out;
 	}
-	pr_info("task %d (id %u): THP state from the %s%s%s%s\n", pid, id,
-		thp_expect_source_name(&x),
-		x.coverage_by_rule ? ", coverage by rule" : "",
-		x.note[0] ? ": " : "", x.note);
-	ret = fix_and_check(r, pid, id, &x);
-	if (!ret && r->dump && x.source != THP_EXPECT_RECORD) {
+	pr_info("task %d (id %u): THP state from the %s%s%s%s\n", pid, v.id,
+		thp_expect_source_name(&v.x),
+		v.x.coverage_by_rule ? ", coverage by rule" : "",
+		v.x.note[0] ? ": " : "", v.x.note);
+	ret = fix_and_check(r, &v);
+	if (!ret && r->ctx.dump && v.x.source != THP_EXPECT_RECORD) {
 		pr_warn("task %d: not exact: coverage by rule, not as recorded\n",
 			pid);
 		ret = -EAGAIN;
 	}
-	thp_expect_free(&x);
 	if (ret == -ESRCH)
 		pr_warn("task %d exited while its THP state was being fixed\n",
 			pid);
@@ -252,6 +221,7 @@ void thp_restore_task(struct thp_restore *r, pid_t pid)
 		!ret ? "exact, but for chunks still to come" :
 		ret == -EAGAIN ? "not exact" : "not fixed", since_ms(&t0));
 out:
+	thp_verify_free(&v);
 	if (ret && r->cfg.strict)
 		fail_strict(pid);
 }
@@ -261,9 +231,7 @@ void thp_restore_finish(struct thp_restore *r)
 	if (r->monitor_fd >= 0)
 		close(r->monitor_fd);
 	r->monitor_fd = -1;
-	if (r->dump)
-		thp_dump_entry__free_unpacked(r->dump, NULL);
-	r->dump = NULL;
+	thp_verify_ctx_close(&r->ctx);
 	if (r->tasks)
 		pr_info("restore: %u tasks, %u exact at resume, %u left to the monitor\n",
 			r->tasks, r->exact, r->handed);

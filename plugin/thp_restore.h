@@ -23,17 +23,13 @@
 #include <limits.h>
 #include <sys/types.h>
 
-#include "thp.pb-c.h"
 #include "thp_config.h"
-#include "thp_coverage.h"
+#include "thp_verify.h"
 
 struct thp_restore {
 	struct thp_config cfg;
-	int dirfd;			/* criu's images dir */
+	struct thp_verify_ctx ctx;	/* criu's images dir, this machine */
 	char dir[PATH_MAX];
-	ThpDumpEntry *dump;		/* NULL: dumped without the plugin */
-	struct thp_env env;
-	char mode[32];			/* this machine's "enabled" */
 	int sync;
 	int monitor_fd;			/* socket to the monitor, or -1 */
 	unsigned int tasks, exact, handed;
