@@ -115,8 +115,7 @@ static inline int region_check(const struct thp_region *r,
 	uint64_t kb;
 	void *bad;
 
-	if (thp_range_advice(r->addr, region_len(r), &adv) ||
-	    thp_range_huge_kb(r->addr, region_len(r), &kb)) {
+	if (thp_range_state(r->addr, region_len(r), &adv, &kb)) {
 		fail("%s: region %s at %p not in smaps", who, r->name,
 		     r->addr);
 		return -1;

@@ -30,10 +30,14 @@ static inline enum thp_adv thp_adv_merge(enum thp_adv acc, int first,
 	return first || acc == v ? v : ADV_MIXED;
 }
 
-/* The VMA advice over [addr, addr+len), from /proc/self/smaps. */
-static inline int thp_range_advice(void *addr, size_t len, enum thp_adv *adv)
+/*
+ * The VMA advice and AnonHugePages (KiB) over [addr, addr+len), in one
+ * pass over /proc/self/smaps; -1 if no VMA overlaps the range.
+ */
+static inline int thp_range_state(void *addr, size_t len, enum thp_adv *adv,
+				  uint64_t *kb)
 {
-	uint64_t lo = (uintptr_t)addr, hi = lo + len, s, e;
+	uint64_t lo = (uintptr_t)addr, hi = lo + len, s, e, v;
 	int in = 0, first = 1;
 	char line[512];
 	FILE *f;
@@ -42,12 +46,17 @@ static inline int thp_range_advice(void *addr, size_t len, enum thp_adv *adv)
 	if (!f)
 		return -1;
 	*adv = ADV_NONE;
+	*kb = 0;
 	while (fgets(line, sizeof(line), f)) {
 		if (thp_smaps_header(line, &s, &e)) {
 			in = s < hi && e > lo;
 			continue;
 		}
-		if (!in || strncmp(line, "VmFlags:", 8))
+		if (!in)
+			continue;
+		if (sscanf(line, "AnonHugePages: %" SCNu64, &v) == 1)
+			*kb += v;
+		if (strncmp(line, "VmFlags:", 8))
 			continue;
 		*adv = thp_adv_merge(*adv, first,
 				     strstr(line, " hg") ? ADV_HG :
@@ -58,29 +67,18 @@ static inline int thp_range_advice(void *addr, size_t len, enum thp_adv *adv)
 	return first ? -1 : 0;
 }
 
-/* AnonHugePages over the VMAs of [addr, addr+len), in KiB. */
+static inline int thp_range_advice(void *addr, size_t len, enum thp_adv *adv)
+{
+	uint64_t kb;
+
+	return thp_range_state(addr, len, adv, &kb);
+}
+
 static inline int thp_range_huge_kb(void *addr, size_t len, uint64_t *kb)
 {
-	uint64_t lo = (uintptr_t)addr, hi = lo + len, s, e, v;
-	int in = 0, seen = 0;
-	char line[512];
-	FILE *f;
+	enum thp_adv adv;
 
-	f = fopen("/proc/self/smaps", "r");
-	if (!f)
-		return -1;
-	*kb = 0;
-	while (fgets(line, sizeof(line), f)) {
-		if (thp_smaps_header(line, &s, &e)) {
-			in = s < hi && e > lo;
-			seen |= in;
-			continue;
-		}
-		if (in && sscanf(line, "AnonHugePages: %" SCNu64, &v) == 1)
-			*kb += v;
-	}
-	fclose(f);
-	return seen ? 0 : -1;
+	return thp_range_state(addr, len, &adv, kb);
 }
 
 /* THP_enabled of /proc/self/status: 1, 0, or -1 if missing. */
