@@ -3,13 +3,13 @@
  * Decoding CRIU's mm-<id>.img far enough for THP: VMA bounds, madv bits
  * and thp_disabled.
  */
-#include <endian.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "criu_image.h"
 #include "criu_mm.h"
 #include "thp_image.h"
 #include "thp_log.h"
@@ -17,35 +17,31 @@
 /* An mm image of a million VMAs is still far below this. */
 #define CRIU_MM_MAX	(256u << 20)
 
-static uint32_t get_u32(const uint8_t *p)
+/* The one entry of the file; anything after it is an error. */
+static int one_entry(const uint8_t *buf, size_t len, const char *name,
+		     const uint8_t **msg, uint32_t *size)
 {
-	uint32_t v;
+	struct criu_img c;
+	const uint8_t *p;
+	uint32_t n;
+	int ret;
 
-	memcpy(&v, p, sizeof(v));
-	return le32toh(v);
-}
-
-static int check_frame(const uint8_t *buf, size_t len, const char *name,
-		       uint32_t *size)
-{
-	if (len < 12) {
-		pr_err("%s: truncated: %zu bytes, no complete header\n",
-		       name, len);
+	ret = criu_img_open(&c, buf, len, CRIU_MM_MAGIC, name);
+	if (!ret)
+		ret = criu_img_next(&c, msg, size);
+	if (!ret) {
+		pr_err("%s: no mm entry after the header\n", name);
 		return -EBADMSG;
 	}
-	if (get_u32(buf) != CRIU_IMG_COMMON_MAGIC ||
-	    get_u32(buf + 4) != CRIU_MM_MAGIC) {
-		pr_err("%s: bad magic %#x %#x: not a CRIU mm image\n",
-		       name, get_u32(buf), get_u32(buf + 4));
+	if (ret < 0)
+		return ret;
+	ret = criu_img_next(&c, &p, &n);
+	if (ret > 0) {
+		pr_err("%s: %zu bytes after the mm entry\n", name,
+		       len - (size_t)(*msg + *size - buf));
 		return -EBADMSG;
 	}
-	*size = get_u32(buf + 8);
-	if (*size != len - 12) {
-		pr_err("%s: entry of %u bytes, file holds %zu after the header\n",
-		       name, *size, len - 12);
-		return -EBADMSG;
-	}
-	return 0;
+	return ret;
 }
 
 static int check_vmas(const CriuMmEntry *e, const char *name)
@@ -71,14 +67,15 @@ static int check_vmas(const CriuMmEntry *e, const char *name)
 int criu_mm_decode(const uint8_t *buf, size_t len, const char *name,
 		   CriuMmEntry **out)
 {
+	const uint8_t *msg;
 	CriuMmEntry *e;
 	uint32_t size;
 	int ret;
 
-	ret = check_frame(buf, len, name, &size);
+	ret = one_entry(buf, len, name, &msg, &size);
 	if (ret)
 		return ret;
-	e = criu_mm_entry__unpack(NULL, size, buf + 12);
+	e = criu_mm_entry__unpack(NULL, size, msg);
 	if (!e) {
 		pr_err("%s: the mm entry cannot be decoded\n", name);
 		return -EBADMSG;

@@ -13,9 +13,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "criu_image.h"
 #include "criu_mm.pb-c.h"
 
-#define CRIU_IMG_COMMON_MAGIC	0x54564319u
 #define CRIU_MM_MAGIC		0x57492820u
 #define CRIU_MM_IMG_FMT		"mm-%u.img"
 

@@ -1,0 +1,147 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The lazy pages of CRIU's pagemap-<id>.img (see criu_pagemap.h).
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "criu_image.h"
+#include "criu_pagemap.h"
+#include "criu_pagemap.pb-c.h"
+#include "thp_image.h"
+#include "thp_log.h"
+
+/* A pagemap of 64 million entries is still far below this. */
+#define CRIU_PAGEMAP_MAX	(1u << 30)
+
+int page_ranges_add(struct page_ranges *r, uint64_t start, uint64_t end)
+{
+	struct page_range *v;
+
+	if (r->n && r->v[r->n - 1].end == start) {
+		r->v[r->n - 1].end = end;
+		return 0;
+	}
+	if (r->n == r->cap) {
+		size_t cap = r->cap ? r->cap * 2 : 16;
+
+		v = realloc(r->v, cap * sizeof(*v));
+		if (!v)
+			return -ENOMEM;
+		r->v = v;
+		r->cap = cap;
+	}
+	r->v[r->n].start = start;
+	r->v[r->n].end = end;
+	r->n++;
+	return 0;
+}
+
+uint64_t page_ranges_pages(const struct page_ranges *r)
+{
+	uint64_t n = 0;
+	size_t i;
+
+	for (i = 0; i < r->n; i++)
+		n += (r->v[i].end - r->v[i].start) / THP_PAGE_SIZE;
+	return n;
+}
+
+void page_ranges_free(struct page_ranges *r)
+{
+	free(r->v);
+	memset(r, 0, sizeof(*r));
+}
+
+/* One entry; prev is the end of the previous one. */
+static int add_entry(const CriuPagemapEntry *pe, uint64_t *prev,
+		     const char *name, size_t i, struct page_ranges *r)
+{
+	uint64_t end = pe->vaddr + (uint64_t)pe->nr_pages * THP_PAGE_SIZE;
+
+	if (!pe->has_vaddr || !pe->nr_pages || pe->vaddr % THP_PAGE_SIZE ||
+	    end < pe->vaddr || pe->vaddr < *prev) {
+		pr_err("%s: entry %zu (%#" PRIx64 ", %u pages) is empty, unaligned, overflows or is out of order\n",
+		       name, i, pe->vaddr, pe->nr_pages);
+		return -EBADMSG;
+	}
+	*prev = end;
+	if (!(pe->flags & CRIU_PE_LAZY))
+		return 0;
+	return page_ranges_add(r, pe->vaddr, end);
+}
+
+static int decode_entries(struct criu_img *c, struct page_ranges *r)
+{
+	CriuPagemapEntry *pe;
+	const uint8_t *msg;
+	uint64_t prev = 0;
+	uint32_t size;
+	size_t i;
+	int ret;
+
+	for (i = 0; (ret = criu_img_next(c, &msg, &size)) > 0; i++) {
+		pe = criu_pagemap_entry__unpack(NULL, size, msg);
+		if (!pe) {
+			pr_err("%s: entry %zu cannot be decoded\n", c->name, i);
+			return -EBADMSG;
+		}
+		ret = add_entry(pe, &prev, c->name, i, r);
+		criu_pagemap_entry__free_unpacked(pe, NULL);
+		if (ret)
+			return ret;
+	}
+	return ret;
+}
+
+int criu_pagemap_decode_lazy(const uint8_t *buf, size_t len, const char *name,
+			     struct page_ranges *r)
+{
+	CriuPagemapHead *h;
+	struct criu_img c;
+	const uint8_t *msg;
+	uint32_t size;
+	int ret;
+
+	ret = criu_img_open(&c, buf, len, CRIU_PAGEMAP_MAGIC, name);
+	if (!ret && criu_img_next(&c, &msg, &size) != 1) {
+		pr_err("%s: no pagemap head\n", name);
+		ret = -EBADMSG;
+	}
+	if (ret)
+		return ret;
+	h = criu_pagemap_head__unpack(NULL, size, msg);
+	if (!h) {
+		pr_err("%s: the pagemap head cannot be decoded\n", name);
+		return -EBADMSG;
+	}
+	criu_pagemap_head__free_unpacked(h, NULL);
+	ret = decode_entries(&c, r);
+	if (ret)
+		page_ranges_free(r);
+	return ret;
+}
+
+int criu_pagemap_read_lazy(int dirfd, unsigned int id, struct page_ranges *r)
+{
+	char name[32];
+	uint8_t *buf;
+	size_t len;
+	int ret;
+
+	snprintf(name, sizeof(name), CRIU_PAGEMAP_IMG_FMT, id);
+	ret = thp_file_slurp(dirfd, name, CRIU_PAGEMAP_MAX, &buf, &len);
+	if (ret == -ENOENT)
+		return ret;
+	if (ret) {
+		if (ret != -EFBIG)
+			pr_err("%s: cannot read: %s\n", name, strerror(-ret));
+		return ret;
+	}
+	ret = criu_pagemap_decode_lazy(buf, len, name, r);
+	free(buf);
+	return ret;
+}

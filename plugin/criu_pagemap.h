@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * CRIU's own pagemap-<id>.img, read for the pages a lazy restore still
+ * owes a task: the entries flagged PE_LAZY, which the lazy-pages daemon
+ * serves over userfaultfd instead of criu restore writing them.
+ *
+ * The file is a CRIU image (criu_image.h) of PAGEMAP_MAGIC: one
+ * pagemap_head, then pagemap_entry messages in increasing address order
+ * (images/criu_pagemap.proto).
+ */
+#ifndef CRIU_PAGEMAP_H
+#define CRIU_PAGEMAP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define CRIU_PAGEMAP_MAGIC	0x56084025u
+#define CRIU_PAGEMAP_IMG_FMT	"pagemap-%u.img"
+
+/* pagemap_entry.flags (criu/include/pagemap.h) */
+#define CRIU_PE_PARENT		(1u << 0)
+#define CRIU_PE_LAZY		(1u << 1)
+#define CRIU_PE_PRESENT		(1u << 2)
+
+/* Sorted, disjoint, page-aligned [start, end) ranges. */
+struct page_range {
+	uint64_t start, end;
+};
+
+struct page_ranges {
+	struct page_range *v;
+	size_t n, cap;
+};
+
+/* Append [start, end), merging with the last range when they touch. */
+int page_ranges_add(struct page_ranges *r, uint64_t start, uint64_t end);
+uint64_t page_ranges_pages(const struct page_ranges *r);
+void page_ranges_free(struct page_ranges *r);
+
+/*
+ * The PE_LAZY ranges of pagemap-<id>.img into *r: 0, -ENOENT (no such
+ * image, no message), -EBADMSG (a message names the file and the cause)
+ * or another negative errno.
+ */
+int criu_pagemap_read_lazy(int dirfd, unsigned int id, struct page_ranges *r);
+int criu_pagemap_decode_lazy(const uint8_t *buf, size_t len, const char *name,
+			     struct page_ranges *r);
+
+#endif /* CRIU_PAGEMAP_H */
