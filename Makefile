@@ -23,7 +23,7 @@ CFLAGS		+= $(WARN) -D_GNU_SOURCE -fPIC -Iplugin -I$(B)/images \
 		   -DTHP_MONITOR_DEFAULT='"$(PREFIX)/bin/criu-thp"'
 LDLIBS_PB	:= -lprotobuf-c
 
-PROTOS		:= thp criu_mm
+PROTOS		:= thp criu_mm criu_pagemap
 PROTO_C		:= $(patsubst %,$(B)/images/%.pb-c.c,$(PROTOS))
 PROTO_H		:= $(patsubst %,$(B)/images/%.pb-c.h,$(PROTOS))
 PROTO_OBJ	:= $(patsubst %,$(B)/obj/%.pb-c.o,$(PROTOS))
@@ -31,7 +31,8 @@ PROTO_OBJ	:= $(patsubst %,$(B)/obj/%.pb-c.o,$(PROTOS))
 # Code shared by the plugin and the command.
 SHARED		:= thp_image proc_status proc_smaps proc_pagemap proc_tasks \
 		   chunk_runs thp_coverage thp_record sysfs_thp thp_config thp_dump \
-		   criu_mm thp_expect thp_diff thp_collapse thp_verify
+		   criu_image criu_mm criu_pagemap lazy_pages thp_expect thp_diff \
+		   thp_collapse thp_verify
 
 # Only inside criu: injection binds to criu's own compel.
 PLUGIN_ONLY	:= inject thp_fix thp_restore monitor_spawn
@@ -43,7 +44,8 @@ PLUGIN_OBJ	:= $(B)/obj/thp_plugin.o $(B)/obj/log_criu.o \
 
 CMD		:= plugin/criu-thp
 CMD_OBJ		:= $(B)/obj/criu_thp.o $(B)/obj/thp_show.o $(B)/obj/log_stderr.o \
-		   $(B)/obj/thp_monitor.o \
+		   $(B)/obj/thp_monitor.o $(B)/obj/monitor_guard.o \
+		   $(B)/obj/monitor_report.o $(B)/obj/uffd_guard.o \
 		   $(SHARED_OBJ)
 
 all: $(PLUGIN) $(CMD)
@@ -101,8 +103,10 @@ $(B)/zdtm/static/%: test/zdtm/static/%.c $(ZDTM_LIB) $(wildcard test/zdtm/static
 	@mkdir -p $(B)/zdtm/static
 	$(CC) $(CFLAGS) -Itest/zdtm/lib -o $@ $< $(ZDTM_LIB)
 
-# Test tools use the shared injection code with Debian's libcompel.
+# Test tools use the shared /proc readers and injection code (with
+# Debian's libcompel).
 TOOL_OBJ	:= $(B)/obj/inject.o $(B)/obj/proc_smaps.o $(B)/obj/proc_status.o \
+		   $(B)/obj/proc_pagemap.o \
 		   $(B)/obj/log_stderr.o
 
 $(B)/zdtm/tools/%: test/zdtm/tools/%.c $(TOOL_OBJ)

@@ -48,8 +48,13 @@ static const char usage[] =
 "                         collapse the chunks that were huge at dump once\n"
 "                         their pages are all in, until every task matches,\n"
 "                         exits, or the timeout; then verify each and write\n"
-"                         a JSON report.  The plugin starts it (detached)\n"
-"                         when collapse = async\n"
+"                         a JSON report.  In a lazy restore it also holds\n"
+"                         the lazy-pages daemon's userfaultfds: if the\n"
+"                         daemon dies before a task got every page, the\n"
+"                         task is stopped (not fed zero pages) and the\n"
+"                         missing ranges reported.  The plugin starts it\n"
+"                         (detached) for lazy restores and when collapse =\n"
+"                         async\n"
 "\n"
 "Options:\n"
 "  -D, --images-dir DIR   the dump directory\n"
@@ -58,7 +63,10 @@ static const char usage[] =
 "      --pids-on-stdin    monitor: read pids, one per line, from stdin\n"
 "      --criu-pid PID     monitor: stop reading pids once criu no longer\n"
 "                         traces the tasks (it has resumed them)\n"
-"      --timeout SEC      monitor: give up after SEC seconds (default 60)\n"
+"      --timeout SEC      monitor: give up after SEC seconds (default 60),\n"
+"                         counted from the end of a lazy transfer\n"
+"      --kill-on-death    monitor: SIGKILL, not SIGSTOP, the tasks a dead\n"
+"                         lazy-pages daemon still owed pages\n"
 "      --report FILE      monitor: the report (default DIR/thp-monitor.json)\n"
 "  -v, --verbose          more messages on stderr (repeat for debug)\n"
 "  -h, --help             this text\n"
@@ -76,7 +84,11 @@ static const char usage[] =
 "  collapse = sync|async  CRIU_THP_COLLAPSE: collapse before the tasks\n"
 "                         resume, or after, from criu-thp monitor (default\n"
 "                         async: no added downtime)\n"
-"  monitor = PATH         CRIU_THP_MONITOR: this command, for async\n";
+"  monitor = PATH         CRIU_THP_MONITOR: this command, for async\n"
+"                         collapse and lazy restores\n"
+"  guard = stop|kill      CRIU_THP_GUARD: stop (default) or kill a task\n"
+"                         whose lazy-pages daemon died before sending it\n"
+"                         every page\n";
 
 struct opts {
 	const char *dir;
@@ -124,6 +136,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		{ "criu-pid", required_argument, NULL, 'c' },
 		{ "timeout", required_argument, NULL, 't' },
 		{ "report", required_argument, NULL, 'r' },
+		{ "kill-on-death", no_argument, NULL, 'k' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -158,6 +171,9 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 			break;
 		case 'r':
 			o->mon.report = optarg;
+			break;
+		case 'k':
+			o->mon.kill_on_death = 1;
 			break;
 		case 'v':
 			thp_log_level++;

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -18,37 +19,59 @@
 #include "thp_collapse.h"
 #include "thp_image.h"
 #include "thp_log.h"
-#include "thp_monitor.h"
-#include "thp_verify.h"
+#include "monitor_int.h"
 
 #define POLL_MIN_MS	10
 #define POLL_MAX_MS	1000
+#define GUARD_POLL_MS	50	/* while the guard holds what a task may wait on */
 
-struct mtask {
-	struct thp_verify v;
-	int loaded, done, gone;
-	struct thp_collapse col;
-	unsigned long pending;
-	double t_exact;			/* seconds from start, or -1 */
-};
-
-struct monitor {
-	const struct monitor_opts *o;
-	struct thp_verify_ctx ctx;
-	struct mtask *t;
-	size_t n, cap;
-	int input;			/* still reading pids */
-	char buf[64];
-	size_t len;
-	struct timespec t0;
-};
-
-static double elapsed(const struct monitor *m)
+double monitor_elapsed(const struct monitor *m)
 {
 	struct timespec t;
 
 	clock_gettime(CLOCK_MONOTONIC, &t);
 	return t.tv_sec - m->t0.tv_sec + (t.tv_nsec - m->t0.tv_nsec) / 1e9;
+}
+
+static int load_task(struct monitor *m, struct mtask *t)
+{
+	int ret = thp_verify_load(&m->ctx, t->v.pid, &t->v);
+
+	if (!ret)
+		ret = thp_collapse_open(&t->col, t->v.pid);
+	t->loaded = !ret;
+	return ret;
+}
+
+/* Tell the plugin, waiting in the task's hook, what we made of it. */
+static void reply(const struct monitor *m, pid_t pid, const char *what)
+{
+	char line[192];
+	int n;
+
+	pr_info("task %d: %s\n", pid, what);
+	if (!m->o->pids_on_stdin)
+		return;
+	n = snprintf(line, sizeof(line), "%d %s\n", pid, what);
+	if (send(0, line, n, MSG_NOSIGNAL) != n)
+		pr_warn("cannot answer the plugin: %s\n", strerror(errno));
+}
+
+/* Load a new task and guard it if it is restored lazily. */
+static void start_task(struct monitor *m, struct mtask *t)
+{
+	char why[160];
+	int ret;
+
+	ret = load_task(m, t);
+	if (ret) {
+		snprintf(why, sizeof(why), "not guarded: cannot load: %s",
+			 strerror(-ret));
+		reply(m, t->v.pid, why);
+		return;
+	}
+	monitor_guard_add(m, t, why, sizeof(why));
+	reply(m, t->v.pid, why);
 }
 
 static int add_task(struct monitor *m, pid_t pid)
@@ -69,7 +92,10 @@ static int add_task(struct monitor *m, pid_t pid)
 	t->v.pid = pid;
 	t->col.pidfd = -1;
 	t->t_exact = -1;
+	t->t_last_page = -1;
+	t->dirty = 1;
 	pr_info("task %d: watching\n", pid);
+	start_task(m, t);
 	return 0;
 }
 
@@ -111,12 +137,13 @@ static int criu_detached(const struct monitor *m)
 static void read_input(struct monitor *m, int ms)
 {
 	struct pollfd p = { .fd = 0, .events = POLLIN };
+	struct pollfd d = { .fd = monitor_guard_pollfd(m), .events = POLLIN };
 	int drain = 0;
 	ssize_t r;
 
 	if (!m->input) {
 		if (ms)
-			poll(NULL, 0, ms);
+			poll(&d, 1, ms);	/* wakes when the daemon exits */
 		return;
 	}
 	for (;;) {
@@ -153,6 +180,25 @@ static int failed_before(const struct mtask *t, uint64_t addr)
 	return 0;
 }
 
+/*
+ * EINVAL on a chunk of a task still restored lazily means "not yet" (a
+ * PTE still none, FACTS.md section 1): forget it, try it again later.
+ */
+static void forget_not_yet(struct mtask *t)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < t->col.nfail; i++) {
+		if (t->lazy && t->t_last_page < 0 &&
+		    t->col.fail[i].err == EINVAL) {
+			t->not_yet++;
+			continue;
+		}
+		t->col.fail[k++] = t->col.fail[i];
+	}
+	t->col.nfail = k;
+}
+
 /* Collapse what is in; counts what is not. */
 static int collapse_ready(struct mtask *t)
 {
@@ -181,41 +227,79 @@ static int collapse_ready(struct mtask *t)
 	close(fd);
 	if (!ret && ready.n)
 		ret = thp_collapse_chunks(&t->col, ready.v, ready.n);
+	if (!ret)
+		forget_not_yet(t);
 	addr_set_free(&ready);
 	return ret;
 }
 
-static int load_task(struct monitor *m, struct mtask *t)
+/* Every page owed has come: note when, and what was done before. */
+static int check_last_page(struct monitor *m, struct mtask *t,
+			   unsigned long before)
 {
-	int ret = thp_verify_load(&m->ctx, t->v.pid, &t->v);
+	struct lazy_state ls;
+	int ret;
 
-	if (!ret)
-		ret = thp_collapse_open(&t->col, t->v.pid);
-	t->loaded = !ret;
+	if (!t->lazy || t->t_last_page >= 0 || t->pending)
+		return 0;
+	ret = lazy_pages_missing(t->v.pid, &t->owed, 0, &ls);
+	if (ret || ls.missing)
+		return ret;
+	t->t_last_page = monitor_elapsed(m);
+	t->during = before;
+	pr_info("task %d: every page in after %.3f s, %lu chunks collapsed before\n",
+		t->v.pid, t->t_last_page, before);
+	return 0;
+}
+
+/*
+ * Re-read the whole task only when it may have changed in a way that
+ * matters: at first, after a collapse, when the last pending chunk came.
+ */
+static int compare(struct monitor *m, struct mtask *t)
+{
+	int ret;
+
+	if (!t->dirty)
+		return 0;
+	t->dirty = 0;
+	ret = thp_verify_compare(&m->ctx, &t->v);
+	if (!ret && !t->v.d.n && t->t_exact < 0)
+		t->t_exact = monitor_elapsed(m);
 	return ret;
+}
+
+static int task_finished(const struct mtask *t, unsigned long got)
+{
+	if (t->stopped)
+		return 1;
+	if (got || t->pending || t->dirty)
+		return 0;
+	return !t->lazy || t->t_last_page >= 0;
 }
 
 /* One pass over a task; returns the number of chunks collapsed. */
 static unsigned long step_task(struct monitor *m, struct mtask *t)
 {
-	unsigned long before = t->col.done;
+	unsigned long before = t->col.done, pending = t->pending;
 	int ret;
 
 	ret = t->loaded ? 0 : load_task(m, t);
-	if (!ret)
-		ret = thp_verify_compare(&m->ctx, &t->v);
-	if (!ret && !t->v.d.n && t->t_exact < 0)
-		t->t_exact = elapsed(m);
-	if (!ret)
+	if (!ret && !t->stopped)
+		ret = compare(m, t);
+	if (!ret && !t->stopped)
 		ret = collapse_ready(t);
+	if (!ret)
+		ret = check_last_page(m, t, before);
 	if (ret) {
 		t->done = 1;
 		t->gone = is_gone(ret);
 		pr_info("task %d: %s\n", t->v.pid, t->gone ? "gone" :
 			"cannot be watched");
-	} else if (t->col.done == before && !t->pending) {
-		t->done = 1;
+		return 0;
 	}
+	t->dirty = t->col.done != before || (pending && !t->pending);
+	t->done = task_finished(t, t->col.done - before);
 	return t->col.done - before;
 }
 
@@ -229,6 +313,25 @@ static int all_done(const struct monitor *m)
 	return !m->input;
 }
 
+/* The timeout runs from the start, or from the end of the transfer. */
+static int timed_out(const struct monitor *m)
+{
+	double from = m->g.state >= GUARD_NORMAL ? m->g.t_end : 0;
+
+	if (m->g.state == GUARD_ON)
+		return 0;
+	return monitor_elapsed(m) - from >= m->o->timeout;
+}
+
+static int next_wait(const struct monitor *m, int wait, unsigned long got)
+{
+	wait = got ? POLL_MIN_MS : wait * 2 > POLL_MAX_MS ? POLL_MAX_MS :
+		wait * 2;
+	if (m->g.state == GUARD_ON && wait > GUARD_POLL_MS)
+		wait = GUARD_POLL_MS;
+	return wait;
+}
+
 static void watch(struct monitor *m)
 {
 	int wait = POLL_MIN_MS;
@@ -236,79 +339,20 @@ static void watch(struct monitor *m)
 	size_t i;
 
 	/* criu still runs the other tasks' hooks: wait until it is done */
-	while (m->input && elapsed(m) < m->o->timeout)
+	while (m->input && monitor_elapsed(m) < m->o->timeout)
 		read_input(m, POLL_MIN_MS);
-	while (!all_done(m) && elapsed(m) < m->o->timeout) {
-		got = 0;
-		for (i = 0; i < m->n; i++)
+	while (!(all_done(m) && monitor_guard_idle(m)) && !timed_out(m)) {
+		monitor_guard_step(m);
+		for (i = 0, got = 0; i < m->n; i++)
 			if (!m->t[i].done)
 				got += step_task(m, &m->t[i]);
-		wait = got ? POLL_MIN_MS : wait * 2 > POLL_MAX_MS ?
-			POLL_MAX_MS : wait * 2;
-		if (!all_done(m))
+		wait = next_wait(m, wait, got);
+		if (!all_done(m) || !monitor_guard_idle(m))
 			read_input(m, wait);
 	}
 	if (!all_done(m))
 		pr_warn("timeout after %.0f s: some tasks still not exact\n",
 			m->o->timeout);
-}
-
-static uint64_t want_huge(const struct mtask *t)
-{
-	const ThpTaskEntry *e = t->v.x.e;
-	uint64_t n = 0;
-	size_t i;
-
-	for (i = 0; e && i < e->n_vmas; i++)
-		n += thp_vma_huge_chunks(e->vmas[i]);
-	return n;
-}
-
-static void report_task(FILE *f, const struct mtask *t, int last)
-{
-	size_t i;
-
-	fprintf(f, "{\"pid\":%d,\"id\":%u,\"source\":\"%s\",\"gone\":%s,"
-		"\"recorded\":%" PRIu64 ",\"collapsed\":%lu,\"pending\":%lu,"
-		"\"collapse_ms\":%.1f,\"exact\":%s,\"differences\":%zu,",
-		t->v.pid, t->v.id, t->loaded ?
-		thp_expect_source_name(&t->v.x) : "none",
-		t->gone ? "true" : "false", want_huge(t), t->col.done,
-		t->pending, t->col.busy_ns / 1e6,
-		t->loaded && !t->gone && !t->v.d.n ? "true" : "false",
-		t->v.d.n);
-	if (t->t_exact >= 0)
-		fprintf(f, "\"exact_after_s\":%.3f,", t->t_exact);
-	fprintf(f, "\"failed\":[");
-	for (i = 0; i < t->col.nfail; i++)
-		fprintf(f, "%s{\"addr\":\"%#" PRIx64 "\",\"error\":\"%s\"}",
-			i ? "," : "", t->col.fail[i].addr,
-			strerror(t->col.fail[i].err));
-	fprintf(f, "]}%s\n", last ? "" : ",");
-}
-
-static int write_report(const struct monitor *m, const char *path)
-{
-	char tmp[PATH_MAX + 8];
-	size_t i;
-	FILE *f;
-
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	f = fopen(tmp, "we");
-	if (!f) {
-		pr_err("%s: %s\n", tmp, strerror(errno));
-		return -errno;
-	}
-	fprintf(f, "{\"elapsed_s\":%.3f,\"tasks\":[\n", elapsed(m));
-	for (i = 0; i < m->n; i++)
-		report_task(f, &m->t[i], i + 1 == m->n);
-	fprintf(f, "]}\n");
-	if (fclose(f) || rename(tmp, path)) {
-		pr_err("%s: %s\n", path, strerror(errno));
-		unlink(tmp);
-		return -EIO;
-	}
-	return 0;
 }
 
 /* Compare every task a last time, print it; 1 if any is not exact. */
@@ -329,10 +373,23 @@ static int finish(struct monitor *m)
 			continue;
 		}
 		thp_verify_print(stdout, &t->v);
-		bad |= t->v.d.n != 0;
+		bad |= t->v.d.n != 0 || t->stopped;
 	}
 	fflush(stdout);
 	return bad;
+}
+
+static void free_tasks(struct monitor *m)
+{
+	size_t i;
+
+	for (i = 0; i < m->n; i++) {
+		thp_verify_free(&m->t[i].v);
+		thp_collapse_close(&m->t[i].col);
+		page_ranges_free(&m->t[i].owed);
+		page_ranges_free(&m->t[i].lost);
+	}
+	free(m->t);
 }
 
 int thp_monitor_run(const struct monitor_opts *o)
@@ -350,21 +407,22 @@ int thp_monitor_run(const struct monitor_opts *o)
 	}
 	if (thp_verify_ctx_open(&m.ctx, dirfd))
 		goto out_dir;
+	if (monitor_guard_open(&m))
+		goto out_ctx;
 	for (i = 0; i < o->npids; i++)
 		if (add_task(&m, o->pids[i]))
 			goto out;
 	watch(&m);
+	uffd_guard_release(&m.g.u);
 	bad = finish(&m);
 	snprintf(report, sizeof(report), "%s/%s", o->dir, THP_MONITOR_REPORT);
-	ret = write_report(&m, o->report ? o->report : report) ? 2 : bad;
-	pr_info("monitor done in %.3f s: %zu tasks, %s\n", elapsed(&m), m.n,
-		bad ? "not all exact" : "all exact");
+	ret = monitor_write_report(&m, o->report ? o->report : report) ? 2 : bad;
+	pr_info("monitor done in %.3f s: %zu tasks, %s\n", monitor_elapsed(&m),
+		m.n, bad ? "not all exact" : "all exact");
 out:
-	for (i = 0; i < m.n; i++) {
-		thp_verify_free(&m.t[i].v);
-		thp_collapse_close(&m.t[i].col);
-	}
-	free(m.t);
+	free_tasks(&m);
+	monitor_guard_close(&m);
+out_ctx:
 	thp_verify_ctx_close(&m.ctx);
 out_dir:
 	close(dirfd);

@@ -1,19 +1,44 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * criu-thp monitor: collapse, after the tasks have resumed, the chunks
- * that were huge at dump and are small now, then verify each task and
- * write a report.
+ * criu-thp monitor: after the tasks have resumed, collapse each chunk that
+ * was huge at dump as soon as its 512 pages are in, guard a lazy restore
+ * against a dying lazy-pages daemon, then verify each task and write a
+ * report.
  *
  * Tasks come as --pid options, or one pid per line on stdin (that is how
- * the plugin feeds it, from RESUME_DEVICES_LATE).  With --criu-pid the
- * list is complete once criu stops tracing one of them: criu runs every
- * task's hook before it detaches from any, and only then does the
- * monitor start: the hooks still change the tasks.  A chunk is collapsed once
- * its 512 pages are all in; the monitor polls for the rest, faster while
- * chunks complete, slower while none do, until every task is exact or
- * gone, or the timeout.  It never stops or traces a task: MADV_COLLAPSE
- * goes through process_madvise(), and chunks that need a flag lifted were
- * done by the plugin while the task was stopped.
+ * the plugin feeds it, from RESUME_DEVICES_LATE; the monitor answers each
+ * line with "PID what-it-made-of-it" on the same socket).  With
+ * --criu-pid the list is complete once criu stops tracing one of them:
+ * criu runs every task's hook before it detaches from any, and only then
+ * does the monitor start collapsing: the hooks still change the tasks.
+ *
+ * Collapse: a chunk is collapsed (process_madvise, one iovec per chunk)
+ * once its pages are all present; the monitor polls for the rest, every
+ * 10 ms while chunks complete, backing off to 1 s while none do (50 ms
+ * while it guards a lazy restore).  It never stops or traces a task:
+ * chunks that need a flag lifted were done by the plugin while the task
+ * was stopped.
+ *
+ * Guard (lazy restores, see uffd_guard.h and monitor_guard.c): for each
+ * task with pages still owed (PE_LAZY in pagemap-<id>.img) the monitor
+ * holds a reference to the daemon's userfaultfds before the plugin lets
+ * the task resume.  When the daemon has sent a task everything it lets go
+ * of that task's userfaultfd, and so does the monitor; when it dies
+ * first, every task still owed pages is stopped (SIGSTOP, or SIGKILL with
+ * --kill-on-death) and the missing ranges reported before the monitor
+ * lets go.
+ *
+ * The timeout counts from the start, or from the end of the transfer for
+ * a lazy restore; the monitor also ends once every task is exact or gone.
+ *
+ * Report (DIR/thp-monitor.json, JSON): elapsed_s, cpu_s (the monitor's
+ * own user + system time), collapse_ms (time inside process_madvise),
+ * guard {state: off|unarmed|normal end|daemon died, daemon, userfaultfds,
+ * why, end_s, stop_ms}, and per task: pid, id, source, gone, recorded,
+ * collapsed, pending, collapse_ms, exact, differences, lazy, owed_pages,
+ * last_page_s, full_coverage_s, collapsed_during_postcopy, not_yet
+ * (EINVAL retried), stopped, lost_pages, lost [{start, end}], failed
+ * [{addr, error}].  Times are seconds from the monitor's start.
  */
 #ifndef THP_MONITOR_H
 #define THP_MONITOR_H
@@ -31,6 +56,7 @@ struct monitor_opts {
 	int pids_on_stdin;
 	pid_t criu_pid;
 	double timeout;		/* seconds */
+	int kill_on_death;	/* SIGKILL, not SIGSTOP, on a daemon death */
 };
 
 /* Exit status: 0 every task exact (or gone), 1 not, 2 usage or I/O. */

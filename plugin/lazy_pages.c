@@ -1,0 +1,114 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Pages a lazy restore still owes a task (see lazy_pages.h).
+ */
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "lazy_pages.h"
+#include "proc_pagemap.h"
+#include "proc_smaps.h"
+#include "thp_image.h"
+
+#define BATCH	512
+
+static int add_armed(const struct smaps_vma *v, void *arg)
+{
+	struct page_ranges *armed = arg;
+
+	if (!(v->vmflags & VMF_UM))
+		return 0;
+	return page_ranges_add(armed, v->start, v->end);
+}
+
+/* Count (and collect) the pages of [start, end) that are not in. */
+static int scan(int fd, uint64_t start, uint64_t end, int want_ranges,
+		struct lazy_state *s)
+{
+	uint64_t ent[BATCH], a;
+	size_t i, k;
+	int ret;
+
+	while (start < end) {
+		k = (end - start) / THP_PAGE_SIZE;
+		k = k < BATCH ? k : BATCH;
+		ret = pagemap_read(fd, start, ent, k);
+		if (ret)
+			return ret;
+		for (i = 0; i < k; i++) {
+			if (ent[i] & (PM_PRESENT | PM_SWAP))
+				continue;
+			s->missing++;
+			a = start + i * THP_PAGE_SIZE;
+			if (want_ranges &&
+			    page_ranges_add(&s->ranges, a, a + THP_PAGE_SIZE))
+				return -ENOMEM;
+		}
+		start += k * THP_PAGE_SIZE;
+	}
+	return 0;
+}
+
+/* Walk owed and armed together: both are sorted and disjoint. */
+static int scan_owed(int fd, const struct page_ranges *owed,
+		     const struct page_ranges *armed, int want_ranges,
+		     struct lazy_state *s)
+{
+	size_t i = 0, j = 0;
+	uint64_t lo, hi;
+	int ret;
+
+	while (i < owed->n && j < armed->n) {
+		lo = owed->v[i].start > armed->v[j].start ?
+			owed->v[i].start : armed->v[j].start;
+		hi = owed->v[i].end < armed->v[j].end ?
+			owed->v[i].end : armed->v[j].end;
+		if (lo < hi) {
+			ret = scan(fd, lo, hi, want_ranges, s);
+			if (ret)
+				return ret;
+		}
+		if (owed->v[i].end < armed->v[j].end)
+			i++;
+		else
+			j++;
+	}
+	return 0;
+}
+
+int lazy_pages_missing(pid_t pid, const struct page_ranges *owed,
+		       int want_ranges, struct lazy_state *s)
+{
+	struct page_ranges armed = { };
+	int fd, ret;
+
+	memset(s, 0, sizeof(*s));
+	ret = smaps_read(pid, add_armed, &armed);
+	if (ret)
+		goto out;
+	s->armed = armed.n;
+	fd = pagemap_open(pid);
+	if (fd < 0) {
+		ret = fd;
+		goto out;
+	}
+	ret = scan_owed(fd, owed, &armed, want_ranges, s);
+	close(fd);
+out:
+	page_ranges_free(&armed);
+	if (ret)
+		page_ranges_free(&s->ranges);
+	return ret;
+}
+
+static int has_um(const struct smaps_vma *v, void *arg)
+{
+	(void)arg;
+	return !!(v->vmflags & VMF_UM);
+}
+
+int lazy_pages_armed(pid_t pid)
+{
+	return smaps_read(pid, has_um, NULL);
+}

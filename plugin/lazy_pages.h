@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The pages a lazy restore still owes a live task: those of CRIU's
+ * pagemap image flagged PE_LAZY that lie in a VMA still registered with
+ * userfaultfd for missing pages (smaps "um") and are neither present nor
+ * swapped.  A range the task unmapped, or that the lazy-pages daemon
+ * unregistered because the task dropped it (MADV_DONTNEED), is no longer
+ * owed: it is in no "um" VMA.
+ */
+#ifndef LAZY_PAGES_H
+#define LAZY_PAGES_H
+
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "criu_pagemap.h"
+
+struct lazy_state {
+	unsigned int armed;		/* ranges of "um" VMAs */
+	uint64_t missing;		/* pages still owed */
+	struct page_ranges ranges;	/* those pages, when asked for */
+};
+
+/*
+ * Fill *s for pid (ranges too when want_ranges); 0 or a negative errno
+ * (-ENOENT or -ESRCH once the task is gone).  page_ranges_free(&s->ranges)
+ * after.
+ */
+int lazy_pages_missing(pid_t pid, const struct page_ranges *owed,
+		       int want_ranges, struct lazy_state *s);
+
+/* 1 if a VMA of pid is registered for missing pages, 0 if not, or -errno. */
+int lazy_pages_armed(pid_t pid);
+
+#endif /* LAZY_PAGES_H */

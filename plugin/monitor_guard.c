@@ -1,0 +1,288 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The monitor's guard against a lazy-pages daemon that dies before every
+ * page is in (see uffd_guard.h for the mechanism).
+ *
+ * While the daemon lives, our references only keep the registration
+ * alive; we let go of each one as soon as the daemon does.  A reference
+ * the daemon let go of is a task it finished - unless some task is still
+ * owed pages and the daemon no longer holds enough userfaultfds to send
+ * them, or the daemon is gone: then it died (or gave up), and every task
+ * still owed pages is stopped (or killed) before we let go.  Until then a
+ * fault on a missing page waits; it never reads a zero page.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "monitor_int.h"
+#include "thp_log.h"
+
+#define GRAB_WAIT_MS	5000	/* for the daemon to receive a task's uffd */
+#define STOP_WAIT_MS	2000	/* for a stopped task's threads to stop */
+
+int monitor_guard_open(struct monitor *m)
+{
+	m->g.state = GUARD_OFF;
+	return uffd_guard_open(&m->g.u, m->o->dir);
+}
+
+void monitor_guard_close(struct monitor *m)
+{
+	uffd_guard_close(&m->g.u);
+}
+
+int monitor_guard_idle(const struct monitor *m)
+{
+	return m->g.state != GUARD_ON;
+}
+
+int monitor_guard_pollfd(const struct monitor *m)
+{
+	return m->g.state == GUARD_ON ? m->g.u.pidfd : -1;
+}
+
+static size_t lazy_tasks(const struct monitor *m)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < m->n; i++)
+		n += m->t[i].lazy && !m->t[i].gone;
+	return n;
+}
+
+/* Wait until we hold one userfaultfd per lazy task. */
+static int grab(struct monitor *m, char *why, size_t len)
+{
+	int waited, ret = -ENOENT;
+
+	for (waited = 0; waited <= GRAB_WAIT_MS; waited += 5) {
+		ret = uffd_guard_grab(&m->g.u);
+		if (ret >= 0 && (size_t)ret >= lazy_tasks(m))
+			break;
+		if (ret < 0 && ret != -ENOENT)
+			break;
+		usleep(5000);
+	}
+	if (ret >= 0 && (size_t)ret >= lazy_tasks(m)) {
+		snprintf(why, len, "guarded: %d userfaultfds of daemon %d held",
+			 ret, m->g.u.daemon);
+		return 0;
+	}
+	snprintf(why, len, "not guarded: %s", ret == -ENOENT ?
+		 "no lazy-pages daemon holds this restore's userfaultfds" :
+		 ret >= 0 ? "the daemon holds fewer userfaultfds than there are lazy tasks" :
+		 strerror(-ret));
+	return -1;
+}
+
+int monitor_guard_add(struct monitor *m, struct mtask *t, char *why,
+		      size_t len)
+{
+	struct lazy_state ls;
+	int ret;
+
+	ret = criu_pagemap_read_lazy(m->ctx.dirfd, t->v.id, &t->owed);
+	if (ret || !t->owed.n) {
+		snprintf(why, len, "not lazy");
+		return ret == -ENOENT ? 0 : ret;
+	}
+	ret = lazy_pages_missing(t->v.pid, &t->owed, 0, &ls);
+	if (ret) {
+		snprintf(why, len, "not guarded: %s", strerror(-ret));
+		return ret;
+	}
+	if (!ls.armed) {
+		snprintf(why, len, "not lazy: no VMA registered with userfaultfd");
+		return 0;
+	}
+	t->lazy = 1;
+	if (m->g.state == GUARD_OFF)
+		m->g.state = GUARD_ON;
+	ret = grab(m, why, len);
+	if (ret && !uffd_guard_ours(&m->g.u))
+		m->g.state = GUARD_UNARMED;
+	return ret;
+}
+
+/* Tasks still owed pages; marks the gone ones. */
+static size_t owing(struct monitor *m)
+{
+	struct lazy_state ls;
+	size_t i, n = 0;
+
+	for (i = 0; i < m->n; i++) {
+		struct mtask *t = &m->t[i];
+
+		if (!t->lazy || t->gone || t->stopped)
+			continue;
+		if (lazy_pages_missing(t->v.pid, &t->owed, 0, &ls)) {
+			t->gone = 1;
+			continue;
+		}
+		n += ls.missing != 0;
+	}
+	return n;
+}
+
+static int thread_state_ok(pid_t pid, const char *tid, int sig)
+{
+	char path[64], buf[512], *p;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/task/%s/stat", pid, tid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 1;	/* gone */
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 1;
+	buf[n] = '\0';
+	p = strrchr(buf, ')');
+	if (!p || !p[1] || !p[2])
+		return 1;
+	if (sig == SIGKILL)
+		return p[2] == 'Z' || p[2] == 'X';
+	return p[2] == 'T' || p[2] == 't';
+}
+
+/* Every thread of pid is stopped (or dead, for SIGKILL), or pid is gone. */
+static int task_settled(pid_t pid, int sig)
+{
+	char path[32];
+	struct dirent *de;
+	int ok = 1;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "/proc/%d/task", pid);
+	d = opendir(path);
+	if (!d)
+		return 1;
+	while (ok && (de = readdir(d)))
+		if (de->d_name[0] != '.')
+			ok = thread_state_ok(pid, de->d_name, sig);
+	closedir(d);
+	return ok;
+}
+
+static int all_settled(const struct monitor *m, int sig)
+{
+	size_t i;
+
+	for (i = 0; i < m->n; i++)
+		if (m->t[i].stopped && !task_settled(m->t[i].v.pid, sig))
+			return 0;
+	return 1;
+}
+
+static void stop_task(struct mtask *t, int sig)
+{
+	struct lazy_state ls;
+
+	if (lazy_pages_missing(t->v.pid, &t->owed, 1, &ls)) {
+		t->gone = 1;
+		return;
+	}
+	if (!ls.missing)
+		return;
+	t->lost = ls.ranges;
+	t->stopped = 1;
+	kill(t->v.pid, sig);
+	pr_err("task %d: %" PRIu64 " pages in %zu ranges never arrived (first %#" PRIx64 "): %s\n",
+	       t->v.pid, ls.missing, t->lost.n, t->lost.v[0].start,
+	       sig == SIGKILL ? "killed" : "stopped");
+}
+
+/* A daemon killed drops its files before it is reaped: give it 100 ms. */
+static void settle_daemon(struct uffd_guard *u)
+{
+	struct pollfd p = { .fd = u->pidfd, .events = POLLIN };
+
+	if (!u->gone && u->pidfd >= 0 && poll(&p, 1, 100) > 0)
+		u->gone = 1;
+}
+
+static void died(struct monitor *m)
+{
+	int sig = m->o->kill_on_death ? SIGKILL : SIGSTOP;
+	double t = monitor_elapsed(m);
+	size_t i;
+	int ms;
+
+	settle_daemon(&m->g.u);
+	pr_err("lazy-pages daemon %d %s before every page was sent\n",
+	       m->g.u.daemon, m->g.u.gone ? "died" : "let go of a task");
+	for (i = 0; i < m->n; i++)
+		if (m->t[i].lazy && !m->t[i].gone && !m->t[i].stopped)
+			stop_task(&m->t[i], sig);
+	for (ms = 0; ms < STOP_WAIT_MS && !all_settled(m, sig); ms++)
+		usleep(1000);
+	m->g.stop_ms = (monitor_elapsed(m) - t) * 1e3;
+	if (!all_settled(m, sig))
+		pr_err("some task did not stop within %d ms\n", STOP_WAIT_MS);
+	m->g.state = GUARD_DIED;
+	m->g.t_end = t;
+	snprintf(m->g.why, sizeof(m->g.why), "daemon %d %s", m->g.u.daemon,
+		 m->g.u.gone ? "died" : "let go of a task still owed pages");
+	uffd_guard_release(&m->g.u);
+}
+
+/* The userfaultfds are gone: a last pass over every task. */
+static void final_pass(struct monitor *m)
+{
+	size_t i;
+
+	for (i = 0; i < m->n; i++)
+		if (!m->t[i].gone && !m->t[i].stopped) {
+			m->t[i].dirty = 1;
+			m->t[i].done = 0;
+		}
+}
+
+static void ended(struct monitor *m)
+{
+	final_pass(m);
+	m->g.state = GUARD_NORMAL;
+	m->g.t_end = monitor_elapsed(m);
+	snprintf(m->g.why, sizeof(m->g.why), "every page sent");
+	uffd_guard_release(&m->g.u);
+	pr_info("lazy-pages daemon %d: every page sent (%.3f s)\n",
+		m->g.u.daemon, m->g.t_end);
+}
+
+void monitor_guard_step(struct monitor *m)
+{
+	struct monitor_guard *g = &m->g;
+	size_t n;
+	int dropped;
+
+	if (g->state != GUARD_ON)
+		return;
+	if (!g->u.gone)
+		uffd_guard_grab(&g->u);		/* children forked since */
+	dropped = uffd_guard_scan(&g->u);
+	if (!dropped && !g->u.gone)
+		return;
+	n = owing(m);
+	if (!n) {
+		uffd_guard_release_dropped(&g->u);
+		if (g->u.gone || !uffd_guard_ours(&g->u))
+			ended(m);
+		return;
+	}
+	if (!g->u.gone && n <= uffd_guard_shared(&g->u)) {
+		pr_info("lazy-pages daemon %d finished %d tasks, %zu still owed pages\n",
+			g->u.daemon, dropped, n);
+		uffd_guard_release_dropped(&g->u);
+		return;
+	}
+	died(m);
+}

@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What the parts of criu-thp monitor share: the watch loop
+ * (thp_monitor.c), the lazy-pages guard (monitor_guard.c) and the report
+ * (monitor_report.c).
+ */
+#ifndef MONITOR_INT_H
+#define MONITOR_INT_H
+
+#include <time.h>
+
+#include "criu_pagemap.h"
+#include "lazy_pages.h"
+#include "thp_collapse.h"
+#include "thp_monitor.h"
+#include "thp_verify.h"
+#include "uffd_guard.h"
+
+struct mtask {
+	struct thp_verify v;
+	int loaded, done, gone;
+	int dirty;			/* compare again before the next pass */
+	struct thp_collapse col;
+	unsigned long pending;		/* recorded huge, pages not all in */
+	double t_exact;			/* seconds from start, or -1 */
+	/* lazy restores */
+	int lazy;			/* owed pages, "um" VMAs at the start */
+	struct page_ranges owed;	/* PE_LAZY pages of the image */
+	double t_last_page;		/* every owed page in, or -1 */
+	unsigned long during;		/* collapsed before the last page */
+	unsigned long not_yet;		/* EINVAL on a still-armed chunk */
+	int stopped;			/* the guard stopped or killed it */
+	struct page_ranges lost;	/* owed pages at the daemon's death */
+};
+
+enum guard_state {
+	GUARD_OFF,			/* nothing lazy */
+	GUARD_ON,			/* holding references */
+	GUARD_UNARMED,			/* lazy, but no daemon to guard */
+	GUARD_NORMAL,			/* every task got every page */
+	GUARD_DIED,			/* the daemon died first */
+};
+
+struct monitor_guard {
+	struct uffd_guard u;
+	enum guard_state state;
+	double t_end;			/* when the end was seen */
+	double stop_ms;			/* from the death to every task stopped */
+	char why[128];
+};
+
+struct monitor {
+	const struct monitor_opts *o;
+	struct thp_verify_ctx ctx;
+	struct mtask *t;
+	size_t n, cap;
+	int input;			/* still reading pids */
+	char buf[64];
+	size_t len;
+	struct timespec t0;
+	struct monitor_guard g;
+};
+
+double monitor_elapsed(const struct monitor *m);
+
+/* Set up the guard's state; 0 or a negative errno. */
+int monitor_guard_open(struct monitor *m);
+void monitor_guard_close(struct monitor *m);
+/*
+ * A lazy task has come: hold a reference to its userfaultfd.  Fills why
+ * with what to tell the plugin; 0 when the task is guarded.
+ */
+int monitor_guard_add(struct monitor *m, struct mtask *t, char *why,
+		      size_t len);
+/* Let go of what the daemon let go of; act on a death.  Call each pass. */
+void monitor_guard_step(struct monitor *m);
+/* The guard no longer holds anything. */
+int monitor_guard_idle(const struct monitor *m);
+/* The daemon's pidfd to wait on, or -1. */
+int monitor_guard_pollfd(const struct monitor *m);
+
+int monitor_write_report(const struct monitor *m, const char *path);
+
+#endif /* MONITOR_INT_H */

@@ -1,0 +1,135 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The monitor's JSON report (format in thp_monitor.h).
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include "monitor_int.h"
+#include "thp_log.h"
+
+#define LOST_MAX	64	/* ranges listed per task; the count is exact */
+
+static const char *const guard_name[] = {
+	[GUARD_OFF] = "off",
+	[GUARD_ON] = "on",
+	[GUARD_UNARMED] = "unarmed",
+	[GUARD_NORMAL] = "normal end",
+	[GUARD_DIED] = "daemon died",
+};
+
+static uint64_t want_huge(const struct mtask *t)
+{
+	const ThpTaskEntry *e = t->v.x.e;
+	uint64_t n = 0;
+	size_t i;
+
+	for (i = 0; e && i < e->n_vmas; i++)
+		n += thp_vma_huge_chunks(e->vmas[i]);
+	return n;
+}
+
+static void time_field(FILE *f, const char *name, double t)
+{
+	if (t >= 0)
+		fprintf(f, "\"%s\":%.3f,", name, t);
+	else
+		fprintf(f, "\"%s\":null,", name);
+}
+
+static void report_lost(FILE *f, const struct mtask *t)
+{
+	size_t i;
+
+	fprintf(f, "\"lost_pages\":%" PRIu64 ",\"lost\":[",
+		page_ranges_pages(&t->lost));
+	for (i = 0; i < t->lost.n && i < LOST_MAX; i++)
+		fprintf(f, "%s{\"start\":\"%#" PRIx64 "\",\"end\":\"%#" PRIx64 "\"}",
+			i ? "," : "", t->lost.v[i].start, t->lost.v[i].end);
+	fprintf(f, "],");
+}
+
+static void report_failed(FILE *f, const struct mtask *t)
+{
+	size_t i;
+
+	fprintf(f, "\"failed\":[");
+	for (i = 0; i < t->col.nfail; i++)
+		fprintf(f, "%s{\"addr\":\"%#" PRIx64 "\",\"error\":\"%s\"}",
+			i ? "," : "", t->col.fail[i].addr,
+			strerror(t->col.fail[i].err));
+	fprintf(f, "]");
+}
+
+static void report_task(FILE *f, const struct mtask *t, int last)
+{
+	fprintf(f, "{\"pid\":%d,\"id\":%u,\"source\":\"%s\",\"gone\":%s,"
+		"\"recorded\":%" PRIu64 ",\"collapsed\":%lu,\"pending\":%lu,"
+		"\"collapse_ms\":%.1f,\"exact\":%s,\"differences\":%zu,",
+		t->v.pid, t->v.id, t->loaded ?
+		thp_expect_source_name(&t->v.x) : "none",
+		t->gone ? "true" : "false", want_huge(t), t->col.done,
+		t->pending, t->col.busy_ns / 1e6,
+		t->loaded && !t->gone && !t->v.d.n ? "true" : "false",
+		t->v.d.n);
+	fprintf(f, "\"lazy\":%s,\"owed_pages\":%" PRIu64 ",",
+		t->lazy ? "true" : "false", page_ranges_pages(&t->owed));
+	time_field(f, "last_page_s", t->t_last_page);
+	time_field(f, "full_coverage_s", t->t_exact);
+	fprintf(f, "\"collapsed_during_postcopy\":%lu,\"not_yet\":%lu,"
+		"\"stopped\":%s,", t->during, t->not_yet,
+		t->stopped ? "true" : "false");
+	report_lost(f, t);
+	report_failed(f, t);
+	fprintf(f, "}%s\n", last ? "" : ",");
+}
+
+static void report_head(FILE *f, const struct monitor *m)
+{
+	const struct monitor_guard *g = &m->g;
+	struct rusage ru;
+	double busy = 0;
+	size_t i;
+
+	getrusage(RUSAGE_SELF, &ru);
+	for (i = 0; i < m->n; i++)
+		busy += m->t[i].col.busy_ns / 1e6;
+	fprintf(f, "{\"elapsed_s\":%.3f,\"cpu_s\":%.3f,\"collapse_ms\":%.1f,",
+		monitor_elapsed(m),
+		ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 +
+		ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6, busy);
+	fprintf(f, "\"guard\":{\"state\":\"%s\",\"daemon\":%d,"
+		"\"userfaultfds\":%zu,\"why\":\"%s\",", guard_name[g->state],
+		g->u.daemon, g->u.n, g->why);
+	time_field(f, "end_s", g->state >= GUARD_NORMAL ? g->t_end : -1);
+	fprintf(f, "\"stop_ms\":%.1f},\"tasks\":[\n", g->stop_ms);
+}
+
+int monitor_write_report(const struct monitor *m, const char *path)
+{
+	char tmp[PATH_MAX + 8];
+	size_t i;
+	FILE *f;
+
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	f = fopen(tmp, "we");
+	if (!f) {
+		pr_err("%s: %s\n", tmp, strerror(errno));
+		return -errno;
+	}
+	report_head(f, m);
+	for (i = 0; i < m->n; i++)
+		report_task(f, &m->t[i], i + 1 == m->n);
+	fprintf(f, "]}\n");
+	if (fclose(f) || rename(tmp, path)) {
+		pr_err("%s: %s\n", path, strerror(errno));
+		unlink(tmp);
+		return -EIO;
+	}
+	return 0;
+}

@@ -1,0 +1,283 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * References to a lazy-pages daemon's userfaultfds (see uffd_guard.h).
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "thp_log.h"
+#include "uffd_guard.h"
+
+#ifndef __NR_pidfd_open
+#define __NR_pidfd_open		434
+#endif
+#ifndef __NR_pidfd_getfd
+#define __NR_pidfd_getfd	438
+#endif
+#ifndef __NR_kcmp
+#define __NR_kcmp		312
+#endif
+#define KCMP_FILE		0
+
+#define UFFD_LINK		"anon_inode:[userfaultfd]"
+#define MAX_FDS			64	/* userfaultfds of one daemon we track */
+
+/* The daemon's userfaultfd numbers; -ESRCH when it is gone or exiting. */
+static int daemon_uffds(pid_t pid, int *fds, size_t max, size_t *n)
+{
+	char path[64], link[64];
+	struct dirent *de;
+	size_t all = 0;
+	ssize_t len;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "/proc/%d/fd", pid);
+	d = opendir(path);
+	if (!d)
+		return -ESRCH;
+	*n = 0;
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		all++;
+		len = readlinkat(dirfd(d), de->d_name, link, sizeof(link) - 1);
+		if (len < 0)
+			continue;
+		link[len] = '\0';
+		if (!strcmp(link, UFFD_LINK) && *n < max)
+			fds[(*n)++] = atoi(de->d_name);
+	}
+	closedir(d);
+	/* an exiting task has no file table left: an empty fd directory */
+	return all ? 0 : -ESRCH;
+}
+
+static int is_criu(pid_t pid)
+{
+	char path[64], comm[32] = "";
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/comm", pid);
+	f = fopen(path, "re");
+	if (!f)
+		return 0;
+	if (!fgets(comm, sizeof(comm), f))
+		comm[0] = '\0';
+	fclose(f);
+	return !strcmp(comm, "criu\n");
+}
+
+/* pid holds our images directory open. */
+static int holds_dir(const struct uffd_guard *g, pid_t pid)
+{
+	char path[64];
+	struct dirent *de;
+	struct stat st;
+	int found = 0;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "/proc/%d/fd", pid);
+	d = opendir(path);
+	if (!d)
+		return 0;
+	while (!found && (de = readdir(d)))
+		found = de->d_name[0] != '.' &&
+			!fstatat(dirfd(d), de->d_name, &st, 0) &&
+			S_ISDIR(st.st_mode) && st.st_dev == g->dir_dev &&
+			st.st_ino == g->dir_ino;
+	closedir(d);
+	return found;
+}
+
+static int is_daemon(const struct uffd_guard *g, pid_t pid)
+{
+	int fds[1];
+	size_t n;
+
+	return pid != getpid() && is_criu(pid) && holds_dir(g, pid) &&
+	       !daemon_uffds(pid, fds, 1, &n) && n;
+}
+
+static int find_daemon(struct uffd_guard *g)
+{
+	struct dirent *de;
+	pid_t pid = 0;
+	DIR *d;
+
+	d = opendir("/proc");
+	if (!d)
+		return -errno;
+	while (!pid && (de = readdir(d))) {
+		pid = atoi(de->d_name);
+		if (pid > 0 && !is_daemon(g, pid))
+			pid = 0;
+	}
+	closedir(d);
+	if (!pid)
+		return -ENOENT;
+	g->pidfd = syscall(__NR_pidfd_open, pid, 0);
+	if (g->pidfd < 0)
+		return -errno;
+	g->daemon = pid;
+	pr_info("lazy-pages daemon: pid %d\n", pid);
+	return 0;
+}
+
+int uffd_guard_open(struct uffd_guard *g, const char *dir)
+{
+	struct stat st;
+
+	memset(g, 0, sizeof(*g));
+	g->pidfd = -1;
+	if (stat(dir, &st))
+		return -errno;
+	g->dir_dev = st.st_dev;
+	g->dir_ino = st.st_ino;
+	return 0;
+}
+
+static int same_file(const struct uffd_guard *g, int ours, int theirs)
+{
+	return !syscall(__NR_kcmp, getpid(), g->daemon, KCMP_FILE, ours,
+			theirs);
+}
+
+/* Index of our reference to the daemon's fd theirs, or -1. */
+static int find_ref(const struct uffd_guard *g, int theirs)
+{
+	size_t i;
+
+	for (i = 0; i < g->n; i++)
+		if (g->v[i].fd >= 0 && same_file(g, g->v[i].fd, theirs))
+			return i;
+	return -1;
+}
+
+static int add_ref(struct uffd_guard *g, int theirs)
+{
+	struct uffd_ref *v;
+	int fd;
+
+	if (g->n == g->cap) {
+		size_t cap = g->cap ? g->cap * 2 : 8;
+
+		v = realloc(g->v, cap * sizeof(*v));
+		if (!v)
+			return -ENOMEM;
+		g->v = v;
+		g->cap = cap;
+	}
+	fd = syscall(__NR_pidfd_getfd, g->pidfd, theirs, 0);
+	if (fd < 0)
+		return -errno;
+	g->v[g->n].fd = fd;
+	g->v[g->n].held = 1;
+	g->n++;
+	return 0;
+}
+
+int uffd_guard_grab(struct uffd_guard *g)
+{
+	int fds[MAX_FDS], ret;
+	size_t n, i;
+
+	if (!g->daemon) {
+		ret = find_daemon(g);
+		if (ret)
+			return ret;
+	}
+	ret = daemon_uffds(g->daemon, fds, MAX_FDS, &n);
+	for (i = 0; !ret && i < n; i++)
+		if (find_ref(g, fds[i]) < 0)
+			ret = add_ref(g, fds[i]);
+	if (ret == -ESRCH)
+		g->gone = 1;
+	return ret ? ret : (int)uffd_guard_ours(g);
+}
+
+static int exited(const struct uffd_guard *g)
+{
+	struct pollfd p = { .fd = g->pidfd, .events = POLLIN };
+
+	return g->pidfd < 0 || poll(&p, 1, 0) > 0;
+}
+
+int uffd_guard_scan(struct uffd_guard *g)
+{
+	int fds[MAX_FDS], dropped = 0;
+	size_t n = 0, i, j;
+
+	if (!g->daemon)
+		return 0;
+	if (g->gone || exited(g) || daemon_uffds(g->daemon, fds, MAX_FDS, &n))
+		g->gone = 1;
+	for (i = 0; i < g->n; i++) {
+		struct uffd_ref *r = &g->v[i];
+
+		if (r->fd < 0)
+			continue;
+		r->held = 0;
+		for (j = 0; !g->gone && j < n && !r->held; j++)
+			r->held = same_file(g, r->fd, fds[j]);
+		dropped += !r->held;
+	}
+	return dropped;
+}
+
+size_t uffd_guard_ours(const struct uffd_guard *g)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < g->n; i++)
+		n += g->v[i].fd >= 0;
+	return n;
+}
+
+size_t uffd_guard_shared(const struct uffd_guard *g)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < g->n; i++)
+		n += g->v[i].fd >= 0 && g->v[i].held;
+	return n;
+}
+
+static void release_if(struct uffd_guard *g, int all)
+{
+	size_t i;
+
+	for (i = 0; i < g->n; i++) {
+		if (g->v[i].fd < 0 || (!all && g->v[i].held))
+			continue;
+		close(g->v[i].fd);
+		g->v[i].fd = -1;
+	}
+}
+
+void uffd_guard_release_dropped(struct uffd_guard *g)
+{
+	release_if(g, 0);
+}
+
+void uffd_guard_release(struct uffd_guard *g)
+{
+	release_if(g, 1);
+}
+
+void uffd_guard_close(struct uffd_guard *g)
+{
+	uffd_guard_release(g);
+	if (g->pidfd >= 0)
+		close(g->pidfd);
+	free(g->v);
+	memset(g, 0, sizeof(*g));
+	g->pidfd = -1;
+}
