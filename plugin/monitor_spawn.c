@@ -4,7 +4,9 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -30,7 +32,7 @@ static void close_from(int first)
 
 /* In the grandchild: only async-signal-safe calls, then exec. */
 static void monitor_exec(const char *bin, int dirfd, const char *dir,
-			 const char *criu, int sock)
+			 const char *criu, int sock, int kill)
 {
 	int log;
 
@@ -42,11 +44,12 @@ static void monitor_exec(const char *bin, int dirfd, const char *dir,
 		_exit(127);
 	close_from(3);
 	execl(bin, "criu-thp", "monitor", "-D", dir, "--pids-on-stdin",
-	      "--criu-pid", criu, (char *)NULL);
+	      "--criu-pid", criu, kill ? "--kill-on-death" : (char *)NULL,
+	      (char *)NULL);
 	_exit(127);
 }
 
-int monitor_spawn(const char *bin, int dirfd, const char *dir)
+int monitor_spawn(const char *bin, int dirfd, const char *dir, int kill)
 {
 	char criu[16];
 	int sk[2], status;
@@ -72,7 +75,7 @@ int monitor_spawn(const char *bin, int dirfd, const char *dir)
 		setsid();
 		if (fork())
 			_exit(0);
-		monitor_exec(bin, dirfd, dir, criu, sk[1]);
+		monitor_exec(bin, dirfd, dir, criu, sk[1], kill);
 	}
 	close(sk[1]);
 	waitpid(pid, &status, 0);
@@ -88,5 +91,47 @@ int monitor_add(int fd, pid_t pid)
 
 	if (send(fd, line, n, MSG_NOSIGNAL) != n)
 		return -errno;
+	return 0;
+}
+
+/* Read one line of at most len - 1 bytes, waiting up to ms in all. */
+static int read_line(int fd, char *buf, size_t len, int ms)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	size_t n = 0;
+	ssize_t r;
+
+	while (n + 1 < len) {
+		if (poll(&p, 1, ms) <= 0)
+			return -ETIMEDOUT;
+		r = recv(fd, buf + n, 1, 0);
+		if (r <= 0)
+			return r ? -errno : -EPIPE;
+		if (buf[n] == '\n')
+			break;
+		n++;
+	}
+	buf[n] = '\0';
+	return 0;
+}
+
+/* Answers to pids handed over without waiting come first: skip them. */
+int monitor_ask(int fd, pid_t pid, char *answer, size_t len)
+{
+	char line[192], *p;
+	int ret;
+
+	ret = monitor_add(fd, pid);
+	while (!ret) {
+		ret = read_line(fd, line, sizeof(line), MONITOR_ANSWER_MS);
+		if (!ret && strtol(line, &p, 10) == pid && *p == ' ')
+			break;
+	}
+	if (ret) {
+		snprintf(answer, len, "no answer from the monitor: %s",
+			 strerror(-ret));
+		return ret;
+	}
+	snprintf(answer, len, "%s", p + 1);
 	return 0;
 }

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Starting the detached criu-thp monitor from inside criu, and feeding it
- * the restored tasks.
+ * the restored tasks.  For each pid the monitor answers one line, "PID
+ * what", once it has the task (for a lazy task: once it holds the
+ * lazy-pages daemon's userfaultfds, "guarded: ...").
  *
  * The monitor is a grandchild of criu in a session of its own: it is not
  * criu's child (criu's zombie reaping and exit do not touch it) and holds
@@ -13,13 +15,22 @@
 #ifndef MONITOR_SPAWN_H
 #define MONITOR_SPAWN_H
 
+#include <stddef.h>
 #include <sys/types.h>
 
 #define THP_MONITOR_LOG		"thp-monitor.log"
 
-/* The socket to write pids to, or a negative errno (with a message). */
-int monitor_spawn(const char *bin, int dirfd, const char *dir);
-/* 0, or a negative errno when the monitor is gone. */
+#define MONITOR_ANSWER_MS	10000
+
+/*
+ * The socket to write pids to, or a negative errno (with a message).
+ * kill: the monitor kills, rather than stops, a task whose lazy-pages
+ * daemon died.
+ */
+int monitor_spawn(const char *bin, int dirfd, const char *dir, int kill);
+/* Hand pid over without waiting: 0, or a negative errno. */
 int monitor_add(int fd, pid_t pid);
+/* Hand pid over and wait for the answer (in answer): 0 or -errno. */
+int monitor_ask(int fd, pid_t pid, char *answer, size_t len);
 
 #endif /* MONITOR_SPAWN_H */

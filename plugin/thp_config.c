@@ -41,6 +41,17 @@ static int parse_collapse(const char *s, int *v)
 	return 0;
 }
 
+static int parse_guard(const char *s, int *v)
+{
+	if (!strcasecmp(s, "stop"))
+		*v = THP_GUARD_STOP;
+	else if (!strcasecmp(s, "kill"))
+		*v = THP_GUARD_KILL;
+	else
+		return -EINVAL;
+	return 0;
+}
+
 static int parse_path(const char *s, char *v)
 {
 	if (*s != '/' || strlen(s) >= sizeof(((struct thp_config *)0)->monitor))
@@ -64,6 +75,10 @@ static int set_key(struct thp_config *c, const char *key, const char *val,
 	if (!strcmp(key, "monitor")) {
 		*expected = "an absolute path";
 		return parse_path(val, c->monitor);
+	}
+	if (!strcmp(key, "guard")) {
+		*expected = "stop or kill";
+		return parse_guard(val, &c->guard);
 	}
 	return -ENOENT;
 }
@@ -102,7 +117,7 @@ static int parse_line(const char *path, int lineno, char *line,
 	val = trim(eq + 1);
 	ret = set_key(c, key, val, &expected);
 	if (ret == -ENOENT)
-		pr_err("%s:%d: unknown key '%s' (known: strict, collapse, monitor)\n",
+		pr_err("%s:%d: unknown key '%s' (known: strict, collapse, monitor, guard)\n",
 		       path, lineno, key);
 	else if (ret)
 		pr_err("%s:%d: %s = '%s': expected %s\n", path, lineno, key,
@@ -133,6 +148,7 @@ int thp_config_load(struct thp_config *c)
 		{ THP_STRICT_ENV, "strict" },
 		{ THP_COLLAPSE_ENV, "collapse" },
 		{ THP_MONITOR_ENV, "monitor" },
+		{ THP_GUARD_ENV, "guard" },
 	};
 	const char *path = getenv(THP_CONFIG_ENV), *env, *expected;
 	size_t i;

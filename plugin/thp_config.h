@@ -10,11 +10,14 @@
  *   collapse = sync|async  restore coverage before the task resumes, or
  *                          right after from a detached criu-thp monitor
  *                          (default async: no added downtime)
- *   monitor = PATH         the criu-thp command for async collapse
- *                          (default THP_MONITOR_DEFAULT)
+ *   monitor = PATH         the criu-thp command for async collapse and
+ *                          lazy restores (default THP_MONITOR_DEFAULT)
+ *   guard = stop|kill      what the monitor does to a task whose
+ *                          lazy-pages daemon died before sending it every
+ *                          page (default stop: SIGSTOP)
  * Environment (wins over the file):
  *   CRIU_THP_STRICT=yes|no, CRIU_THP_COLLAPSE=sync|async,
- *   CRIU_THP_MONITOR=PATH
+ *   CRIU_THP_MONITOR=PATH, CRIU_THP_GUARD=stop|kill
  * runc runs criu with its own environment: use the file there.
  */
 #ifndef THP_CONFIG_H
@@ -25,6 +28,7 @@
 #define THP_STRICT_ENV		"CRIU_THP_STRICT"
 #define THP_COLLAPSE_ENV	"CRIU_THP_COLLAPSE"
 #define THP_MONITOR_ENV		"CRIU_THP_MONITOR"
+#define THP_GUARD_ENV		"CRIU_THP_GUARD"
 
 #ifndef THP_MONITOR_DEFAULT
 #define THP_MONITOR_DEFAULT	"/usr/local/bin/criu-thp"
@@ -37,10 +41,16 @@ enum {
 
 #define THP_COLLAPSE_DEFAULT	THP_COLLAPSE_ASYNC
 
+enum {
+	THP_GUARD_STOP,
+	THP_GUARD_KILL,
+};
+
 struct thp_config {
 	int strict;
 	int collapse;		/* THP_COLLAPSE_* */
 	char monitor[256];	/* absolute path of criu-thp */
+	int guard;		/* THP_GUARD_* */
 };
 
 /* 0, or -EINVAL after an error message naming the file and line. */

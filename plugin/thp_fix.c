@@ -11,6 +11,7 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "inject.h"
@@ -27,6 +28,7 @@ struct fix_ctx {
 	int disabled;			/* the task's prctl state now */
 	struct addr_set plain;		/* collapse as they are */
 	struct addr_set lift;		/* collapse with the flag lifted */
+	void *buf;			/* one chunk, for pulling */
 };
 
 static int inject(struct fix_ctx *c, int nr, unsigned long a1,
@@ -119,6 +121,41 @@ static int make_writable(int mem_fd, uint64_t addr)
 	return 0;
 }
 
+/* The chunk can only be collapsed while the task is stopped. */
+static int needs_stop(const struct fix_ctx *c, const struct thp_diff *x)
+{
+	return x->vma->advice == THP_ADVICE__NOHUGE ||
+	       c->f->want->thp_disabled;
+}
+
+/*
+ * Make the lazy-pages daemon send a chunk now: process_vm_readv() faults
+ * its pages in the way the task would (the fault may wait for the daemon;
+ * /proc/PID/mem may not).  1 when the pages are all in after, 0 if not.
+ */
+static int pull(struct fix_ctx *c, int pagemap_fd, uint64_t addr)
+{
+	struct iovec local, remote = {
+		.iov_base = (void *)(uintptr_t)addr, .iov_len = THP_CHUNK_SIZE,
+	};
+
+	if (!c->buf) {
+		c->buf = malloc(THP_CHUNK_SIZE);
+		if (!c->buf)
+			return -ENOMEM;
+	}
+	local.iov_base = c->buf;
+	local.iov_len = THP_CHUNK_SIZE;
+	if (process_vm_readv(c->f->pid, &local, 1, &remote, 1, 0) !=
+	    (ssize_t)THP_CHUNK_SIZE) {
+		pr_warn("task %d: chunk %" PRIx64 " cannot be pulled: %s\n",
+			c->f->pid, addr, strerror(errno));
+		return 0;
+	}
+	c->f->pulled++;
+	return pagemap_range_present(pagemap_fd, addr, THP_CHUNK_SIZE);
+}
+
 /* Sort the missing chunks: pending, under a lift, or as they are. */
 static int sort_missing(struct fix_ctx *c, int pagemap_fd, int mem_fd)
 {
@@ -133,6 +170,8 @@ static int sort_missing(struct fix_ctx *c, int pagemap_fd, int mem_fd)
 			continue;
 		ret = pagemap_range_present(pagemap_fd, x->start,
 					    THP_CHUNK_SIZE);
+		if (!ret && c->f->pull && needs_stop(c, x))
+			ret = pull(c, pagemap_fd, x->start);
 		if (ret < 0)
 			return ret;
 		if (!ret) {
@@ -238,7 +277,7 @@ int thp_fix_task(struct thp_fix *f)
 	int ret;
 
 	f->advice_set = f->advice_left = 0;
-	f->lifted = f->pending = f->handed = 0;
+	f->lifted = f->pending = f->handed = f->pulled = 0;
 	f->prctl_set = 0;
 	ret = thp_collapse_open(&f->col, f->pid);
 	if (!ret)
@@ -247,6 +286,7 @@ int thp_fix_task(struct thp_fix *f)
 		inject_close(&c.inj);
 	addr_set_free(&c.plain);
 	addr_set_free(&c.lift);
+	free(c.buf);
 	return ret;
 }
 

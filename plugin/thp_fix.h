@@ -11,7 +11,9 @@
  * chunk, or the prctl lifted, and put back at once.  Such chunks are
  * always collapsed here; the others here too ("sync"), or left to the
  * criu-thp monitor once the task runs ("async").  A chunk whose pages
- * are not all in yet (a lazy restore) is left pending.  Advice "none"
+ * are not all in yet (a lazy restore) is left pending for the monitor -
+ * unless it needs the task stopped and the monitor guards the restore
+ * ("pull"): then its pages are fetched from the lazy-pages daemon now.  Advice "none"
  * cannot be set on a kernel without MADV_CLR_HUGEPAGE: such a VMA stays
  * as it is, and counts as not exact.
  */
@@ -31,6 +33,7 @@ struct thp_fix {
 	const ThpTaskEntry *have;	/* the live task before the fix */
 	const struct thp_diffs *diffs;
 	int sync;			/* collapse every chunk here */
+	int pull;			/* fetch lazy chunks that need a stop */
 	/* out */
 	unsigned int advice_set;	/* VMA parts given their advice */
 	unsigned int advice_left;	/* parts that want "none" */
@@ -38,6 +41,7 @@ struct thp_fix {
 	unsigned long lifted;		/* chunks collapsed under a lift */
 	unsigned long pending;		/* pages not all in yet */
 	unsigned long handed;		/* left to the monitor */
+	unsigned long pulled;		/* chunks fetched from the daemon */
 	struct thp_collapse col;	/* collapse counts and failures */
 };
 

@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lazy_pages.h"
 #include "monitor_spawn.h"
 #include "sysfs_thp.h"
 #include "thp_fix.h"
@@ -128,10 +129,10 @@ static void report_fix(const struct thp_fix *f)
 {
 	size_t i;
 
-	pr_info("task %d: %u advice set, %u want 'none' (no MADV_CLR_HUGEPAGE), prctl %s, %lu chunks collapsed (%lu under a lifted flag) in %.1f ms, %lu pending, %lu to the monitor\n",
+	pr_info("task %d: %u advice set, %u want 'none' (no MADV_CLR_HUGEPAGE), prctl %s, %lu chunks collapsed (%lu under a lifted flag, %lu pulled) in %.1f ms, %lu pending, %lu to the monitor\n",
 		f->pid, f->advice_set, f->advice_left,
 		f->prctl_set ? "set" : "kept", f->col.done, f->lifted,
-		f->col.busy_ns / 1e6, f->pending, f->handed);
+		f->pulled, f->col.busy_ns / 1e6, f->pending, f->handed);
 	for (i = 0; i < f->col.nfail; i++)
 		pr_warn("task %d: chunk %" PRIx64 " not collapsed: %s\n",
 			f->pid, f->col.fail[i].addr,
@@ -143,12 +144,45 @@ static int want_monitor(struct thp_restore *r)
 {
 	if (r->monitor_fd >= 0)
 		return 0;
-	r->monitor_fd = monitor_spawn(r->cfg.monitor, r->ctx.dirfd, r->dir);
+	if (r->no_monitor)
+		return -1;
+	r->monitor_fd = monitor_spawn(r->cfg.monitor, r->ctx.dirfd, r->dir,
+				      r->cfg.guard == THP_GUARD_KILL);
 	if (r->monitor_fd >= 0)
 		return 0;
-	pr_warn("no monitor: collapsing before the tasks resume instead\n");
+	pr_warn("no monitor: collapsing before the tasks resume instead; lazy tasks are not guarded\n");
 	r->sync = 1;
+	r->no_monitor = 1;
 	return -1;
+}
+
+/*
+ * A lazy task goes to the monitor before anything else: once it answers
+ * "guarded", a dying lazy-pages daemon can no longer feed the task zero
+ * pages, and chunks may be pulled.  1 when guarded, 0 when not.
+ */
+static int guard_lazy(struct thp_restore *r, pid_t pid)
+{
+	char answer[160];
+	int ret;
+
+	ret = lazy_pages_armed(pid);
+	if (ret <= 0)
+		return 0;
+	r->lazy++;
+	if (want_monitor(r)) {
+		pr_err("task %d: restored lazily and not guarded: no monitor\n",
+		       pid);
+		return 0;
+	}
+	ret = monitor_ask(r->monitor_fd, pid, answer, sizeof(answer));
+	if (!ret && !strncmp(answer, "guarded", 7)) {
+		pr_info("task %d: monitor: %s\n", pid, answer);
+		r->guarded++;
+		return 1;
+	}
+	pr_err("task %d: restored lazily and not guarded: %s\n", pid, answer);
+	return 0;
 }
 
 /*
@@ -159,11 +193,12 @@ static int fix_and_check(struct thp_restore *r, struct thp_verify *v)
 {
 	struct thp_fix f = { .pid = v->pid, .want = v->x.e };
 	size_t bad = 1;
-	int ret;
+	int ret, added;
 
 	ret = thp_verify_compare(&r->ctx, v);
 	if (ret)
 		return ret;
+	added = f.pull = guard_lazy(r, v->pid);
 	if (!r->sync && thp_diffs_count(&v->d, THP_DIFF_MISSING))
 		want_monitor(r);
 	f.have = v->live;
@@ -176,7 +211,10 @@ static int fix_and_check(struct thp_restore *r, struct thp_verify *v)
 		ret = thp_verify_compare(&r->ctx, v);
 	if (!ret)
 		bad = report_left(&f, &v->d);
-	if (!ret && f.handed && !monitor_add(r->monitor_fd, v->pid))
+	if (!ret && (f.handed || f.pending) && !added &&
+	    !monitor_add(r->monitor_fd, v->pid))
+		added = 1;
+	if (added && (f.handed || f.pending))
 		r->handed++;
 	thp_fix_done(&f);
 	return ret ? ret : bad ? -EAGAIN : 0;
@@ -233,6 +271,6 @@ void thp_restore_finish(struct thp_restore *r)
 	r->monitor_fd = -1;
 	thp_verify_ctx_close(&r->ctx);
 	if (r->tasks)
-		pr_info("restore: %u tasks, %u exact at resume, %u left to the monitor\n",
-			r->tasks, r->exact, r->handed);
+		pr_info("restore: %u tasks, %u exact at resume, %u left to the monitor, %u of %u lazy guarded\n",
+			r->tasks, r->exact, r->handed, r->guarded, r->lazy);
 }

@@ -11,7 +11,12 @@
  * Compare it with what it must be (thp_expect.h, thp_diff.h), fix it
  * (thp_fix.h), log what is not exact.  With collapse = async the chunks
  * that need nothing but MADV_COLLAPSE go to one detached criu-thp monitor
- * per restore, fed the pids over a socket; it outlives criu.
+ * per restore, fed the pids over a socket; it outlives criu.  A task
+ * restored lazily (VMAs registered with userfaultfd) goes to the monitor
+ * first, whatever the collapse setting: the hook waits until the monitor
+ * holds the lazy-pages daemon's userfaultfds (the guard), then pulls the
+ * chunks that can only be collapsed while the task is stopped, and
+ * leaves the others to the monitor as their pages arrive.
  *
  * CRIU ignores this hook's result, so strict mode fails a restore that is
  * not exact by killing the task: criu then cannot detach from it and
@@ -32,7 +37,8 @@ struct thp_restore {
 	char dir[PATH_MAX];
 	int sync;
 	int monitor_fd;			/* socket to the monitor, or -1 */
-	unsigned int tasks, exact, handed;
+	int no_monitor;			/* it could not be started */
+	unsigned int tasks, exact, handed, lazy, guarded;
 };
 
 /* 0, or -1 when strict and thp-dump.img is unusable. */
