@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The lazy pages of CRIU's pagemap-<id>.img (see criu_pagemap.h).
+ * The pages of CRIU's pagemap-<id>.img (see criu_pagemap.h).
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -69,8 +69,6 @@ static int add_entry(const CriuPagemapEntry *pe, uint64_t *prev,
 		return -EBADMSG;
 	}
 	*prev = end;
-	if (!(pe->flags & CRIU_PE_LAZY))
-		return 0;
 	return page_ranges_add(r, pe->vaddr, end);
 }
 
@@ -97,7 +95,7 @@ static int decode_entries(struct criu_img *c, struct page_ranges *r)
 	return ret;
 }
 
-int criu_pagemap_decode_lazy(const uint8_t *buf, size_t len, const char *name,
+int criu_pagemap_decode(const uint8_t *buf, size_t len, const char *name,
 			     struct page_ranges *r)
 {
 	CriuPagemapHead *h;
@@ -125,7 +123,7 @@ int criu_pagemap_decode_lazy(const uint8_t *buf, size_t len, const char *name,
 	return ret;
 }
 
-int criu_pagemap_read_lazy(int dirfd, unsigned int id, struct page_ranges *r)
+int criu_pagemap_read(int dirfd, unsigned int id, struct page_ranges *r)
 {
 	char name[32];
 	uint8_t *buf;
@@ -141,7 +139,7 @@ int criu_pagemap_read_lazy(int dirfd, unsigned int id, struct page_ranges *r)
 			pr_err("%s: cannot read: %s\n", name, strerror(-ret));
 		return ret;
 	}
-	ret = criu_pagemap_decode_lazy(buf, len, name, r);
+	ret = criu_pagemap_decode(buf, len, name, r);
 	free(buf);
 	return ret;
 }

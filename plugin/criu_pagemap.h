@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * CRIU's own pagemap-<id>.img, read for the pages a lazy restore still
- * owes a task: the entries flagged PE_LAZY, which the lazy-pages daemon
- * serves over userfaultfd instead of criu restore writing them.
+ * CRIU's own pagemap-<id>.img, read for the pages a restored task must
+ * have: every entry, whatever its flags.  In a lazy restore the daemon
+ * serves some of them over userfaultfd (PE_LAZY, and after a pre-dump
+ * PE_PARENT ones too), criu restore writes the others before the task
+ * resumes; either way each page is present once the transfer is over.
  *
  * The file is a CRIU image (criu_image.h) of PAGEMAP_MAGIC: one
  * pagemap_head, then pagemap_entry messages in increasing address order
@@ -38,12 +40,12 @@ uint64_t page_ranges_pages(const struct page_ranges *r);
 void page_ranges_free(struct page_ranges *r);
 
 /*
- * The PE_LAZY ranges of pagemap-<id>.img into *r: 0, -ENOENT (no such
- * image, no message), -EBADMSG (a message names the file and the cause)
- * or another negative errno.
+ * The page ranges of pagemap-<id>.img into *r: 0, -ENOENT (no such image,
+ * no message), -EBADMSG (a message names the file and the cause) or
+ * another negative errno.
  */
-int criu_pagemap_read_lazy(int dirfd, unsigned int id, struct page_ranges *r);
-int criu_pagemap_decode_lazy(const uint8_t *buf, size_t len, const char *name,
-			     struct page_ranges *r);
+int criu_pagemap_read(int dirfd, unsigned int id, struct page_ranges *r);
+int criu_pagemap_decode(const uint8_t *buf, size_t len, const char *name,
+			struct page_ranges *r);
 
 #endif /* CRIU_PAGEMAP_H */

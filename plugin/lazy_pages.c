@@ -77,10 +77,29 @@ static int scan_owed(int fd, const struct page_ranges *owed,
 	return 0;
 }
 
-int lazy_pages_missing(pid_t pid, const struct page_ranges *owed,
-		       int want_ranges, struct lazy_state *s)
+/* The complement of armed within [0, 2^64 - page). */
+static int invert(const struct page_ranges *armed, struct page_ranges *out)
 {
-	struct page_ranges armed = { };
+	uint64_t prev = 0;
+	size_t i;
+	int ret;
+
+	for (i = 0; i < armed->n; i++) {
+		if (armed->v[i].start > prev) {
+			ret = page_ranges_add(out, prev, armed->v[i].start);
+			if (ret)
+				return ret;
+		}
+		prev = armed->v[i].end;
+	}
+	return page_ranges_add(out, prev, -THP_PAGE_SIZE);
+}
+
+static int missing(pid_t pid, const struct page_ranges *owed, int want_ranges,
+		   int outside, struct lazy_state *s)
+{
+	struct page_ranges armed = { }, other = { };
+	const struct page_ranges *where = &armed;
 	int fd, ret;
 
 	memset(s, 0, sizeof(*s));
@@ -88,18 +107,37 @@ int lazy_pages_missing(pid_t pid, const struct page_ranges *owed,
 	if (ret)
 		goto out;
 	s->armed = armed.n;
+	if (outside) {
+		ret = invert(&armed, &other);
+		if (ret)
+			goto out;
+		where = &other;
+	}
 	fd = pagemap_open(pid);
 	if (fd < 0) {
 		ret = fd;
 		goto out;
 	}
-	ret = scan_owed(fd, owed, &armed, want_ranges, s);
+	ret = scan_owed(fd, owed, where, want_ranges, s);
 	close(fd);
 out:
 	page_ranges_free(&armed);
+	page_ranges_free(&other);
 	if (ret)
 		page_ranges_free(&s->ranges);
 	return ret;
+}
+
+int lazy_pages_missing(pid_t pid, const struct page_ranges *owed,
+		       int want_ranges, struct lazy_state *s)
+{
+	return missing(pid, owed, want_ranges, 0, s);
+}
+
+int lazy_pages_lost(pid_t pid, const struct page_ranges *owed,
+		    struct lazy_state *s)
+{
+	return missing(pid, owed, 1, 1, s);
 }
 
 static int has_um(const struct smaps_vma *v, void *arg)

@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The pages a lazy restore still owes a live task: those of CRIU's
- * pagemap image flagged PE_LAZY that lie in a VMA still registered with
+ * pagemap image (criu_pagemap.h) that lie in a VMA still registered with
  * userfaultfd for missing pages (smaps "um") and are neither present nor
  * swapped.  A range the task unmapped, or that the lazy-pages daemon
  * unregistered because the task dropped it (MADV_DONTNEED), is no longer
- * owed: it is in no "um" VMA.
+ * owed: it is in no "um" VMA.  Before the task has run, every page of
+ * the image must be present or in such a VMA: "anywhere" counts the
+ * others, the pages a daemon that is already gone never sent.
  */
 #ifndef LAZY_PAGES_H
 #define LAZY_PAGES_H
@@ -28,6 +30,9 @@ struct lazy_state {
  */
 int lazy_pages_missing(pid_t pid, const struct page_ranges *owed,
 		       int want_ranges, struct lazy_state *s);
+/* The same for the pages of owed outside every "um" VMA. */
+int lazy_pages_lost(pid_t pid, const struct page_ranges *owed,
+		    struct lazy_state *s);
 
 /* 1 if a VMA of pid is registered for missing pages, 0 if not, or -errno. */
 int lazy_pages_armed(pid_t pid);

@@ -82,15 +82,41 @@ static int grab(struct monitor *m, char *why, size_t len)
 	return -1;
 }
 
+/*
+ * No VMA of the task is registered with userfaultfd any more: the daemon
+ * had nothing left to send it and let go.  Pages of the image that are
+ * not in then are logged (a daemon already dead before the task resumed
+ * would leave them), but nothing is done: they are also what a dump can
+ * list and a restore legitimately not map, and stopping a task criu is
+ * still working on breaks the restore.
+ */
+static int unarmed(struct mtask *t, char *why, size_t len)
+{
+	struct lazy_state ls;
+	int ret;
+
+	ret = lazy_pages_lost(t->v.pid, &t->owed, &ls);
+	if (ret) {
+		snprintf(why, len, "not guarded: %s", strerror(-ret));
+		return ret;
+	}
+	page_ranges_free(&ls.ranges);
+	if (ls.missing)
+		pr_warn("task %d: no VMA registered with userfaultfd, yet %" PRIu64 " pages of the image are not in\n",
+			t->v.pid, ls.missing);
+	snprintf(why, len, "not lazy: no VMA registered with userfaultfd");
+	return 0;
+}
+
 int monitor_guard_add(struct monitor *m, struct mtask *t, char *why,
 		      size_t len)
 {
 	struct lazy_state ls;
 	int ret;
 
-	ret = criu_pagemap_read_lazy(m->ctx.dirfd, t->v.id, &t->owed);
+	ret = criu_pagemap_read(m->ctx.dirfd, t->v.id, &t->owed);
 	if (ret || !t->owed.n) {
-		snprintf(why, len, "not lazy");
+		snprintf(why, len, "not lazy: no pages in the image");
 		return ret == -ENOENT ? 0 : ret;
 	}
 	ret = lazy_pages_missing(t->v.pid, &t->owed, 0, &ls);
@@ -98,10 +124,8 @@ int monitor_guard_add(struct monitor *m, struct mtask *t, char *why,
 		snprintf(why, len, "not guarded: %s", strerror(-ret));
 		return ret;
 	}
-	if (!ls.armed) {
-		snprintf(why, len, "not lazy: no VMA registered with userfaultfd");
-		return 0;
-	}
+	if (!ls.armed)
+		return unarmed(t, why, len);
 	t->lazy = 1;
 	if (m->g.state == GUARD_OFF)
 		m->g.state = GUARD_ON;

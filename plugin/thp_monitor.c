@@ -53,8 +53,9 @@ static void reply(const struct monitor *m, pid_t pid, const char *what)
 	if (!m->o->pids_on_stdin)
 		return;
 	n = snprintf(line, sizeof(line), "%d %s\n", pid, what);
+	/* the plugin waits only for lazy tasks' answers, and may be gone */
 	if (send(0, line, n, MSG_NOSIGNAL) != n)
-		pr_warn("cannot answer the plugin: %s\n", strerror(errno));
+		pr_info("cannot answer the plugin: %s\n", strerror(errno));
 }
 
 /* Load a new task and guard it if it is restored lazily. */

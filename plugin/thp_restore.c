@@ -159,13 +159,15 @@ static int want_monitor(struct thp_restore *r)
 /*
  * A lazy task goes to the monitor before anything else: once it answers
  * "guarded", a dying lazy-pages daemon can no longer feed the task zero
- * pages, and chunks may be pulled.  1 when guarded, 0 when not.
+ * pages, and chunks may be pulled.  "not lazy" means the daemon had
+ * nothing left to send.  1 when the monitor has the task.
  */
-static int guard_lazy(struct thp_restore *r, pid_t pid)
+static int guard_lazy(struct thp_restore *r, pid_t pid, int *guarded)
 {
-	char answer[160];
+	char answer[192];
 	int ret;
 
+	*guarded = 0;
 	ret = lazy_pages_armed(pid);
 	if (ret <= 0)
 		return 0;
@@ -179,10 +181,15 @@ static int guard_lazy(struct thp_restore *r, pid_t pid)
 	if (!ret && !strncmp(answer, "guarded", 7)) {
 		pr_info("task %d: monitor: %s\n", pid, answer);
 		r->guarded++;
-		return 1;
+		*guarded = 1;
+	} else if (!ret && !strncmp(answer, "not lazy", 8)) {
+		pr_info("task %d: monitor: %s\n", pid, answer);
+		r->lazy--;
+	} else {
+		pr_err("task %d: restored lazily and not guarded: %s\n", pid,
+		       answer);
 	}
-	pr_err("task %d: restored lazily and not guarded: %s\n", pid, answer);
-	return 0;
+	return !ret;
 }
 
 /*
@@ -198,7 +205,7 @@ static int fix_and_check(struct thp_restore *r, struct thp_verify *v)
 	ret = thp_verify_compare(&r->ctx, v);
 	if (ret)
 		return ret;
-	added = f.pull = guard_lazy(r, v->pid);
+	added = guard_lazy(r, v->pid, &f.pull);
 	if (!r->sync && thp_diffs_count(&v->d, THP_DIFF_MISSING))
 		want_monitor(r);
 	f.have = v->live;

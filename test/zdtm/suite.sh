@@ -18,8 +18,16 @@ for t in $Z/static/*; do
 	t=$(basename "$t")
 	$Z/zdtm_run.sh "$t"			# every mode, plugin via -L
 	$Z/zdtm_run.sh -m plain -p env "$t"	# plugin via CRIU_LIBS_DIR
-	$Z/zdtm_run.sh -m plain,pre -p none "$t"	# stock criu, no plugin
+	$Z/zdtm_run.sh -m plain,pre,lazy -p none "$t"	# stock criu, no plugin
 done
+
+# A lazy-pages daemon (or page server) killed in the middle of the
+# transfer: with the plugin the task is stopped (or killed), never fed a
+# zero page; stock CRIU feeds it zero pages.
+$Z/zdtm_run.sh -m lazy -k lazy-pages thp_lazy_guard
+$Z/zdtm_run.sh -m remote-lazy -k page-server thp_lazy_guard
+CRIU_THP_GUARD=kill $Z/zdtm_run.sh -m lazy -k lazy-pages thp_lazy_guard
+$Z/zdtm_run.sh -m lazy -p none -k lazy-pages thp_lazy_guard
 
 # The tests can fail: break what thp_flags checks, from outside, after restore.
 $Z/zdtm_run.sh -m plain -a $Z/tools/flip_none_to_hg.sh -e thp_flags

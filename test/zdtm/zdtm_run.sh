@@ -9,15 +9,21 @@
 # followed, for a failure, by "LOG ..." lines: the test's output and the
 # error lines of every criu log.
 #
-# A test whose .desc flags hold "nopre" is not run in pre and pre-lazy.
-# For one whose flags hold "verify", after a plain or pre restore the
+# .desc flags: "nopre" - not run in pre and pre-lazy; "lazyonly" - only
+# in the lazy modes; "remote" - only in remote-lazy; "verify" - after
+# the restore (and, in the lazy modes, once the transfer has ended) the
 # runner waits for the plugin's monitor (if it started one) and runs
 # `criu-thp verify` on every process of the tree: with the plugin each
-# must match; without it (stock) at least one must differ.
+# must match; without it (stock) at least one must differ; "postcopy" -
+# the monitor's report must show chunks collapsed before the last page.
+#
+# In the lazy modes with the plugin the runner waits for the lazy-pages
+# daemon to end, then for the monitor's report (thp-monitor.json), which
+# must say the transfer ended normally, no task was stopped, and every
+# task is exact - and only then sends SIGTERM.
 #
 # Tests learn what to expect from $THP_EXPECT: "exact" with the plugin,
-# "stock" or "stock-pre" without it, "lazy" in the lazy modes (coverage
-# is not checked there yet).
+# "stock", "stock-pre" or "stock-lazy" without it.
 #
 # Modes (-m, comma separated; default all):
 #   plain        dump, restore
@@ -36,6 +42,14 @@
 #                breaks what the test checks); the run passes if it does
 #   -r           expect the record check (RECORD lines) to fail; the run
 #                passes if it does
+#   -k VICTIM    lazy modes: kill VICTIM (lazy-pages or page-server) with
+#                SIGKILL 0.3 s after the restore, in the middle of the
+#                transfer.  With the plugin the monitor's report must say
+#                the daemon died, the task must be stopped (or, with
+#                CRIU_THP_GUARD=kill, dead), the pages it names as lost
+#                still absent, and the test must not have read a wrong
+#                page; without it (stock) the test must have read one,
+#                or died of one.
 #   -w DIR       work directory (default /tmp/zdtm)
 #
 # A run fails if the test does not print PASS, a criu command or the
@@ -58,15 +72,17 @@ how=libdir
 hook=
 expect_fail=
 expect_record_fail=
+victim=
 work=/tmp/zdtm
 
-while getopts m:p:a:erw: opt; do
+while getopts m:p:a:erk:w: opt; do
 	case $opt in
 	m) modes=$(echo "$OPTARG" | tr ',' ' ') ;;
 	p) how=$OPTARG ;;
 	a) hook=$OPTARG ;;
 	e) expect_fail=1 ;;
 	r) expect_record_fail=1 ;;
+	k) victim=$OPTARG ;;
 	w) work=$OPTARG ;;
 	*) exit 2 ;;
 	esac
@@ -249,7 +265,8 @@ fresh_memory() {
 # What the test must expect of its huge pages (see thp_regions.h).
 expect_for_mode() {
 	case $mode in
-	lazy|pre-lazy|remote-lazy) echo lazy ;;
+	lazy|pre-lazy|remote-lazy)
+		[ $plugin = stock ] && echo stock-lazy || echo exact ;;
 	pre) [ $plugin = stock ] && echo stock-pre || echo exact ;;
 	*) [ $plugin = stock ] && echo stock || echo exact ;;
 	esac
@@ -280,7 +297,6 @@ check_verify() {
 	local p n=0 differ=0
 	verify_why= verify_note=
 	desc_flag "$test" verify || return 0
-	case $mode in plain|pre) ;; *) return 0 ;; esac
 	if ! wait_monitor; then
 		verify_why="the monitor wrote no report in 60 s"
 		return 1
@@ -303,6 +319,35 @@ check_verify() {
 	fi
 }
 
+# The monitor's report after a lazy restore; sets $report_why, $report_note.
+check_report() {
+	local r=$rundir/img/thp-monitor.json
+	report_why= report_note=
+	is_lazy && [ $plugin != stock ] || return 0
+	if ! wait_monitor || [ ! -f "$r" ]; then
+		report_why="the monitor wrote no report in 60 s"
+		return 1
+	fi
+	if ! jq -e '.guard.state == "normal end" or (.guard.state == "off" and
+		([.tasks[] | select(.lazy)] | length == 0))' "$r" >/dev/null; then
+		report_why="guard: $(jq -c .guard "$r")"
+	elif ! jq -e '[.tasks[] | select(.stopped)] | length == 0' "$r" >/dev/null; then
+		report_why="the monitor stopped a task after a normal end"
+	elif ! jq -e '[.tasks[] | select(.exact | not)] | length == 0' "$r" >/dev/null; then
+		report_why="not exact: $(jq -c '[.tasks[] | select(.exact | not) | {pid, differences, pending, failed}]' "$r")"
+	elif desc_flag "$test" postcopy &&
+		! jq -e '[.tasks[].collapsed_during_postcopy] | add > 0' "$r" >/dev/null; then
+		report_why="no chunk collapsed during postcopy: $(jq -c '[.tasks[] | {collapsed, collapsed_during_postcopy, last_page_s, full_coverage_s}]' "$r")"
+	fi
+	[ -z "$report_why" ] || return 1
+	report_note="report: $(jq -r '[.tasks[] | "\(.collapsed)/\(.recorded) collapsed, \(.collapsed_during_postcopy) during postcopy"] | join("; ")' "$r")"
+}
+
+is_lazy() {
+	case $mode in lazy|pre-lazy|remote-lazy) return 0 ;; esac
+	return 1
+}
+
 # Wait up to 60 s for the test's verdict file.
 wait_outfile() {
 	local i=0
@@ -318,6 +363,86 @@ verdict() {
 		grep -q FAIL "$rundir/test.out"
 	else
 		grep -q PASS "$rundir/test.out" && ! grep -q FAIL "$rundir/test.out"
+	fi
+}
+
+state_of() {
+	sed -n 's/^State:[[:space:]]*\([A-Za-z]\).*/\1/p' "/proc/$1/status" 2>/dev/null
+}
+
+# The pages the report names as lost are still absent (first 8 ranges).
+lost_absent() {
+	local r=$1 a b n
+	jq -r '.tasks[] | select(.stopped) | .lost[:8][] | "\(.start) \(.end)"' "$r" |
+	while read -r a b; do
+		n=$("$ZDTM/tools/thp_present" "$pid" "${a#0x}" "${b#0x}") || return 1
+		[ "$n" = 0 ] || { echo "$a-$b: $n pages present"; return 1; }
+	done
+}
+
+# -k: what the guard did after the kill; sets $why.
+guard_verdict() {
+	local r=$rundir/img/thp-monitor.json want=T bad
+	[ "$CRIU_THP_GUARD" = kill ] && want=Z
+	if ! wait_monitor || [ ! -f "$r" ]; then
+		why="the monitor wrote no report in 60 s"
+	elif ! jq -e '.guard.state == "daemon died"' "$r" >/dev/null; then
+		why="guard: $(jq -c .guard "$r") (killed too late?)"
+	elif ! jq -e '[.tasks[] | select(.stopped and .lost_pages > 0)] | length > 0' "$r" >/dev/null; then
+		why="no task stopped with lost pages: $(jq -c '[.tasks[] | {pid, stopped, lost_pages}]' "$r")"
+	elif [ $want = T ] && [ "$(state_of "$pid")" != T ]; then
+		why="task $pid is in state '$(state_of "$pid")', not stopped"
+	elif [ $want = Z ] && [ -n "$(state_of "$pid")" ] && [ "$(state_of "$pid")" != Z ]; then
+		why="task $pid is in state '$(state_of "$pid")', not killed"
+	elif [ $want = T ] && ! bad=$(lost_absent "$r"); then
+		why="a lost page is present: $bad"
+	elif grep -q FAIL "$rundir/test.out.inprogress" "$rundir/test.out" 2>/dev/null; then
+		why="the test read a wrong page"
+	fi
+	guard_note="guard: $(jq -r '"stopped in \(.guard.stop_ms) ms, \([.tasks[].lost_pages] | add) pages lost"' "$r" 2>/dev/null)"
+}
+
+# -k without the plugin: the zero pages must show - a wrong word read,
+# or the test dead of them (a zero page in libc's data: SIGSEGV).
+stock_guard() {
+	sleep 2
+	local st
+	st=$(state_of "$pid")
+	if [ -z "$st" ] || [ "$st" = Z ]; then
+		guard_note="stock: the test died after the daemon did"
+		return
+	fi
+	kill -TERM "$pid"
+	wait_outfile
+	if grep -q "wrong data" "$rundir/test.out" 2>/dev/null; then
+		guard_note="stock: the test read a zero page"
+	else
+		why="stock: the test saw nothing wrong"
+	fi
+}
+
+# -k: kill the daemon in the middle of the transfer; sets $why.
+guard_run() {
+	local v=$lazy_pid
+	[ "$victim" = page-server ] && v=$server_pid
+	sleep 0.3
+	kill -9 "$v"
+	wait "$v" 2>/dev/null
+	why= guard_note=
+	if [ $plugin != stock ]; then
+		guard_verdict
+		kill -9 "$pid" 2>/dev/null
+	else
+		stock_guard
+	fi
+	kill -9 "$lazy_pid" "$server_pid" 2>/dev/null
+	wait "$lazy_pid" "$server_pid" 2>/dev/null
+	lazy_pid= server_pid=
+	rm -f "$rundir"/img/pages-*.img
+	if [ -n "$why" ]; then
+		result FAIL "$why"
+	else
+		result PASS "($guard_note)"
 	fi
 }
 
@@ -355,15 +480,25 @@ run_one() {
 		result FAIL "restored task $pid is gone"
 		return
 	fi
+	if [ -n "$victim" ]; then
+		guard_run
+		return
+	fi
 	if [ -n "$hook" ] && ! "$hook" "$pid" "$rundir"; then
 		kill -9 "$pid"
 		wait_daemons
 		result FAIL "hook $hook failed"
 		return
 	fi
+	# lazy: the transfer must be over before the test checks its pages
+	if is_lazy && ! wait_daemons; then
+		why=$daemons_why
+	fi
+	check_report
 	check_verify
 	kill -TERM "$pid"
-	wait_outfile || { kill -9 "$pid"; why="no verdict from the test"; }
+	wait_outfile || { kill -9 "$pid"; why=${why:-"no verdict from the test"}; }
+	why=${why:-$report_why}
 	why=${why:-$verify_why}
 	wait_daemons || why=${why:-$daemons_why}
 	why=${why:-$record_why}
@@ -381,7 +516,7 @@ run_one() {
 	if [ -n "$why" ]; then
 		result FAIL "$why"
 	else
-		result PASS "${expect_fail:+(the test caught what the hook broke)}${record_note:+($record_note)}${verify_note:+($verify_note)}"
+		result PASS "${expect_fail:+(the test caught what the hook broke)}${record_note:+($record_note)}${verify_note:+($verify_note)}${report_note:+($report_note)}"
 	fi
 }
 
@@ -391,11 +526,15 @@ desc_flag() {
 }
 
 for test in "$@"; do
-	test_name=$test${hook:+"+$(basename "$hook" .sh)"}
+	test_name=$test${hook:+"+$(basename "$hook" .sh)"}${victim:+"+kill-$victim${CRIU_THP_GUARD:+-$CRIU_THP_GUARD}"}
 	for mode in $modes; do
 		case $mode in
 		pre|pre-lazy) desc_flag "$test" nopre && continue ;;
 		esac
+		case $mode in
+		plain|pre) desc_flag "$test" lazyonly && continue ;;
+		esac
+		[ $mode != remote-lazy ] && desc_flag "$test" remote && continue
 		case " $ALL_MODES " in
 		*" $mode "*) run_one ;;
 		*) echo "RESULT $test_name $mode $plugin FAIL unknown mode" ;;

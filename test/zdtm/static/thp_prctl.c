@@ -38,8 +38,12 @@ static int check_prctl(const char *who, int want, enum thp_expect_mode m)
 {
 	int have = thp_status_enabled();
 
-	/* stock CRIU 3.17.1 restores THP_enabled only on lazy restores */
-	if (m == EXPECT_STOCK || m == EXPECT_STOCK_PRE)
+	/*
+	 * Stock CRIU 3.17.1 loses PR_SET_THP_DISABLE on plain, pre-dump and
+	 * lazy restores alike (measured; it keeps it only for lazy restores
+	 * after a pre-dump, which the runner does not run without the plugin)
+	 */
+	if (m == EXPECT_STOCK || m == EXPECT_STOCK_PRE || m == EXPECT_STOCK_LAZY)
 		want = 1;
 	test_msg("%s: THP_enabled %d\n", who, have);
 	if (have != want) {

@@ -11,7 +11,9 @@
  *                    filled while THP applies, so every chunk is huge
  *   stock-pre        the same after a pre-dump: none in either mode
  *                    (measured in the guest, 6.1.0-56, always mode)
- *   lazy             not checked (pages arrive after the restore)
+ *   stock-lazy       stock CRIU after a lazy restore: none, in either
+ *                    mode (FACTS.md section 3)
+ *   lazy             not checked
  */
 #ifndef THP_REGIONS_H
 #define THP_REGIONS_H
@@ -44,6 +46,7 @@ enum thp_expect_mode {
 	EXPECT_EXACT,
 	EXPECT_STOCK,
 	EXPECT_STOCK_PRE,
+	EXPECT_STOCK_LAZY,
 	EXPECT_LAZY,
 };
 
@@ -55,6 +58,8 @@ static inline enum thp_expect_mode thp_expect_mode(void)
 		return EXPECT_STOCK;
 	if (e && !strcmp(e, "stock-pre"))
 		return EXPECT_STOCK_PRE;
+	if (e && !strcmp(e, "stock-lazy"))
+		return EXPECT_STOCK_LAZY;
 	if (e && !strcmp(e, "lazy"))
 		return EXPECT_LAZY;
 	return EXPECT_EXACT;
@@ -103,7 +108,7 @@ static inline uint64_t region_want_kb(const struct thp_region *r,
 {
 	if (m == EXPECT_EXACT)
 		return r->src_kb;
-	if (m == EXPECT_STOCK_PRE)
+	if (m == EXPECT_STOCK_PRE || m == EXPECT_STOCK_LAZY)
 		return 0;
 	return thp_mode_always() ? region_len(r) >> 10 : 0;
 }

@@ -1,0 +1,40 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * thp_lazy_guard: a large hg region (384 MiB) that a second thread reads
+ * front to back without pause, checking every word.  lazy_guard.sh kills
+ * the lazy-pages daemon (or the page server) in the middle of a lazy
+ * restore: with the plugin the reader must never see a wrong word - the
+ * task ends stopped or killed instead; without it the reader sees the
+ * zero pages and says so.  In the ordinary lazy runs of zdtm_run.sh the
+ * transfer ends normally and the test must pass as any other.
+ */
+#include "thp_reader.h"
+
+const char *test_doc = "A dying lazy-pages daemon never feeds the task a wrong page";
+const char *test_author = "criu-thp";
+
+static struct thp_region region = {
+	.name = "guarded", .chunks = 192, .setup = SETUP_HG, .adv = ADV_HG,
+	.seed = 0x67756172,
+};
+
+int main(int argc, char **argv)
+{
+	struct thp_reader r = { .regions = &region, .n = 1, .pause_us = 1000 };
+	enum thp_expect_mode m;
+	int ret;
+
+	test_init(argc, argv);
+	m = thp_expect_mode();
+	if (region_setup(&region) || thp_reader_start(&r))
+		return 1;
+
+	test_daemon();
+	test_waitsig();
+
+	ret = thp_reader_stop(&r);
+	ret |= region_check(&region, m, "after C/R");
+	if (!ret)
+		pass();
+	return ret ? 1 : 0;
+}
