@@ -52,11 +52,16 @@ build clang CC=clang B=build/clang PLUGIN=build/clang/thp_plugin.so \
 build gcc || finish
 
 # cmocka prints "[  PASSED  ] N test(s)." and "[  FAILED  ] N test(s), ..."
+# once per group; a test binary may run several groups.
+count() {
+	sed -n "s/^\[  $1 *\] \([0-9]*\) test(s)$2\$/\1/p" <<<"$3" |
+		awk '{ s += $1 } END { if (NR) print s }'
+}
 for t in build/unit/test_*; do
 	out=$("$t" 2>&1)
-	np=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test(s)\.$/\1/p' <<<"$out")
-	nf=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test(s), listed below:$/\1/p' <<<"$out")
-	ns=$(sed -n 's/^\[  SKIPPED \] \([0-9]*\) test(s), listed below:$/\1/p' <<<"$out")
+	np=$(count PASSED '\.' "$out")
+	nf=$(count FAILED ', listed below:' "$out")
+	ns=$(count SKIPPED ', listed below:' "$out")
 	if [ -z "$np$nf" ]; then
 		bad "unit $(basename "$t"): no summary (crashed?)"
 		tail -n 20 <<<"$out"
