@@ -6,7 +6,10 @@
 #   dump     wall time of `criu dump` with and without the plugin
 #   restore  wall time of `criu restore` without the plugin, with it and
 #            collapse = sync, and async; huge pages at once and 1 s later
-#   scripts/bench.sh [madvise|always] [dump|restore]
+#   lazy     huge pages over time after a remote lazy restore, stock and
+#            plugin: build/results/bench-lazy-MODE/coverage.csv and
+#            coverage.png (gnuplot), and the collapse figures
+#   scripts/bench.sh [madvise|always] [dump|restore|lazy]
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -15,9 +18,20 @@ what=${2:-dump}
 case $what in
 dump) job=test/bench/bench-job.sh ;;
 restore) job=test/bench/restore-job.sh ;;
-*) echo "bench.sh [madvise|always] [dump|restore]" >&2; exit 2 ;;
+lazy) job=test/bench/lazy-job.sh ;;
+*) echo "bench.sh [madvise|always] [dump|restore|lazy]" >&2; exit 2 ;;
 esac
 scripts/deps.sh
+[ $what != lazy ] || command -v gnuplot >/dev/null ||
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -q gnuplot-nox >/dev/null
 make -s all zdtm bench-bin
-test/rig/guest.sh "$thp" $job build/results/bench-$what-$thp 1800 >/dev/null
-sed -n 's/^BENCH //p' build/results/bench-$what-$thp/results.log
+out=build/results/bench-$what-$thp
+test/rig/guest.sh "$thp" $job $out 1800 >/dev/null
+sed -n 's/^BENCH //p' $out/results.log
+[ $what = lazy ] || exit 0
+{
+	echo "how,seconds,huge_kib,rss_kib"
+	sed -n 's/^CSV //p' $out/results.log
+} >$out/coverage.csv
+scripts/plot-coverage.sh $out/coverage.csv $out/coverage.png "$thp"
+echo "CSV $out/coverage.csv, plot $out/coverage.png"
