@@ -144,6 +144,12 @@ log_failure() {
 	for f in "$rundir"/verify.*; do
 		[ -f "$f" ] && sed "s/^/LOG $(basename "$f"): /" "$f"
 	done
+	[ -f "$rundir/img/thp-monitor.log" ] &&
+		grep -v '^ \|^VMA\|^7f\|^(' "$rundir/img/thp-monitor.log" |
+		tail -n 15 | sed 's/^/LOG thp-monitor.log: /'
+	[ -f "$rundir/img/thp-monitor.json" ] &&
+		jq -c '.guard, [.tasks[] | {pid, lazy, pending, last_page_s, stopped, lost_pages}]' \
+			"$rundir/img/thp-monitor.json" | sed 's/^/LOG report: /'
 	[ -n "$record_why" ] && criu-thp show -D "$rundir/img" 2>&1 |
 		sed 's/^/LOG show: /'
 	for f in "$rundir"/*/*.log; do

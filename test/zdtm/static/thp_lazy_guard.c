@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * thp_lazy_guard: a large hg region (384 MiB) that a second thread reads
+ * thp_lazy_guard: a large hg region (192 MiB) that a second thread reads
  * front to back without pause, checking every word.  lazy_guard.sh kills
  * the lazy-pages daemon (or the page server) in the middle of a lazy
  * restore: with the plugin the reader must never see a wrong word - the
@@ -14,7 +14,7 @@ const char *test_doc = "A dying lazy-pages daemon never feeds the task a wrong p
 const char *test_author = "criu-thp";
 
 static struct thp_region region = {
-	.name = "guarded", .chunks = 192, .setup = SETUP_HG, .adv = ADV_HG,
+	.name = "guarded", .chunks = 96, .setup = SETUP_HG, .adv = ADV_HG,
 	.seed = 0x67756172,
 };
 
