@@ -130,6 +130,13 @@ int monitor_guard_add(struct monitor *m, struct mtask *t, char *why,
 	if (m->g.state == GUARD_OFF)
 		m->g.state = GUARD_ON;
 	ret = grab(m, why, len);
+	/* a daemon that finished first leaves nothing to guard */
+	if (ret && !lazy_pages_missing(t->v.pid, &t->owed, 0, &ls) &&
+	    !ls.armed) {
+		t->lazy = 0;
+		snprintf(why, len, "not lazy: the daemon finished with it first");
+		ret = 0;
+	}
 	if (ret && !uffd_guard_ours(&m->g.u))
 		m->g.state = GUARD_UNARMED;
 	return ret;

@@ -11,8 +11,10 @@
  *                    filled while THP applies, so every chunk is huge
  *   stock-pre        the same after a pre-dump: none in either mode
  *                    (measured in the guest, 6.1.0-56, always mode)
- *   stock-lazy       stock CRIU after a lazy restore: none, in either
- *                    mode (FACTS.md section 3)
+ *   stock-lazy       stock CRIU after a lazy restore: not checked - none
+ *                    while the pages arrive (FACTS.md section 3), but
+ *                    once the transfer is over khugepaged may collapse
+ *                    some hg chunks (8 of 32 seen in the guest)
  *   lazy             not checked
  */
 #ifndef THP_REGIONS_H
@@ -138,7 +140,8 @@ static inline int region_check(const struct thp_region *r,
 		     thp_adv_name(adv), thp_adv_name(r->adv));
 		return -1;
 	}
-	if (m != EXPECT_LAZY && kb != region_want_kb(r, m)) {
+	if (m != EXPECT_LAZY && m != EXPECT_STOCK_LAZY &&
+	    kb != region_want_kb(r, m)) {
 		fail("%s: region %s: %" PRIu64 " huge chunks, expected %" PRIu64
 		     " (%s)", who, r->name, kb >> 11,
 		     region_want_kb(r, m) >> 11,
