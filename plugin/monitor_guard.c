@@ -26,6 +26,7 @@
 
 #define GRAB_WAIT_MS	5000	/* for the daemon to receive a task's uffd */
 #define STOP_WAIT_MS	2000	/* for a stopped task's threads to stop */
+#define RELEASE_WAIT_MS	500	/* for the kernel to unregister a task */
 
 int monitor_guard_open(struct monitor *m)
 {
@@ -66,7 +67,7 @@ static int grab(struct monitor *m, char *why, size_t len)
 		ret = uffd_guard_grab(&m->g.u);
 		if (ret >= 0 && (size_t)ret >= lazy_tasks(m))
 			break;
-		if (ret < 0 && ret != -ENOENT)
+		if ((ret < 0 && ret != -ENOENT) || m->g.u.gone)
 			break;
 		usleep(5000);
 	}
@@ -108,6 +109,29 @@ static int unarmed(struct mtask *t, char *why, size_t len)
 	return 0;
 }
 
+/*
+ * We could not take this task's userfaultfd: the daemon finished with it
+ * (or exited) first.  The kernel unregisters the task once the last
+ * reference is gone - a moment after an exiting daemon's fd table is
+ * empty - and then it is judged by unarmed().  0 in that case.
+ */
+static int released(struct mtask *t, char *why, size_t len)
+{
+	struct lazy_state ls;
+	int ms;
+
+	for (ms = 0; ms < RELEASE_WAIT_MS; ms += 5) {
+		if (lazy_pages_missing(t->v.pid, &t->owed, 0, &ls))
+			return -1;
+		if (!ls.armed) {
+			t->lazy = 0;
+			return unarmed(t, why, len);
+		}
+		usleep(5000);
+	}
+	return -1;
+}
+
 int monitor_guard_add(struct monitor *m, struct mtask *t, char *why,
 		      size_t len)
 {
@@ -127,17 +151,12 @@ int monitor_guard_add(struct monitor *m, struct mtask *t, char *why,
 	if (!ls.armed)
 		return unarmed(t, why, len);
 	t->lazy = 1;
-	if (m->g.state == GUARD_OFF)
-		m->g.state = GUARD_ON;
 	ret = grab(m, why, len);
-	/* a daemon that finished first leaves nothing to guard */
-	if (ret && !lazy_pages_missing(t->v.pid, &t->owed, 0, &ls) &&
-	    !ls.armed) {
-		t->lazy = 0;
-		snprintf(why, len, "not lazy: the daemon finished with it first");
+	if (ret && !released(t, why, len))
 		ret = 0;
-	}
-	if (ret && !uffd_guard_ours(&m->g.u))
+	if (uffd_guard_ours(&m->g.u) && m->g.state <= GUARD_UNARMED)
+		m->g.state = GUARD_ON;
+	else if (t->lazy && m->g.state == GUARD_OFF)
 		m->g.state = GUARD_UNARMED;
 	return ret;
 }

@@ -195,11 +195,18 @@ int uffd_guard_grab(struct uffd_guard *g)
 			return ret;
 	}
 	ret = daemon_uffds(g->daemon, fds, MAX_FDS, &n);
-	for (i = 0; !ret && i < n; i++)
-		if (find_ref(g, fds[i]) < 0)
-			ret = add_ref(g, fds[i]);
-	if (ret == -ESRCH)
+	for (i = 0; !ret && i < n; i++) {
+		if (find_ref(g, fds[i]) >= 0)
+			continue;
+		ret = add_ref(g, fds[i]);
+		if (ret == -EBADF)
+			ret = 0;	/* closed since it was listed: done with */
+	}
+	/* exiting: what we hold is all there will be */
+	if (ret == -ESRCH) {
 		g->gone = 1;
+		ret = 0;
+	}
 	return ret ? ret : (int)uffd_guard_ours(g);
 }
 

@@ -43,8 +43,9 @@ struct uffd_guard {
 int uffd_guard_open(struct uffd_guard *g, const char *dir);
 /*
  * Find the daemon if not found yet and take a reference to each of its
- * userfaultfds we do not hold yet; returns how many we hold, -ENOENT when
- * there is no daemon, or another negative errno.
+ * userfaultfds we do not hold yet; returns how many we hold (once the
+ * daemon is gone or exiting, g->gone is set and no more can come),
+ * -ENOENT when there is no daemon, or another negative errno.
  */
 int uffd_guard_grab(struct uffd_guard *g);
 /*
