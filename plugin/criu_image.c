@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "criu_image.h"
+#include "thp_image.h"
 #include "thp_log.h"
 
 static uint32_t get_u32(const uint8_t *p)
@@ -53,4 +54,15 @@ int criu_img_next(struct criu_img *c, const uint8_t **msg, uint32_t *size)
 	*msg = c->buf + c->off + 4;
 	c->off += 4 + *size;
 	return 1;
+}
+
+int criu_img_load(int dirfd, const char *name, size_t max, uint8_t **buf,
+		  size_t *len)
+{
+	int ret = thp_file_slurp(dirfd, name, max, buf, len);
+
+	/* thp_file_slurp() names the file itself for -EFBIG */
+	if (ret && ret != -ENOENT && ret != -EFBIG)
+		pr_err("%s: cannot read: %s\n", name, strerror(-ret));
+	return ret;
 }

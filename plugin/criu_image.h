@@ -28,4 +28,12 @@ int criu_img_open(struct criu_img *c, const uint8_t *buf, size_t len,
  */
 int criu_img_next(struct criu_img *c, const uint8_t **msg, uint32_t *size);
 
+/*
+ * Read the image file name of at most max bytes from dirfd into *buf (free
+ * it after): 0, -ENOENT (no message: the caller knows what that means),
+ * or another negative errno after a message naming the file.
+ */
+int criu_img_load(int dirfd, const char *name, size_t max, uint8_t **buf,
+		  size_t *len);
+
 #endif /* CRIU_IMAGE_H */

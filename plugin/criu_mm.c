@@ -97,14 +97,9 @@ int criu_mm_read(int dirfd, unsigned int id, CriuMmEntry **e)
 	int ret;
 
 	snprintf(name, sizeof(name), CRIU_MM_IMG_FMT, id);
-	ret = thp_file_slurp(dirfd, name, CRIU_MM_MAX, &buf, &len);
-	if (ret == -ENOENT)
+	ret = criu_img_load(dirfd, name, CRIU_MM_MAX, &buf, &len);
+	if (ret)
 		return ret;
-	if (ret) {
-		if (ret != -EFBIG)
-			pr_err("%s: cannot read: %s\n", name, strerror(-ret));
-		return ret;
-	}
 	ret = criu_mm_decode(buf, len, name, e);
 	free(buf);
 	return ret;

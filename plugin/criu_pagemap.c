@@ -131,14 +131,9 @@ int criu_pagemap_read(int dirfd, unsigned int id, struct page_ranges *r)
 	int ret;
 
 	snprintf(name, sizeof(name), CRIU_PAGEMAP_IMG_FMT, id);
-	ret = thp_file_slurp(dirfd, name, CRIU_PAGEMAP_MAX, &buf, &len);
-	if (ret == -ENOENT)
+	ret = criu_img_load(dirfd, name, CRIU_PAGEMAP_MAX, &buf, &len);
+	if (ret)
 		return ret;
-	if (ret) {
-		if (ret != -EFBIG)
-			pr_err("%s: cannot read: %s\n", name, strerror(-ret));
-		return ret;
-	}
 	ret = criu_pagemap_decode(buf, len, name, r);
 	free(buf);
 	return ret;
