@@ -7,8 +7,7 @@
  * process with an hg region of its own.  After restore each region must
  * have its advice, its data and its huge pages as thp_regions.h says.
  */
-#include <sys/wait.h>
-
+#include "thp_child.h"
 #include "thp_reader.h"
 
 const char *test_doc = "THP coverage comes back during and after a lazy restore, threads and a child";
@@ -37,41 +36,6 @@ static void child(int ready, enum thp_expect_mode m)
 	_exit(region_check(&child_region, m, "child") ? 1 : 0);
 }
 
-static pid_t start_child(enum thp_expect_mode m)
-{
-	int p[2];
-	pid_t pid;
-	char c;
-
-	if (pipe(p))
-		return -1;
-	pid = fork();
-	if (!pid) {
-		close(p[0]);
-		child(p[1], m);
-	}
-	close(p[1]);
-	if (pid > 0 && read(p[0], &c, 1) != 1)
-		pid = -1;
-	close(p[0]);
-	return pid;
-}
-
-static int reap_child(pid_t pid)
-{
-	int status;
-
-	if (kill(pid, SIGTERM) || waitpid(pid, &status, 0) != pid) {
-		fail("child %d lost", pid);
-		return -1;
-	}
-	if (!WIFEXITED(status) || WEXITSTATUS(status)) {
-		fail("child %d: status %#x", pid, status);
-		return -1;
-	}
-	return 0;
-}
-
 int main(int argc, char **argv)
 {
 	struct thp_reader r = {
@@ -85,7 +49,7 @@ int main(int argc, char **argv)
 
 	test_init(argc, argv);
 	m = thp_expect_mode();
-	pid = start_child(m);
+	pid = thp_child_start(child, m);
 	if (pid < 0) {
 		pr_err("the child did not get ready\n");
 		return 1;
@@ -102,7 +66,7 @@ int main(int argc, char **argv)
 	ret |= thp_reader_stop(&r);
 	for (i = 0; i < NR_REGIONS; i++)
 		ret |= region_check(&regions[i], m, "after C/R");
-	ret |= reap_child(pid);
+	ret |= thp_child_check(pid);
 	if (!ret)
 		pass();
 	return ret ? 1 : 0;

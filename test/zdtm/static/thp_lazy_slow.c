@@ -21,20 +21,6 @@ int main(int argc, char **argv)
 	struct thp_reader r = {
 		.regions = &region, .n = 1, .backwards = 1, .pause_us = 5000,
 	};
-	enum thp_expect_mode m;
-	int ret;
 
-	test_init(argc, argv);
-	m = thp_expect_mode();
-	if (region_setup(&region) || thp_reader_start(&r))
-		return 1;
-
-	test_daemon();
-	test_waitsig();
-
-	ret = thp_reader_stop(&r);
-	ret |= region_check(&region, m, "after C/R");
-	if (!ret)
-		pass();
-	return ret ? 1 : 0;
+	return thp_reader_test(argc, argv, &r);
 }

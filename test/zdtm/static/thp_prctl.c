@@ -9,12 +9,9 @@
  * restores none here even in always mode (measured), unlike the single
  * process of thp_coverage.
  */
-#include <signal.h>
 #include <sys/prctl.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
-#include "thp_regions.h"
+#include "thp_child.h"
 
 const char *test_doc = "PR_SET_THP_DISABLE, set or not, survives C/R with the huge pages";
 const char *test_author = "criu-thp";
@@ -73,35 +70,15 @@ static void child(int ready, enum thp_expect_mode m)
 	_exit(ret ? 1 : 0);
 }
 
-static pid_t start_child(enum thp_expect_mode m)
-{
-	int p[2];
-	char c;
-	pid_t pid;
-
-	if (pipe(p))
-		return -1;
-	pid = fork();
-	if (!pid) {
-		close(p[0]);
-		child(p[1], m);
-	}
-	close(p[1]);
-	if (pid > 0 && read(p[0], &c, 1) != 1)
-		pid = -1;
-	close(p[0]);
-	return pid;
-}
-
 int main(int argc, char **argv)
 {
 	enum thp_expect_mode m;
-	int ret, status;
+	int ret;
 	pid_t pid;
 
 	test_init(argc, argv);
 	m = thp_expect_mode();
-	pid = start_child(m);
+	pid = thp_child_start(child, m);
 	if (pid < 0) {
 		pr_err("the child did not get ready\n");
 		return 1;
@@ -114,13 +91,7 @@ int main(int argc, char **argv)
 
 	ret = check_prctl("parent", 1, m);
 	ret |= region_check(&parent_region, coverage_mode(m), "parent");
-	if (kill(pid, SIGTERM) || waitpid(pid, &status, 0) != pid) {
-		fail("child %d lost", pid);
-		ret = 1;
-	} else if (!WIFEXITED(status) || WEXITSTATUS(status)) {
-		fail("child %d: status %#x", pid, status);
-		ret = 1;
-	}
+	ret |= thp_child_check(pid);
 	if (!ret)
 		pass();
 	return ret ? 1 : 0;

@@ -95,4 +95,28 @@ static inline int thp_reader_stop(struct thp_reader *r)
 	return r->bad ? -1 : 0;
 }
 
+/*
+ * The whole of a test of one region and its reader: set both up, wait
+ * for the C/R, then check the reader and the region.  main() returns it.
+ */
+static inline int thp_reader_test(int argc, char **argv, struct thp_reader *r)
+{
+	enum thp_expect_mode m;
+	int ret;
+
+	test_init(argc, argv);
+	m = thp_expect_mode();
+	if (region_setup(r->regions) || thp_reader_start(r))
+		return 1;
+
+	test_daemon();
+	test_waitsig();
+
+	ret = thp_reader_stop(r);
+	ret |= region_check(r->regions, m, "after C/R");
+	if (!ret)
+		pass();
+	return ret ? 1 : 0;
+}
+
 #endif /* THP_READER_H */
