@@ -196,28 +196,44 @@ static int sort_missing(struct fix_ctx *c, int pagemap_fd, int mem_fd)
 	return 0;
 }
 
-/* nh chunks: lift the flag over each chunk, collapse, put it back. */
-static int collapse_lifted(struct fix_ctx *c)
+/* Set advice over each chunk to be collapsed under a lifted nh flag. */
+static int advise_lifted(struct fix_ctx *c, int advice)
 {
 	size_t i;
 	int ret;
 
 	for (i = 0; i < c->lift.n; i++) {
-		uint64_t a = c->lift.v[i], e = a + THP_CHUNK_SIZE;
-
-		ret = set_advice(c, a, e, THP_ADVICE__HUGE);
+		ret = set_advice(c, c->lift.v[i], c->lift.v[i] + THP_CHUNK_SIZE,
+				 advice);
 		if (ret)
 			return ret;
-		ret = thp_collapse_chunks(&c->f->col, &a, 1);
-		if (!ret)
-			ret = set_advice(c, a, e, THP_ADVICE__NOHUGE);
-		if (ret)
-			return ret;
-		c->f->lifted++;
 	}
 	return 0;
 }
 
+/*
+ * MADV_HUGEPAGE registers the mm with khugepaged - unless THP is disabled
+ * for it (hugepage_vma_check() fails on MMF_DISABLE_THP), as it is in
+ * every task forked by a criu that loaded us.  A registered mm is scanned
+ * at once, and while the prctl is lifted below, khugepaged would collapse
+ * any fully present chunk of an hg VMA, including those that were small
+ * at the source (their pages arrived through userfaultfd, not shared
+ * with a parent, so writable).  So the lifted flags are set first, with
+ * THP disabled, and the mm is never put on khugepaged's list.
+ */
+static int lift(struct fix_ctx *c)
+{
+	int ret;
+
+	if (!c->lift.n)
+		return 0;
+	ret = set_prctl(c, 1);
+	if (!ret)
+		ret = advise_lifted(c, THP_ADVICE__HUGE);
+	return ret;
+}
+
+/* Collapse under a lifted prctl, then put the nh flags back. */
 static int fix_coverage(struct fix_ctx *c)
 {
 	int ret = 0;
@@ -228,7 +244,11 @@ static int fix_coverage(struct fix_ctx *c)
 	if (!ret)
 		ret = thp_collapse_chunks(&c->f->col, c->plain.v, c->plain.n);
 	if (!ret)
-		ret = collapse_lifted(c);
+		ret = thp_collapse_chunks(&c->f->col, c->lift.v, c->lift.n);
+	if (!ret)
+		ret = advise_lifted(c, THP_ADVICE__NOHUGE);
+	if (!ret)
+		c->f->lifted = c->lift.n;
 	return ret;
 }
 
@@ -259,7 +279,8 @@ static int fix(struct fix_ctx *c)
 	close(fd);
 	if (ret)
 		return ret;
-	if (!c->f->want->thp_disabled)
+	ret = lift(c);
+	if (!ret && !c->f->want->thp_disabled)
 		ret = set_prctl(c, 0);
 	if (!ret)
 		ret = fix_advice(c);
