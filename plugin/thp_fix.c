@@ -129,9 +129,21 @@ static int needs_stop(const struct fix_ctx *c, const struct thp_diff *x)
 }
 
 /*
- * Make the lazy-pages daemon send a chunk now: process_vm_readv() faults
- * its pages in the way the task would (the fault may wait for the daemon;
- * /proc/PID/mem may not).  1 when the pages are all in after, 0 if not.
+ * A chunk whose pages can be had now: shmem ones are in the page cache,
+ * and a guarded lazy-pages daemon sends a chunk that cannot wait for the
+ * monitor.
+ */
+static int pullable(const struct fix_ctx *c, const struct thp_diff *x)
+{
+	if (x->vma->kind == THP_VMA_KIND__SHMEM)
+		return 1;
+	return c->f->pull && needs_stop(c, x);
+}
+
+/*
+ * Fault a chunk in: process_vm_readv() does it the way the task would (a
+ * fault on a lazy page waits for the daemon; /proc/PID/mem would not).
+ * 1 when the pages are all in after, 0 if not.
  */
 static int pull(struct fix_ctx *c, int pagemap_fd, uint64_t addr)
 {
@@ -170,7 +182,7 @@ static int sort_missing(struct fix_ctx *c, int pagemap_fd, int mem_fd)
 			continue;
 		ret = pagemap_range_present(pagemap_fd, x->start,
 					    THP_CHUNK_SIZE);
-		if (!ret && c->f->pull && needs_stop(c, x))
+		if (!ret && pullable(c, x))
 			ret = pull(c, pagemap_fd, x->start);
 		if (ret < 0)
 			return ret;

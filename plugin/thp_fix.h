@@ -13,9 +13,11 @@
  * criu-thp monitor once the task runs ("async").  A chunk whose pages
  * are not all in yet (a lazy restore) is left pending for the monitor -
  * unless it needs the task stopped and the monitor guards the restore
- * ("pull"): then its pages are fetched from the lazy-pages daemon now.  Advice "none"
- * cannot be set on a kernel without MADV_CLR_HUGEPAGE: such a VMA stays
- * as it is, and counts as not exact.
+ * ("pull"): then its pages are fetched from the lazy-pages daemon now.
+ * Shmem chunks are always pulled: criu restores shmem eagerly, but the
+ * task maps its pages only when it touches them.  Advice "none" cannot
+ * be set on a kernel without MADV_CLR_HUGEPAGE: such a VMA stays as it
+ * is, and counts as not exact.
  */
 #ifndef THP_FIX_H
 #define THP_FIX_H
@@ -41,7 +43,7 @@ struct thp_fix {
 	unsigned long lifted;		/* chunks collapsed under a lift */
 	unsigned long pending;		/* pages not all in yet */
 	unsigned long handed;		/* left to the monitor */
-	unsigned long pulled;		/* chunks fetched from the daemon */
+	unsigned long pulled;		/* chunks faulted in from outside */
 	struct thp_collapse col;	/* collapse counts and failures */
 };
 
