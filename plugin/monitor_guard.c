@@ -26,7 +26,6 @@
 
 #define GRAB_WAIT_MS	5000	/* for the daemon to receive a task's uffd */
 #define STOP_WAIT_MS	2000	/* for a stopped task's threads to stop */
-#define RELEASE_WAIT_MS	500	/* for the kernel to unregister a task */
 
 int monitor_guard_open(struct monitor *m)
 {
@@ -49,32 +48,38 @@ int monitor_guard_pollfd(const struct monitor *m)
 	return m->g.state == GUARD_ON ? m->g.u.pidfd : -1;
 }
 
-static size_t lazy_tasks(const struct monitor *m)
+/*
+ * Lazy tasks still registered with a userfaultfd.  One the daemon finished
+ * before we took its uffd drops out of the count as the kernel unregisters
+ * it; one whose uffd we already hold stays in and is matched by our ref.
+ */
+static size_t armed_tasks(const struct monitor *m)
 {
 	size_t i, n = 0;
 
 	for (i = 0; i < m->n; i++)
-		n += m->t[i].lazy && !m->t[i].gone;
+		if (m->t[i].lazy && !m->t[i].gone)
+			n += lazy_pages_armed(m->t[i].v.pid) > 0;
 	return n;
 }
 
-/* Wait until we hold one userfaultfd per lazy task. */
+/* Wait until we hold one userfaultfd per armed lazy task. */
 static int grab(struct monitor *m, char *why, size_t len)
 {
 	int waited, ret = -ENOENT;
+	size_t held = 0;
 
 	for (waited = 0; waited <= GRAB_WAIT_MS; waited += 5) {
 		ret = uffd_guard_grab(&m->g.u);
-		if (ret >= 0 && (size_t)ret >= lazy_tasks(m))
+		if (ret < 0 && ret != -ENOENT)
 			break;
-		if ((ret < 0 && ret != -ENOENT) || m->g.u.gone)
-			break;
+		held = ret > 0 ? ret : 0;
+		if (held >= armed_tasks(m)) {
+			snprintf(why, len, "guarded: %zu userfaultfds of daemon %d held",
+				 held, m->g.u.daemon);
+			return 0;
+		}
 		usleep(5000);
-	}
-	if (ret >= 0 && (size_t)ret >= lazy_tasks(m)) {
-		snprintf(why, len, "guarded: %d userfaultfds of daemon %d held",
-			 ret, m->g.u.daemon);
-		return 0;
 	}
 	snprintf(why, len, "not guarded: %s", ret == -ENOENT ?
 		 "no lazy-pages daemon holds this restore's userfaultfds" :
@@ -101,35 +106,12 @@ static int unarmed(struct mtask *t, char *why, size_t len)
 		snprintf(why, len, "not guarded: %s", strerror(-ret));
 		return ret;
 	}
-	page_ranges_free(&ls.ranges);
 	if (ls.missing)
-		pr_warn("task %d: no VMA registered with userfaultfd, yet %" PRIu64 " pages of the image are not in\n",
-			t->v.pid, ls.missing);
+		pr_warn("task %d: no VMA registered with userfaultfd, yet %" PRIu64 " pages of the image are not in (first %#" PRIx64 ")\n",
+			t->v.pid, ls.missing, ls.ranges.v[0].start);
+	page_ranges_free(&ls.ranges);
 	snprintf(why, len, "not lazy: no VMA registered with userfaultfd");
 	return 0;
-}
-
-/*
- * We could not take this task's userfaultfd: the daemon finished with it
- * (or exited) first.  The kernel unregisters the task once the last
- * reference is gone - a moment after an exiting daemon's fd table is
- * empty - and then it is judged by unarmed().  0 in that case.
- */
-static int released(struct mtask *t, char *why, size_t len)
-{
-	struct lazy_state ls;
-	int ms;
-
-	for (ms = 0; ms < RELEASE_WAIT_MS; ms += 5) {
-		if (lazy_pages_missing(t->v.pid, &t->owed, 0, &ls))
-			return -1;
-		if (!ls.armed) {
-			t->lazy = 0;
-			return unarmed(t, why, len);
-		}
-		usleep(5000);
-	}
-	return -1;
 }
 
 int monitor_guard_add(struct monitor *m, struct mtask *t, char *why,
@@ -152,8 +134,11 @@ int monitor_guard_add(struct monitor *m, struct mtask *t, char *why,
 		return unarmed(t, why, len);
 	t->lazy = 1;
 	ret = grab(m, why, len);
-	if (ret && !released(t, why, len))
-		ret = 0;
+	/* the daemon finished with it (or exited) before we took its uffd */
+	if (!ret && lazy_pages_armed(t->v.pid) == 0) {
+		t->lazy = 0;
+		ret = unarmed(t, why, len);
+	}
 	if (uffd_guard_ours(&m->g.u) && m->g.state <= GUARD_UNARMED)
 		m->g.state = GUARD_ON;
 	else if (t->lazy && m->g.state == GUARD_OFF)
