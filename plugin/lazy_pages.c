@@ -13,13 +13,35 @@
 
 #define BATCH	512
 
-static int add_armed(const struct smaps_vma *v, void *arg)
-{
-	struct page_ranges *armed = arg;
+struct collect {
+	struct page_ranges ranges;
+	unsigned int armed;		/* "um" VMAs */
+	int special;			/* collect the kernel's VMAs too */
+};
 
-	if (!(v->vmflags & VMF_UM))
+/* The kernel's own mappings: criu maps them anew, not from the image. */
+static int is_special(const struct smaps_vma *v)
+{
+	static const char *const names[] = {
+		"[vdso]", "[vvar]", "[vsyscall]", "[uprobes]",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcmp(v->path, names[i]))
+			return 1;
+	return 0;
+}
+
+static int add_vma(const struct smaps_vma *v, void *arg)
+{
+	struct collect *c = arg;
+
+	if (v->vmflags & VMF_UM)
+		c->armed++;
+	else if (!c->special || !is_special(v))
 		return 0;
-	return page_ranges_add(armed, v->start, v->end);
+	return page_ranges_add(&c->ranges, v->start, v->end);
 }
 
 /* Count (and collect) the pages of [start, end) that are not in. */
@@ -95,20 +117,25 @@ static int invert(const struct page_ranges *armed, struct page_ranges *out)
 	return page_ranges_add(out, prev, -THP_PAGE_SIZE);
 }
 
+/*
+ * Pages of owed not in: inside the "um" VMAs, or (outside) in every VMA
+ * but those and the kernel's own.
+ */
 static int missing(pid_t pid, const struct page_ranges *owed, int want_ranges,
 		   int outside, struct lazy_state *s)
 {
-	struct page_ranges armed = { }, other = { };
-	const struct page_ranges *where = &armed;
+	struct collect c = { .special = outside };
+	struct page_ranges other = { };
+	const struct page_ranges *where = &c.ranges;
 	int fd, ret;
 
 	memset(s, 0, sizeof(*s));
-	ret = smaps_read(pid, add_armed, &armed);
+	ret = smaps_read(pid, add_vma, &c);
 	if (ret)
 		goto out;
-	s->armed = armed.n;
+	s->armed = c.armed;
 	if (outside) {
-		ret = invert(&armed, &other);
+		ret = invert(&c.ranges, &other);
 		if (ret)
 			goto out;
 		where = &other;
@@ -121,7 +148,7 @@ static int missing(pid_t pid, const struct page_ranges *owed, int want_ranges,
 	ret = scan_owed(fd, owed, where, want_ranges, s);
 	close(fd);
 out:
-	page_ranges_free(&armed);
+	page_ranges_free(&c.ranges);
 	page_ranges_free(&other);
 	if (ret)
 		page_ranges_free(&s->ranges);

@@ -6,8 +6,10 @@
  * swapped.  A range the task unmapped, or that the lazy-pages daemon
  * unregistered because the task dropped it (MADV_DONTNEED), is no longer
  * owed: it is in no "um" VMA.  Before the task has run, every page of
- * the image must be present or in such a VMA: "anywhere" counts the
- * others, the pages a daemon that is already gone never sent.
+ * the image must be present or in such a VMA: lazy_pages_lost() counts
+ * the others, the pages a daemon that is already gone never sent - but
+ * not those of the kernel's own VMAs ([vdso], [vvar]): criu maps them
+ * anew and a page of [vdso] it dumped may well not be mapped yet.
  */
 #ifndef LAZY_PAGES_H
 #define LAZY_PAGES_H
@@ -18,7 +20,7 @@
 #include "criu_pagemap.h"
 
 struct lazy_state {
-	unsigned int armed;		/* ranges of "um" VMAs */
+	unsigned int armed;		/* "um" VMAs */
 	uint64_t missing;		/* pages still owed */
 	struct page_ranges ranges;	/* those pages, when asked for */
 };
