@@ -13,7 +13,7 @@ set output "$png"
 set title "Remote lazy restore of 1 GiB (512 MiB recorded huge), THP $mode: huge pages over time"
 set xlabel "seconds after criu restore started"
 set ylabel "MiB"
-set key top left
+set key at graph 0.98, graph 0.78 right top
 set grid
 plot "< grep '^plugin,' $csv" using 2:(\$3/1024) with lines lw 2 title "AnonHugePages, plugin", \
      "< grep '^stock,' $csv" using 2:(\$3/1024) with lines lw 2 title "AnonHugePages, stock", \

@@ -30,6 +30,12 @@ field_kb() {
 	grep "^$2:" /proc/"$1"/smaps_rollup 2>/dev/null | tr -s ' ' | cut -d' ' -f2
 }
 
+# "huge_kib,rss_kib" of pid $1, from one read of smaps_rollup.
+sample() {
+	awk '/^AnonHugePages:/ { h = $2 } /^Rss:/ { r = $2 }
+	     END { print h "," r }' /proc/"$1"/smaps_rollup 2>/dev/null
+}
+
 $B/thp_bench_mem $W/pid $MIB </dev/null >$W/mem.log 2>&1 ||
 	{ echo "BENCH FAIL: no process"; exit 1; }
 pid=$(cat $W/pid)
@@ -64,7 +70,7 @@ lazy_once() {
 		{ echo "BENCH FAIL: criu restore ($how)" >&2; return 1; }
 	while :; do
 		t=$(($(now_cs) - t0))
-		echo "CSV $how,$(secs $t),$(field_kb "$pid" AnonHugePages),$(field_kb "$pid" Rss)"
+		echo "CSV $how,$(secs $t),$(sample "$pid")"
 		if [ -z "$end" ] && ! kill -0 $lazy 2>/dev/null; then
 			end=$t
 			echo "BENCH $how: transfer over after $(secs $t) s" >&2
