@@ -14,6 +14,8 @@ PACKAGES=(
 	iptables				# criu runs it in the guest
 	jq					# the guest runner reads show --json
 	apt dpkg				# apt-get download, dpkg-deb -x
+	linux-source-6.1 xz-utils patch		# kernel/build.sh: the test kernel
+	bison flex bc libelf-dev
 )
 
 missing=()
