@@ -7,6 +7,8 @@
 #   3. host unit tests (cmocka) on the running kernel
 #   4. zdtm tests with real CRIU in a QEMU guest on Debian's 6.1 kernel,
 #      once with THP "madvise" and once with "always"
+#   5. the kernel series (kernel/build.sh: applies, checkpatch, builds the
+#      test kernel, about 7 minutes unless cached), then step 4 on it
 # The last line is "N passed, N failed" (", N skipped" when a unit test
 # finds something this machine cannot have; the test says what).
 set -uo pipefail
@@ -74,25 +76,41 @@ for t in build/unit/test_*; do
 	grep -E '^\[  (FAILED|ERROR|SKIPPED)   ?\]|^\[   LINE   \]|^SKIP:' <<<"$out"
 done
 
-for thp in madvise always; do
-	out=build/results/$thp
-	echo "guest: THP $thp ..."
-	if ! test/rig/guest.sh "$thp" test/zdtm/suite.sh "$out"; then
-		bad "guest run with THP $thp did not finish"
-		continue
+# guest_suite LABEL THP [BZIMAGE]: suite.sh in the guest, one line a result.
+guest_suite() {
+	local label=$1 thp=$2 out=build/results/$1
+	echo "guest: $label (THP $thp) ..."
+	if ! KERNEL=${3:-} test/rig/guest.sh "$thp" test/zdtm/suite.sh "$out"; then
+		bad "guest run $label did not finish"
+		return
 	fi
 	grep '^INFO' "$out/results.log"
 	while read -r tag name mode plugin verdict rest; do
 		case $tag in
 		RESULT)
 			if [ "$verdict" = PASS ]; then
-				ok "[$thp] $name $mode $plugin $rest"
+				ok "[$label] $name $mode $plugin $rest"
 			else
-				bad "[$thp] $name $mode $plugin: $rest"
+				bad "[$label] $name $mode $plugin: $rest"
 			fi ;;
 		LOG)
 			echo "    $name $mode $plugin $verdict $rest" ;;
 		esac
 	done <"$out/results.log"
+}
+
+for thp in madvise always; do
+	guest_suite "$thp" "$thp"
 done
+
+# The kernel series: applied, checkpatch-clean, built (cached by key in
+# build/kernel), then the same suite on it, selftest included.
+if kdir=$(kernel/build.sh); then
+	ok "kernel series applied, checkpatch --strict clean, bzImage built ($(cat "$kdir/build-seconds" 2>/dev/null || echo cached) s)"
+	for thp in madvise always; do
+		guest_suite "patched-$thp" "$thp" "$kdir/bzImage"
+	done
+else
+	bad "kernel series: kernel/build.sh failed"
+fi
 finish

@@ -6,7 +6,7 @@
 # The guest's root file system: busybox, criu with every library it loads,
 # iptables, the kernel modules CRIU needs (FACTS.md section 4), pid 1 and
 # its setup script, and this project's plugin, command, zdtm tests and
-# tools.  The plugin goes to /opt/criu-thp/lib, not to criu's default
+# tools, and the kernel series' selftest if kernel/build.sh has run.  The plugin goes to /opt/criu-thp/lib, not to criu's default
 # directory, so a run loads it only when asked (-L or CRIU_LIBS_DIR).
 # Expects `make all zdtm` to have run.
 set -euo pipefail
@@ -65,6 +65,7 @@ for m in $MODULES; do
 	cp "$f" "$stage/lib/modules/$m.ko"
 done
 echo $MODULES | tr ' ' '\n' >"$stage/etc/guest-modules"
+echo "$kver" >"$stage/etc/guest-modules-release"
 
 echo "root:x:0:0:root:/root:/bin/sh" >"$stage/etc/passwd"
 echo "root:x:0:" >"$stage/etc/group"
@@ -90,7 +91,12 @@ if [ -d "$B/bench" ]; then
 		put_elf "$t" "/opt/criu-thp/bench/$(basename "$t")"
 	done
 fi
-for s in zdtm_run.sh record_failures.sh restore_failures.sh; do
+# The kernel series' selftest, when the test kernel was built
+if [ -x "$B/kernel/current/madv_clr_hugepage" ]; then
+	mkdir -p "$stage/opt/criu-thp/kernel"
+	cp "$B/kernel/current/madv_clr_hugepage" "$stage/opt/criu-thp/kernel/"
+fi
+for s in zdtm_run.sh record_failures.sh restore_failures.sh kernel_selftest.sh; do
 	install -m 0755 "$top/test/zdtm/$s" "$stage/opt/criu-thp/zdtm/$s"
 done
 cp "$top"/test/zdtm/tools/*.sh "$top"/test/zdtm/tools/*.jq \
