@@ -67,6 +67,10 @@ static const char usage[] =
 "                         counted from the end of a lazy transfer\n"
 "      --kill-on-death    monitor: SIGKILL, not SIGSTOP, the tasks a dead\n"
 "                         lazy-pages daemon still owed pages\n"
+"      --vma              monitor: the vma strategy (the plugin passes it):\n"
+"                         give each lazy VMA part its recorded advice back\n"
+"                         through process_madvise() once its pages are in\n"
+"                         (needs the kernel/ series: MADV_CLR_HUGEPAGE)\n"
 "      --report FILE      monitor: the report (default DIR/thp-monitor.json)\n"
 "  -v, --verbose          more messages on stderr (repeat for debug)\n"
 "  -h, --help             this text\n"
@@ -137,6 +141,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		{ "timeout", required_argument, NULL, 't' },
 		{ "report", required_argument, NULL, 'r' },
 		{ "kill-on-death", no_argument, NULL, 'k' },
+		{ "vma", no_argument, NULL, 'm' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -174,6 +179,9 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 			break;
 		case 'k':
 			o->mon.kill_on_death = 1;
+			break;
+		case 'm':
+			o->mon.vma = 1;
 			break;
 		case 'v':
 			thp_log_level++;

@@ -82,8 +82,8 @@ static void report_task(FILE *f, const struct mtask *t, int last)
 	time_field(f, "last_page_s", t->t_last_page);
 	time_field(f, "full_coverage_s", t->t_exact);
 	fprintf(f, "\"collapsed_during_postcopy\":%lu,\"not_yet\":%lu,"
-		"\"stopped\":%s,", t->during, t->not_yet,
-		t->stopped ? "true" : "false");
+		"\"advice_restored\":%lu,\"stopped\":%s,", t->during,
+		t->not_yet, t->advice_set, t->stopped ? "true" : "false");
 	report_lost(f, t);
 	report_failed(f, t);
 	fprintf(f, "}%s\n", last ? "" : ",");

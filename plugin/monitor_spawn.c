@@ -32,9 +32,10 @@ static void close_from(int first)
 
 /* In the grandchild: only async-signal-safe calls, then exec. */
 static void monitor_exec(const char *bin, int dirfd, const char *dir,
-			 const char *criu, int sock, int kill)
+			 const char *criu, int sock, unsigned int flags)
 {
-	int log;
+	char *argv[12];
+	int log, n = 0;
 
 	log = openat(dirfd, THP_MONITOR_LOG,
 		     O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
@@ -43,13 +44,24 @@ static void monitor_exec(const char *bin, int dirfd, const char *dir,
 	if (dup2(sock, 0) < 0 || dup2(log, 1) < 0 || dup2(log, 2) < 0)
 		_exit(127);
 	close_from(3);
-	execl(bin, "criu-thp", "monitor", "-D", dir, "--pids-on-stdin",
-	      "--criu-pid", criu, kill ? "--kill-on-death" : (char *)NULL,
-	      (char *)NULL);
+	argv[n++] = "criu-thp";
+	argv[n++] = "monitor";
+	argv[n++] = "-D";
+	argv[n++] = (char *)dir;
+	argv[n++] = "--pids-on-stdin";
+	argv[n++] = "--criu-pid";
+	argv[n++] = (char *)criu;
+	if (flags & MONITOR_KILL_ON_DEATH)
+		argv[n++] = "--kill-on-death";
+	if (flags & MONITOR_VMA)
+		argv[n++] = "--vma";
+	argv[n] = NULL;
+	execv(bin, argv);
 	_exit(127);
 }
 
-int monitor_spawn(const char *bin, int dirfd, const char *dir, int kill)
+int monitor_spawn(const char *bin, int dirfd, const char *dir,
+		  unsigned int flags)
 {
 	char criu[16];
 	int sk[2], status;
@@ -75,7 +87,7 @@ int monitor_spawn(const char *bin, int dirfd, const char *dir, int kill)
 		setsid();
 		if (fork())
 			_exit(0);
-		monitor_exec(bin, dirfd, dir, criu, sk[1], kill);
+		monitor_exec(bin, dirfd, dir, criu, sk[1], flags);
 	}
 	close(sk[1]);
 	waitpid(pid, &status, 0);

@@ -22,12 +22,14 @@
 
 #define MONITOR_ANSWER_MS	10000
 
-/*
- * The socket to write pids to, or a negative errno (with a message).
- * kill: the monitor kills, rather than stops, a task whose lazy-pages
- * daemon died.
- */
-int monitor_spawn(const char *bin, int dirfd, const char *dir, int kill);
+/* The monitor kills, rather than stops, a task whose daemon died. */
+#define MONITOR_KILL_ON_DEATH	(1u << 0)
+/* It gives each lazy VMA its advice back once its pages are in. */
+#define MONITOR_VMA		(1u << 1)
+
+/* The socket to write pids to, or a negative errno (with a message). */
+int monitor_spawn(const char *bin, int dirfd, const char *dir,
+		  unsigned int flags);
 /* Hand pid over without waiting: 0, or a negative errno. */
 int monitor_add(int fd, pid_t pid);
 /* Hand pid over and wait for the answer (in answer): 0 or -errno. */

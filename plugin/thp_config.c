@@ -52,6 +52,17 @@ static int parse_guard(const char *s, int *v)
 	return 0;
 }
 
+static int parse_strategy(const char *s, int *v)
+{
+	if (!strcasecmp(s, "default"))
+		*v = THP_STRATEGY_DEFAULT;
+	else if (!strcasecmp(s, "vma"))
+		*v = THP_STRATEGY_VMA;
+	else
+		return -EINVAL;
+	return 0;
+}
+
 static int parse_path(const char *s, char *v)
 {
 	if (*s != '/' || strlen(s) >= sizeof(((struct thp_config *)0)->monitor))
@@ -79,6 +90,10 @@ static int set_key(struct thp_config *c, const char *key, const char *val,
 	if (!strcmp(key, "guard")) {
 		*expected = "stop or kill";
 		return parse_guard(val, &c->guard);
+	}
+	if (!strcmp(key, "strategy")) {
+		*expected = "default or vma";
+		return parse_strategy(val, &c->strategy);
 	}
 	return -ENOENT;
 }
@@ -117,7 +132,7 @@ static int parse_line(const char *path, int lineno, char *line,
 	val = trim(eq + 1);
 	ret = set_key(c, key, val, &expected);
 	if (ret == -ENOENT)
-		pr_err("%s:%d: unknown key '%s' (known: strict, collapse, monitor, guard)\n",
+		pr_err("%s:%d: unknown key '%s' (known: strict, collapse, monitor, guard, strategy)\n",
 		       path, lineno, key);
 	else if (ret)
 		pr_err("%s:%d: %s = '%s': expected %s\n", path, lineno, key,
@@ -149,6 +164,7 @@ int thp_config_load(struct thp_config *c)
 		{ THP_COLLAPSE_ENV, "collapse" },
 		{ THP_MONITOR_ENV, "monitor" },
 		{ THP_GUARD_ENV, "guard" },
+		{ THP_STRATEGY_ENV, "strategy" },
 	};
 	const char *path = getenv(THP_CONFIG_ENV), *env, *expected;
 	size_t i;

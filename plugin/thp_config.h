@@ -15,9 +15,16 @@
  *   guard = stop|kill      what the monitor does to a task whose
  *                          lazy-pages daemon died before sending it every
  *                          page (default stop: SIGSTOP)
+ *   strategy = default|vma how a lazy restore keeps huge pages off memory
+ *                          still arriving: default relies on userfaultfd
+ *                          and PR_SET_THP_DISABLE; vma puts nh on every
+ *                          lazy VMA until its pages are in, then its own
+ *                          advice back (needs the kernel/ series: without
+ *                          it, a log line and the default)
  * Environment (wins over the file):
  *   CRIU_THP_STRICT=yes|no, CRIU_THP_COLLAPSE=sync|async,
- *   CRIU_THP_MONITOR=PATH, CRIU_THP_GUARD=stop|kill
+ *   CRIU_THP_MONITOR=PATH, CRIU_THP_GUARD=stop|kill,
+ *   CRIU_THP_STRATEGY=default|vma
  * runc runs criu with its own environment: use the file there.
  */
 #ifndef THP_CONFIG_H
@@ -29,6 +36,7 @@
 #define THP_COLLAPSE_ENV	"CRIU_THP_COLLAPSE"
 #define THP_MONITOR_ENV		"CRIU_THP_MONITOR"
 #define THP_GUARD_ENV		"CRIU_THP_GUARD"
+#define THP_STRATEGY_ENV	"CRIU_THP_STRATEGY"
 
 #ifndef THP_MONITOR_DEFAULT
 #define THP_MONITOR_DEFAULT	"/usr/local/bin/criu-thp"
@@ -46,11 +54,17 @@ enum {
 	THP_GUARD_KILL,
 };
 
+enum {
+	THP_STRATEGY_DEFAULT,
+	THP_STRATEGY_VMA,
+};
+
 struct thp_config {
 	int strict;
 	int collapse;		/* THP_COLLAPSE_* */
 	char monitor[256];	/* absolute path of criu-thp */
 	int guard;		/* THP_GUARD_* */
+	int strategy;		/* THP_STRATEGY_* */
 };
 
 /* 0, or -EINVAL after an error message naming the file and line. */

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "inject.h"
+#include "madv_probe.h"
 #include "proc_pagemap.h"
 #include "thp_coverage.h"
 #include "thp_fix.h"
@@ -68,7 +69,9 @@ static int set_prctl(struct fix_ctx *c, int disabled)
 static int set_advice(struct fix_ctx *c, uint64_t start, uint64_t end,
 		      int advice)
 {
-	int adv = advice == THP_ADVICE__HUGE ? MADV_HUGEPAGE : MADV_NOHUGEPAGE;
+	int adv = advice == THP_ADVICE__HUGE ? MADV_HUGEPAGE :
+		  advice == THP_ADVICE__NOHUGE ? MADV_NOHUGEPAGE :
+		  MADV_CLR_HUGEPAGE;
 	int ret = inject(c, __NR_madvise, start, end - start, adv);
 
 	if (ret && ret != -ESRCH)
@@ -89,7 +92,7 @@ static int fix_advice(struct fix_ctx *c)
 
 		if (x->kind != THP_DIFF_ADVICE)
 			continue;
-		if (x->want == THP_ADVICE__NONE) {
+		if (x->want == THP_ADVICE__NONE && !c->f->clr) {
 			c->f->advice_left++;
 			continue;
 		}

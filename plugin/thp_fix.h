@@ -15,9 +15,9 @@
  * unless it needs the task stopped and the monitor guards the restore
  * ("pull"): then its pages are fetched from the lazy-pages daemon now.
  * Shmem chunks are always pulled: criu restores shmem eagerly, but the
- * task maps its pages only when it touches them.  Advice "none" cannot
- * be set on a kernel without MADV_CLR_HUGEPAGE: such a VMA stays as it
- * is, and counts as not exact.
+ * task maps its pages only when it touches them.  Advice "none" is set
+ * with MADV_CLR_HUGEPAGE (the kernel/ series); on a kernel without it
+ * such a VMA stays as it is, and counts as not exact.
  */
 #ifndef THP_FIX_H
 #define THP_FIX_H
@@ -36,6 +36,7 @@ struct thp_fix {
 	const struct thp_diffs *diffs;
 	int sync;			/* collapse every chunk here */
 	int pull;			/* fetch lazy chunks that need a stop */
+	int clr;			/* the kernel has MADV_CLR_HUGEPAGE */
 	/* out */
 	unsigned int advice_set;	/* VMA parts given their advice */
 	unsigned int advice_left;	/* parts that want "none" */

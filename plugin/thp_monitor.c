@@ -10,10 +10,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "madv_probe.h"
 #include "proc_pagemap.h"
 #include "proc_status.h"
 #include "thp_collapse.h"
@@ -100,6 +102,21 @@ static int add_task(struct monitor *m, pid_t pid)
 	return 0;
 }
 
+/* A pid sent again: the plugin changed the task, compare it again. */
+static int again(struct monitor *m, pid_t pid)
+{
+	size_t i;
+
+	for (i = 0; i < m->n; i++) {
+		if (m->t[i].v.pid != pid)
+			continue;
+		m->t[i].dirty = 1;
+		pr_info("task %d: changed by the plugin\n", pid);
+		return 1;
+	}
+	return 0;
+}
+
 static void parse_input(struct monitor *m)
 {
 	char *nl, *end;
@@ -110,7 +127,7 @@ static void parse_input(struct monitor *m)
 		pid = strtol(m->buf, &end, 10);
 		if (end == m->buf || *end || pid <= 0)
 			pr_warn("input: '%s' is not a pid\n", m->buf);
-		else
+		else if (!again(m, pid))
 			add_task(m, pid);
 		m->len -= nl + 1 - m->buf;
 		memmove(m->buf, nl + 1, m->len);
@@ -200,6 +217,62 @@ static void forget_not_yet(struct mtask *t)
 	t->col.nfail = k;
 }
 
+static int advice_pending(const struct thp_diffs *d, uint64_t addr)
+{
+	size_t i;
+
+	for (i = 0; i < d->n; i++)
+		if (d->v[i].kind == THP_DIFF_ADVICE &&
+		    d->v[i].start <= addr && addr < d->v[i].end)
+			return 1;
+	return 0;
+}
+
+static int madv_of(int advice)
+{
+	return advice == THP_ADVICE__HUGE ? MADV_HUGEPAGE :
+	       advice == THP_ADVICE__NOHUGE ? MADV_NOHUGEPAGE :
+	       MADV_CLR_HUGEPAGE;
+}
+
+/*
+ * The vma strategy: a VMA part whose advice differs (the plugin held it
+ * nh) gets its own back through process_madvise() once every page the
+ * image has for it is in.
+ */
+static int restore_advice(struct mtask *t)
+{
+	const struct thp_diffs *d = &t->v.d;
+	size_t i;
+	int ret;
+
+	for (i = 0; i < d->n && !t->advice_failed; i++) {
+		const struct thp_diff *x = &d->v[i];
+
+		if (x->kind != THP_DIFF_ADVICE)
+			continue;
+		ret = lazy_pages_range_in(t->v.pid, &t->owed, x->start, x->end);
+		if (ret < 0)
+			return ret;
+		if (!ret)
+			continue;	/* pages still arriving */
+		ret = madv_remote(t->col.pidfd, x->start, x->end - x->start,
+				  madv_of(x->want));
+		if (is_gone(ret))
+			return ret;
+		if (ret) {
+			pr_warn("task %d: %" PRIx64 "-%" PRIx64 ": advice %s cannot be given back: %s\n",
+				t->v.pid, x->start, x->end,
+				thp_advice_name(x->want), strerror(-ret));
+			t->advice_failed = 1;
+			return 0;
+		}
+		t->advice_set++;
+		t->dirty = 1;
+	}
+	return 0;
+}
+
 /* Collapse what is in; counts what is not. */
 static int collapse_ready(struct mtask *t)
 {
@@ -217,7 +290,7 @@ static int collapse_ready(struct mtask *t)
 
 		if (x->kind != THP_DIFF_MISSING || failed_before(t, x->start) ||
 		    x->vma->advice == THP_ADVICE__NOHUGE ||
-		    t->v.x.e->thp_disabled)
+		    t->v.x.e->thp_disabled || advice_pending(d, x->start))
 			continue;
 		ret = pagemap_range_present(fd, x->start, THP_CHUNK_SIZE);
 		if (ret == 1)
@@ -287,6 +360,10 @@ static unsigned long step_task(struct monitor *m, struct mtask *t)
 
 	ret = t->loaded ? 0 : load_task(m, t);
 	if (!ret && !t->stopped)
+		ret = compare(m, t);
+	if (!ret && !t->stopped && m->o->vma && t->lazy)
+		ret = restore_advice(t);
+	if (!ret && !t->stopped && t->dirty)
 		ret = compare(m, t);
 	if (!ret && !t->stopped)
 		ret = collapse_ready(t);

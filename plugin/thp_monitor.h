@@ -37,7 +37,8 @@
  * why, end_s, stop_ms}, and per task: pid, id, source, gone, recorded,
  * collapsed, pending, collapse_ms, exact, differences, lazy, owed_pages,
  * last_page_s, full_coverage_s, collapsed_during_postcopy, not_yet
- * (EINVAL retried), stopped, lost_pages, lost [{start, end}], failed
+ * (EINVAL retried), advice_restored (--vma: VMA parts given their advice
+ * back once their pages were in), stopped, lost_pages, lost [{start, end}], failed
  * [{addr, error}].  Times are seconds from the monitor's start.
  */
 #ifndef THP_MONITOR_H
@@ -57,6 +58,7 @@ struct monitor_opts {
 	pid_t criu_pid;
 	double timeout;		/* seconds */
 	int kill_on_death;	/* SIGKILL, not SIGSTOP, on a daemon death */
+	int vma;		/* give lazy VMAs their advice back */
 };
 
 /* Exit status: 0 every task exact (or gone), 1 not, 2 usage or I/O. */

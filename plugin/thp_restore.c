@@ -7,12 +7,16 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "lazy_pages.h"
+#include "madv_probe.h"
 #include "monitor_spawn.h"
+#include "proc_smaps.h"
 #include "sysfs_thp.h"
 #include "thp_fix.h"
 #include "thp_image.h"
@@ -64,6 +68,36 @@ static void image_dir_path(struct thp_restore *r)
 	r->dir[n > 0 ? n : 0] = '\0';
 }
 
+/*
+ * The vma strategy needs MADV_CLR_HUGEPAGE and the hugepage advice
+ * through process_madvise() (the kernel/ series); without them, the
+ * default strategy.
+ */
+static void pick_strategy(struct thp_restore *r)
+{
+	int vma = r->cfg.strategy == THP_STRATEGY_VMA;
+	struct madv_caps caps;
+	int ret;
+
+	ret = madv_probe(&caps, vma);
+	r->clr = !ret && caps.clr;
+	if (r->clr)
+		pr_info("the kernel has MADV_CLR_HUGEPAGE: advice 'none' can be restored\n");
+	if (!vma)
+		return;
+	if (ret)
+		pr_warn("strategy vma: the kernel cannot be probed (%s): default strategy instead\n",
+			strerror(-ret));
+	else if (!caps.clr || !caps.remote)
+		pr_warn("strategy vma: this kernel has %s: default strategy instead (lazy VMAs keep their own advice; userfaultfd and PR_SET_THP_DISABLE keep huge pages off missing memory)\n",
+			!caps.clr ? "no MADV_CLR_HUGEPAGE" :
+			"no hugepage advice through process_madvise()");
+	else
+		r->vma = 1;
+	if (r->vma)
+		pr_info("strategy vma: lazy VMAs stay nh until their pages are in, then get their own advice back\n");
+}
+
 int thp_restore_prepare(struct thp_restore *r, const struct thp_config *cfg,
 			int dirfd)
 {
@@ -77,6 +111,7 @@ int thp_restore_prepare(struct thp_restore *r, const struct thp_config *cfg,
 	thp_env_probe(&r->ctx.env);
 	if (read_dump(r))
 		return -1;
+	pick_strategy(r);
 	if (prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0)) {
 		pr_err("prctl(PR_SET_THP_DISABLE): %s: huge pages may form while memory is filled\n",
 		       strerror(errno));
@@ -129,7 +164,7 @@ static void report_fix(const struct thp_fix *f)
 {
 	size_t i;
 
-	pr_info("task %d: %u advice set, %u want 'none' (no MADV_CLR_HUGEPAGE), prctl %s, %lu chunks collapsed (%lu under a lifted flag, %lu pulled) in %.1f ms, %lu pending, %lu to the monitor\n",
+	pr_info("task %d: %u advice set, %u left wanting 'none' (no MADV_CLR_HUGEPAGE), prctl %s, %lu chunks collapsed (%lu under a lifted flag, %lu pulled) in %.1f ms, %lu pending, %lu to the monitor\n",
 		f->pid, f->advice_set, f->advice_left,
 		f->prctl_set ? "set" : "kept", f->col.done, f->lifted,
 		f->pulled, f->col.busy_ns / 1e6, f->pending, f->handed);
@@ -147,7 +182,9 @@ static int want_monitor(struct thp_restore *r)
 	if (r->no_monitor)
 		return -1;
 	r->monitor_fd = monitor_spawn(r->cfg.monitor, r->ctx.dirfd, r->dir,
-				      r->cfg.guard == THP_GUARD_KILL);
+				      (r->cfg.guard == THP_GUARD_KILL ?
+				       MONITOR_KILL_ON_DEATH : 0) |
+				      (r->vma ? MONITOR_VMA : 0));
 	if (r->monitor_fd >= 0)
 		return 0;
 	pr_warn("no monitor: collapsing before the tasks resume instead; lazy tasks are not guarded\n");
@@ -192,13 +229,61 @@ static int guard_lazy(struct thp_restore *r, pid_t pid, int *guarded)
 	return !ret;
 }
 
+struct hold {
+	int pidfd;
+	unsigned int n;
+	int err;
+};
+
+static int hold_vma(const struct smaps_vma *v, void *arg)
+{
+	struct hold *h = arg;
+
+	if (!(v->vmflags & VMF_UM))
+		return 0;
+	h->err = madv_remote(h->pidfd, v->start, v->end - v->start,
+			     MADV_NOHUGEPAGE);
+	if (h->err)
+		return 1;
+	h->n++;
+	return 0;
+}
+
+/*
+ * The vma strategy, once the task is fixed and guarded: nh on every VMA
+ * still registered with userfaultfd.  The monitor gives each its own
+ * advice back once its pages are all in.
+ */
+static void hold_lazy_vmas(struct thp_restore *r, pid_t pid)
+{
+	struct hold h = { };
+
+	h.pidfd = syscall(__NR_pidfd_open, pid, 0);
+	if (h.pidfd < 0) {
+		pr_warn("task %d: pidfd_open: %s\n", pid, strerror(errno));
+		return;
+	}
+	smaps_read(pid, hold_vma, &h);
+	close(h.pidfd);
+	if (h.err)
+		pr_warn("task %d: lazy VMAs not all held nh: %s\n", pid,
+			strerror(-h.err));
+	if (h.n)
+		r->held++;
+	/* sent again, the pid makes the monitor compare the task again */
+	if (h.n && r->monitor_fd >= 0)
+		monitor_add(r->monitor_fd, pid);
+	pr_info("task %d: %u lazy VMAs held nh until their pages are in\n",
+		pid, h.n);
+}
+
 /*
  * Compare, fix, compare again.  v is loaded; 0 when the task is exact but
  * for chunks still to come, -EAGAIN when it is not, or another error.
  */
 static int fix_and_check(struct thp_restore *r, struct thp_verify *v)
 {
-	struct thp_fix f = { .pid = v->pid, .want = v->x.e };
+	struct thp_fix f = { .pid = v->pid, .want = v->x.e, .clr = r->clr };
 	size_t bad = 1;
 	int ret, added;
 
@@ -223,6 +308,8 @@ static int fix_and_check(struct thp_restore *r, struct thp_verify *v)
 		added = 1;
 	if (added && (f.handed || f.pending))
 		r->handed++;
+	if (!ret && r->vma && f.pull)
+		hold_lazy_vmas(r, v->pid);
 	thp_fix_done(&f);
 	return ret ? ret : bad ? -EAGAIN : 0;
 }
@@ -278,6 +365,7 @@ void thp_restore_finish(struct thp_restore *r)
 	r->monitor_fd = -1;
 	thp_verify_ctx_close(&r->ctx);
 	if (r->tasks)
-		pr_info("restore: %u tasks, %u exact at resume, %u left to the monitor, %u of %u lazy guarded\n",
-			r->tasks, r->exact, r->handed, r->guarded, r->lazy);
+		pr_info("restore: %u tasks, %u exact at resume, %u left to the monitor, %u of %u lazy guarded, %u held nh (vma strategy)\n",
+			r->tasks, r->exact, r->handed, r->guarded, r->lazy,
+			r->held);
 }

@@ -38,7 +38,9 @@ struct thp_restore {
 	int sync;
 	int monitor_fd;			/* socket to the monitor, or -1 */
 	int no_monitor;			/* it could not be started */
-	unsigned int tasks, exact, handed, lazy, guarded;
+	int vma;			/* the vma strategy, kernel permitting */
+	int clr;			/* the kernel has MADV_CLR_HUGEPAGE */
+	unsigned int tasks, exact, handed, lazy, guarded, held;
 };
 
 /* 0, or -1 when strict and thp-dump.img is unusable. */

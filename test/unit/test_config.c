@@ -90,6 +90,26 @@ static void config_env_wins(void **state)
 	unsetenv(THP_CONFIG_ENV);
 }
 
+static void config_strategy(void **state)
+{
+	struct thp_config c;
+
+	(void)state;
+	unsetenv(THP_STRATEGY_ENV);
+	assert_int_equal(load_with("collapse = async\n", &c), 0);
+	assert_int_equal(c.strategy, THP_STRATEGY_DEFAULT);
+	assert_int_equal(load_with("strategy = vma\n", &c), 0);
+	assert_int_equal(c.strategy, THP_STRATEGY_VMA);
+	assert_int_equal(load_with("strategy = VMA\n", &c), 0);
+	assert_int_equal(c.strategy, THP_STRATEGY_VMA);
+	assert_int_equal(load_with("strategy = vmas\n", &c), -EINVAL);
+	setenv(THP_STRATEGY_ENV, "default", 1);
+	assert_int_equal(load_with("strategy = vma\n", &c), 0);
+	assert_int_equal(c.strategy, THP_STRATEGY_DEFAULT);
+	unsetenv(THP_STRATEGY_ENV);
+	unsetenv(THP_CONFIG_ENV);
+}
+
 static void sysfs_selected(void **state)
 {
 	char w[16];
@@ -163,6 +183,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(config_file),
 		cmocka_unit_test(config_env_wins),
+		cmocka_unit_test(config_strategy),
 		cmocka_unit_test(sysfs_selected),
 		cmocka_unit_test(sysfs_fixture),
 		cmocka_unit_test(sysfs_live),
