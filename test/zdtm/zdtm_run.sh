@@ -15,7 +15,14 @@
 # runner waits for the plugin's monitor (if it started one) and runs
 # `criu-thp verify` on every process of the tree: with the plugin each
 # must match; without it (stock) at least one must differ; "postcopy" -
-# the monitor's report must show chunks collapsed before the last page.
+# the monitor's report must show chunks collapsed before the last page;
+# "vma" - restore with CRIU_THP_STRATEGY=vma: on the test kernel (the
+# kernel/ series) every VMA still registered with userfaultfd must be nh
+# whenever the runner samples it during the transfer while its pages are
+# still arriving (at least once in lazy and remote-lazy; after a pre-dump
+# the pages may all be in at once), and the report must show advice given
+# back if any VMA was held; on Debian's kernel restore.log must say the
+# plugin fell back.
 #
 # In the lazy modes with the plugin the runner waits for the lazy-pages
 # daemon to end, then for the monitor's report (thp-monitor.json), which
@@ -67,6 +74,7 @@ PORT=27027
 ALL_MODES="plain pre lazy pre-lazy remote-lazy"
 
 modes=$ALL_MODES
+user_strategy=${CRIU_THP_STRATEGY:-}
 plugin=plugin
 how=libdir
 hook=
@@ -243,6 +251,66 @@ do_restore() {
 		$CRIU restore -D "$img" -o restore.log -d --lazy-pages \
 			$(criu_opts) ;;
 	esac
+}
+
+# "arriving bad": VMAs of pid $1 of 2 MiB or more, registered with
+# userfaultfd and arriving - some pages in, not all (0 < Rss < Size; the
+# tests write every page of their big regions) - and of those the ones
+# not nh.  A VMA with nothing to come (a PROT_NONE guard) gets its own
+# advice back at once.
+held_sample() {
+	awk '/^Size:/ { size = $2 } /^Rss:/ { rss = $2 }
+	     /^VmFlags:/ && / um/ && size >= 2048 && rss > 0 && rss < size {
+		n++; if (!/ nh/) bad++ }
+	     END { print n + 0, bad + 0 }' /proc/"$1"/smaps 2>/dev/null
+}
+
+# vma strategy: sample the task while the lazy-pages daemon runs; sets
+# $held_samples (with VMAs still arriving) and $held_bad (such VMAs seen
+# without nh).  A VMA all in may have its own advice back already.
+sample_held() {
+	local um bad
+	held_samples=0 held_bad=0
+	while [ -n "$lazy_pid" ] && kill -0 "$lazy_pid" 2>/dev/null; do
+		read -r um bad <<EOS
+$(held_sample "$pid")
+EOS
+		if [ "${um:-0}" -gt 0 ]; then
+			held_samples=$((held_samples + 1))
+			held_bad=$((held_bad + bad))
+		fi
+	done
+}
+
+# The test kernel has everything built in; Debian's loads our modules.
+patched_kernel() {
+	[ "$(uname -r)" != "$(cat /etc/guest-modules-release 2>/dev/null)" ]
+}
+
+# What the vma strategy did; sets $vma_why and $vma_note.
+check_vma() {
+	local log=$rundir/img/restore.log r=$rundir/img/thp-monitor.json n held
+	vma_why= vma_note=
+	desc_flag "$test" vma && [ $plugin != stock ] || return 0
+	if ! patched_kernel; then
+		grep -q 'strategy vma: .*default strategy instead' "$log" ||
+			vma_why="no fallback from the vma strategy in restore.log"
+		vma_note="vma: fell back on $(uname -r)"
+		return
+	fi
+	held=$(sed -n 's/.*thp: task [0-9]*: \([0-9]*\) lazy VMAs held nh.*/\1/p' \
+		"$log" | awk '{ s += $1 } END { print s + 0 }')
+	n=$(jq '[.tasks[].advice_restored] | add' "$r" 2>/dev/null)
+	if ! grep -q 'strategy vma: lazy VMAs stay nh' "$log"; then
+		vma_why="the vma strategy is not on: $(grep -m1 'strategy vma' "$log")"
+	elif [ "$held_bad" -gt 0 ]; then
+		vma_why="$held_bad arriving VMAs seen without nh in $held_samples samples"
+	elif [ "$held" -gt 0 ] && [ "${n:-0}" = 0 ]; then
+		vma_why="$held VMAs held nh, but the monitor gave no advice back"
+	elif [ "$held_samples" = 0 ] && [ $mode != pre-lazy ]; then
+		vma_why="no sample taken while a big VMA was arriving"
+	fi
+	vma_note="vma: $held VMAs held nh, $held_samples samples while arriving all nh, $n parts given their advice back"
 }
 
 # The lazy daemons end once every page is in; they must end cleanly.
@@ -476,6 +544,13 @@ run_one() {
 	fi
 	check_record
 	record_verdict
+	if desc_flag "$test" vma; then
+		export CRIU_THP_STRATEGY=vma
+	elif [ -n "$user_strategy" ]; then
+		export CRIU_THP_STRATEGY="$user_strategy"
+	else
+		unset CRIU_THP_STRATEGY
+	fi
 	if ! do_restore; then
 		wait_daemons
 		result FAIL "criu restore failed"
@@ -496,16 +571,20 @@ run_one() {
 		result FAIL "hook $hook failed"
 		return
 	fi
+	held_samples=0 held_bad=0
+	desc_flag "$test" vma && sample_held
 	# lazy: the transfer must be over before the test checks its pages
 	if is_lazy && ! wait_daemons; then
 		why=$daemons_why
 	fi
 	check_report
 	check_verify
+	check_vma
 	kill -TERM "$pid"
 	wait_outfile || { kill -9 "$pid"; why=${why:-"no verdict from the test"}; }
 	why=${why:-$report_why}
 	why=${why:-$verify_why}
+	why=${why:-$vma_why}
 	wait_daemons || why=${why:-$daemons_why}
 	why=${why:-$record_why}
 	if [ -z "$why" ] && ! logs_clean; then
@@ -522,7 +601,7 @@ run_one() {
 	if [ -n "$why" ]; then
 		result FAIL "$why"
 	else
-		result PASS "${expect_fail:+(the test caught what the hook broke)}${record_note:+($record_note)}${verify_note:+($verify_note)}${report_note:+($report_note)}"
+		result PASS "${expect_fail:+(the test caught what the hook broke)}${record_note:+($record_note)}${verify_note:+($verify_note)}${report_note:+($report_note)}${vma_note:+($vma_note)}"
 	fi
 }
 
