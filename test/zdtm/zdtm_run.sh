@@ -50,8 +50,8 @@
 #   -r           expect the record check (RECORD lines) to fail; the run
 #                passes if it does
 #   -k VICTIM    lazy modes: kill VICTIM (lazy-pages or page-server) with
-#                SIGKILL 0.3 s after the restore, in the middle of the
-#                transfer.  With the plugin the monitor's report must say
+#                SIGKILL in the middle of the transfer, once 32 MiB of
+#                the task are in.  With the plugin the monitor's report must say
 #                the daemon died, the task must be stopped (or, with
 #                CRIU_THP_GUARD=kill, dead), the pages it names as lost
 #                still absent, and the test must not have read a wrong
@@ -496,10 +496,23 @@ stock_guard() {
 }
 
 # -k: kill the daemon in the middle of the transfer; sets $why.
+# Wait until pid $1 has $2 KiB in (Rss), for at most 3 s.
+wait_rss() {
+	local i=0 kb
+	while [ $i -lt 300 ]; do
+		kb=$(awk '/^Rss:/ { print $2 }' /proc/"$1"/smaps_rollup 2>/dev/null)
+		[ "${kb:-0}" -ge "$2" ] && return 0
+		i=$((i + 1))
+		sleep 0.01
+	done
+	return 1
+}
+
 guard_run() {
 	local v=$lazy_pid
 	[ "$victim" = page-server ] && v=$server_pid
-	sleep 0.3
+	# in the middle of the transfer: once 32 MiB of the test's 192 are in
+	wait_rss "$pid" 32768
 	kill -9 "$v"
 	wait "$v" 2>/dev/null
 	why= guard_note=
