@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * thp_clr: the vma strategy of a lazy restore.  Three 64 MiB VMAs, one
+ * thp_clr: the vma strategy of a lazy restore.  Three 128 MiB VMAs, one
  * for each advice state (hg, nh, neither), every page written with a
  * known pattern.  hg and neither are all huge (khugepaged may collapse a
  * small chunk of theirs at any time, at the source too: max_ptes_none);
- * nh has its first 4 chunks huge, collapsed before it became nh.
+ * nh has its first 4 chunks huge, each collapsed under hg lifted over it.
  * Restored lazily with strategy = vma (.desc "vma"), the runner samples
  * that every big VMA whose pages are still arriving is nh; after the
  * transfer each VMA must have its own advice back - "neither" too,
@@ -21,7 +21,7 @@
 const char *test_doc = "lazy restore, vma strategy: nh while arriving, then each VMA's own advice";
 const char *test_author = "criu-thp";
 
-#define REGION_LEN	(32 * THP_CHUNK)
+#define REGION_LEN	(64 * THP_CHUNK)
 #define SEED		0x7468705f636c7221ull	/* "thp_clr!" */
 
 static struct region {
@@ -41,6 +41,19 @@ static struct region {
 
 #define NR_REGIONS	(sizeof(regions) / sizeof(regions[0]))
 
+/* Collapse one chunk; in an nh VMA, with hg over just that chunk. */
+static int collapse(struct region *r, uint8_t *c)
+{
+	int nh = r->advice == MADV_NOHUGEPAGE;
+
+	if (nh && madvise(c, THP_CHUNK, MADV_HUGEPAGE))
+		return -1;
+	if (shape_collapse_chunk(c))
+		return -1;
+	return nh ? madvise(c, THP_CHUNK, MADV_NOHUGEPAGE) : 0;
+}
+
+/* The advice first: in THP "always" an nh VMA filled first is all huge. */
 static int setup(struct region *r)
 {
 	uint8_t *p;
@@ -51,16 +64,16 @@ static int setup(struct region *r)
 		pr_perror("mmap %s", r->name);
 		return -1;
 	}
-	thp_fill(p, REGION_LEN, SEED);
-	for (i = 0; i < r->huge; i++) {
-		if (shape_collapse_chunk(p + i * THP_CHUNK)) {
-			pr_perror("MADV_COLLAPSE %s chunk %d", r->name, i);
-			return -1;
-		}
-	}
 	if (r->advice >= 0 && madvise(p, REGION_LEN, r->advice)) {
 		pr_perror("madvise %s", r->name);
 		return -1;
+	}
+	thp_fill(p, REGION_LEN, SEED);
+	for (i = 0; i < r->huge; i++) {
+		if (collapse(r, p + i * THP_CHUNK)) {
+			pr_perror("collapse %s chunk %d", r->name, i);
+			return -1;
+		}
 	}
 	return 0;
 }
