@@ -21,6 +21,7 @@
 #include "thp_fix.h"
 #include "thp_image.h"
 #include "thp_log.h"
+#include "thp_split.h"
 
 struct fix_ctx {
 	struct thp_fix *f;
@@ -248,6 +249,37 @@ static int lift(struct fix_ctx *c)
 	return ret;
 }
 
+/*
+ * Chunks huge now that were small at dump.  CRIU 3.19 and later set the
+ * dumped PR_SET_THP_DISABLE state in the restorer, before it reads a
+ * plain restore's pages into the VMAs no child shares (preadv) and before
+ * it replays the advice: with THP enabled for the task and "always" in
+ * sysfs, each 2 MiB chunk it fills becomes a huge page, nh or not.  And
+ * khugepaged may collapse chunks of a task whose THP is enabled (for a
+ * moment, when its prctl is lifted below): a task criu forks is on
+ * khugepaged's list from birth when criu was (khugepaged_fork()), and in
+ * "always" mode criu is, once it has faulted memory before our init.
+ */
+int thp_fix_split(struct thp_fix *f, const struct thp_diffs *d)
+{
+	struct addr_set extra = { };
+	size_t i;
+	int ret = 0;
+
+	for (i = 0; !ret && i < d->n; i++)
+		if (d->v[i].kind == THP_DIFF_EXTRA)
+			ret = addr_set_add(&extra, d->v[i].start);
+	if (!ret && extra.n)
+		ret = thp_split_chunks(f->col.pidfd, extra.v, extra.n);
+	if (!ret)
+		f->split += extra.n;
+	else if (ret != -ESRCH)
+		pr_warn("task %d: %zu chunks huge that were small cannot be split: %s\n",
+			f->pid, extra.n, strerror(-ret));
+	addr_set_free(&extra);
+	return ret == -ESRCH ? ret : 0;
+}
+
 /* Collapse under a lifted prctl, then put the nh flags back. */
 static int fix_coverage(struct fix_ctx *c)
 {
@@ -300,6 +332,8 @@ static int fix(struct fix_ctx *c)
 	if (!ret)
 		ret = fix_advice(c);
 	if (!ret)
+		ret = thp_fix_split(c->f, c->f->diffs);
+	if (!ret)
 		ret = fix_coverage(c);
 	if (!ret)
 		ret = set_prctl(c, c->f->want->thp_disabled);
@@ -313,7 +347,7 @@ int thp_fix_task(struct thp_fix *f)
 	int ret;
 
 	f->advice_set = f->advice_left = 0;
-	f->lifted = f->pending = f->handed = f->pulled = 0;
+	f->lifted = f->pending = f->handed = f->pulled = f->split = 0;
 	f->prctl_set = 0;
 	ret = thp_collapse_open(&f->col, f->pid);
 	if (!ret)

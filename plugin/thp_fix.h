@@ -17,7 +17,8 @@
  * Shmem chunks are always pulled: criu restores shmem eagerly, but the
  * task maps its pages only when it touches them.  Advice "none" is set
  * with MADV_CLR_HUGEPAGE (the kernel/ series); on a kernel without it
- * such a VMA stays as it is, and counts as not exact.
+ * such a VMA stays as it is, and counts as not exact.  A chunk huge now
+ * that was small at dump is split (thp_split.h).
  */
 #ifndef THP_FIX_H
 #define THP_FIX_H
@@ -45,6 +46,7 @@ struct thp_fix {
 	unsigned long pending;		/* pages not all in yet */
 	unsigned long handed;		/* left to the monitor */
 	unsigned long pulled;		/* chunks faulted in from outside */
+	unsigned long split;		/* huge chunks split, small at dump */
 	struct thp_collapse col;	/* collapse counts and failures */
 };
 
@@ -54,6 +56,12 @@ struct thp_fix {
  * errno.  Call thp_fix_done() after, in every case.
  */
 int thp_fix_task(struct thp_fix *f);
+/*
+ * Split the chunks d says are huge and were small (thp_split.h), again
+ * after thp_fix_task() if khugepaged collapsed some meanwhile.  0, or
+ * -ESRCH when the task is gone.
+ */
+int thp_fix_split(struct thp_fix *f, const struct thp_diffs *d);
 void thp_fix_done(struct thp_fix *f);
 
 #endif /* THP_FIX_H */

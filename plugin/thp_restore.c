@@ -164,10 +164,11 @@ static void report_fix(const struct thp_fix *f)
 {
 	size_t i;
 
-	pr_info("task %d: %u advice set, %u left wanting 'none' (no MADV_CLR_HUGEPAGE), prctl %s, %lu chunks collapsed (%lu under a lifted flag, %lu pulled) in %.1f ms, %lu pending, %lu to the monitor\n",
+	pr_info("task %d: %u advice set, %u left wanting 'none' (no MADV_CLR_HUGEPAGE), prctl %s, %lu chunks collapsed (%lu under a lifted flag, %lu pulled) in %.1f ms, %lu split, %lu pending, %lu to the monitor\n",
 		f->pid, f->advice_set, f->advice_left,
 		f->prctl_set ? "set" : "kept", f->col.done, f->lifted,
-		f->pulled, f->col.busy_ns / 1e6, f->pending, f->handed);
+		f->pulled, f->col.busy_ns / 1e6, f->split, f->pending,
+		f->handed);
 	for (i = 0; i < f->col.nfail; i++)
 		pr_warn("task %d: chunk %" PRIx64 " not collapsed: %s\n",
 			f->pid, f->col.fail[i].addr,
@@ -278,6 +279,25 @@ static void hold_lazy_vmas(struct thp_restore *r, pid_t pid)
 }
 
 /*
+ * Chunks khugepaged collapsed while the fix had the task's prctl lifted
+ * (thp_fix_split()): split once the prctl is back, then compare again.
+ * A collapse khugepaged began in the window is refused at its end.
+ */
+static int split_late(struct thp_restore *r, struct thp_fix *f,
+		      struct thp_verify *v)
+{
+	unsigned long before = f->split;
+	int ret;
+
+	ret = thp_fix_split(f, &v->d);
+	if (ret)
+		return ret;
+	pr_info("task %d: %lu chunks collapsed behind us split again\n",
+		f->pid, f->split - before);
+	return thp_verify_compare(&r->ctx, v);
+}
+
+/*
  * Compare, fix, compare again.  v is loaded; 0 when the task is exact but
  * for chunks still to come, -EAGAIN when it is not, or another error.
  */
@@ -301,6 +321,8 @@ static int fix_and_check(struct thp_restore *r, struct thp_verify *v)
 		report_fix(&f);
 	if (!ret)
 		ret = thp_verify_compare(&r->ctx, v);
+	if (!ret && thp_diffs_count(&v->d, THP_DIFF_EXTRA))
+		ret = split_late(r, &f, v);
 	if (!ret)
 		bad = report_left(&f, &v->d);
 	if (!ret && (f.handed || f.pending) && !added &&
