@@ -35,7 +35,7 @@ SHARED		:= thp_image proc_status proc_smaps proc_pagemap proc_tasks \
 		   thp_collapse thp_split thp_verify madv_probe
 
 # Only inside criu: injection binds to criu's own compel.
-PLUGIN_ONLY	:= inject thp_fix thp_restore monitor_spawn
+PLUGIN_ONLY	:= inject inject_stop thp_fix thp_restore monitor_spawn
 SHARED_OBJ	:= $(patsubst %,$(B)/obj/%.o,$(SHARED)) $(PROTO_OBJ)
 
 PLUGIN		:= plugin/thp_plugin.so
@@ -105,7 +105,8 @@ $(B)/zdtm/static/%: test/zdtm/static/%.c $(ZDTM_LIB) $(wildcard test/zdtm/static
 
 # Test tools use the shared /proc readers and injection code (with
 # Debian's libcompel).
-TOOL_OBJ	:= $(B)/obj/inject.o $(B)/obj/proc_smaps.o $(B)/obj/proc_status.o \
+TOOL_OBJ	:= $(B)/obj/inject.o $(B)/obj/inject_stop.o $(B)/obj/proc_smaps.o \
+		   $(B)/obj/proc_status.o \
 		   $(B)/obj/proc_pagemap.o \
 		   $(B)/obj/log_stderr.o
 
@@ -113,7 +114,12 @@ $(B)/zdtm/tools/%: test/zdtm/tools/%.c $(TOOL_OBJ)
 	@mkdir -p $(B)/zdtm/tools
 	$(CC) $(CFLAGS) -o $@ $< $(TOOL_OBJ) -lcompel
 
-zdtm: $(ZDTM_BIN) $(ZDTM_TOOLS)
+# The native lane's child subreaper (test/native/lane.sh).
+$(B)/native/reaper: test/native/reaper.c
+	@mkdir -p $(B)/native
+	$(CC) $(CFLAGS) -o $@ $<
+
+zdtm: $(ZDTM_BIN) $(ZDTM_TOOLS) $(B)/native/reaper
 
 # Benchmarks: figures, not pass/fail.
 BENCH_BIN	:= $(patsubst test/bench/%.c,$(B)/bench/%,$(wildcard test/bench/*.c))

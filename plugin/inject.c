@@ -13,6 +13,7 @@
 #include <compel/infect.h>
 
 #include "inject.h"
+#include "inject_stop.h"
 #include "proc_smaps.h"
 #include "thp_log.h"
 
@@ -62,9 +63,14 @@ int inject_open(pid_t pid, struct inject *inj)
 		return ret;
 	}
 	inj->pid = pid;
+	ret = inject_stop_hold(pid);
+	if (ret < 0)
+		return ret;
+	inj->stop_sig = ret;
 	inj->ctl = compel_prepare_noctx(pid);
 	if (!inj->ctl) {
 		pr_err("task %d: cannot prepare syscall injection\n", pid);
+		inject_stop_release(pid, inj->stop_sig);
 		return -EIO;
 	}
 	compel_infect_ctx(inj->ctl)->syscall_ip = ip;
@@ -86,6 +92,7 @@ void inject_close(struct inject *inj)
 	/* A no-context control block owns nothing but itself. */
 	free(inj->ctl);
 	inj->ctl = NULL;
+	inject_stop_release(inj->pid, inj->stop_sig);
 }
 
 int inject_seize(pid_t pid, int *state)

@@ -6,7 +6,7 @@
  * at RESUME_DEVICES_LATE it is; elsewhere use inject_seize() first and
  * inject_release() after.  In the plugin the compel symbols bind to
  * criu's own copy (criu is linked with -rdynamic); the command links
- * libcompel.
+ * libcompel.  A pending stop signal is kept (inject_stop.h).
  */
 #ifndef THP_INJECT_H
 #define THP_INJECT_H
@@ -18,6 +18,7 @@ struct parasite_ctl;
 struct inject {
 	pid_t pid;
 	struct parasite_ctl *ctl;
+	int stop_sig;		/* its stop signal, held (inject_stop.h) */
 };
 
 int inject_open(pid_t pid, struct inject *inj);

@@ -46,6 +46,10 @@ static int parse_line(const char *line, struct proc_status *st,
 		if (v != 0 && v != 1)
 			return -EINVAL;
 		st->thp_enabled = v;
+	} else if (!strncmp(line, "SigPnd:", 7)) {
+		st->sigpnd = strtoull(line + 7, NULL, 16);
+	} else if (!strncmp(line, "ShdPnd:", 7)) {
+		st->shdpnd = strtoull(line + 7, NULL, 16);
 	} else if (!strncmp(line, "State:", 6)) {
 		sscanf(line + 6, " %c", &st->state);
 	}

@@ -5,6 +5,7 @@
 #ifndef PROC_STATUS_H
 #define PROC_STATUS_H
 
+#include <stdint.h>
 #include <stdio.h>
 #include <sys/types.h>
 
@@ -14,6 +15,8 @@ struct proc_status {
 	pid_t nspid;		/* last field of NSpid: (innermost pid ns) */
 	char state;		/* first letter of State: */
 	int thp_enabled;	/* THP_enabled: 0 or 1; -1 if the kernel has none */
+	uint64_t sigpnd;	/* SigPnd: signals pending for the thread */
+	uint64_t shdpnd;	/* ShdPnd: signals pending for the process */
 };
 
 /* Parse a status file; 0, or -EINVAL if Tgid or TracerPid are missing. */
