@@ -1,0 +1,174 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# debian13.sh WHAT [ROOT]
+#
+# Debian 13 ("trixie") for the native test lane and the Debian 13 guest,
+# fetched from the Debian archive this machine already uses, with an apt
+# configuration of our own (sources list, package lists and cache under
+# ROOT, default build/debian13): nothing is added to the host's sources
+# and nothing is installed.  Packages are unpacked with dpkg-deb -x.
+# WHAT, and the path printed on success:
+#   criu     criu with every library it needs, unpacked into ROOT/root;
+#            ROOT/root/usr/sbin/criu is patched (patchelf --force-rpath) to
+#            use that tree's loader and libraries, so it runs here as
+#            "criu" (its comm matters: the monitor finds criu by name).
+#            Prints ROOT/root.
+#   kernel   the kernel linux-image-amd64 depends on, unpacked; prints
+#            its tree (boot/vmlinuz-*, lib/modules/*).
+#   source   CRIU's upstream source of the same version (apt-get source
+#            --download-only: the orig tarball, zdtm.py and its tests),
+#            unpacked; prints its top directory.
+# Each is kept once fetched; a new version in the archive is fetched anew.
+set -euo pipefail
+
+what=${1:?usage: debian13.sh criu|kernel|source [ROOT]}
+top=$(cd "$(dirname "$0")/.." && pwd)
+root=${2:-$top/build/debian13}
+mkdir -p "$root"
+root=$(cd "$root" && pwd)
+apt=$root/apt
+KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
+MIRROR=http://deb.debian.org/debian
+
+log() {
+	echo "debian13: $*" >&2
+}
+
+APT_OPTS=(
+	-o "Dir::Etc::sourcelist=$apt/sources.list"
+	-o "Dir::Etc::sourceparts=-"
+	-o "Dir::State::Lists=$apt/lists"
+	-o "Dir::Cache=$apt/cache"
+	-o "Dir::State::status=/dev/null"
+	-o "Debug::NoLocking=1"
+	-o "APT::Sandbox::User=root"
+	-o "Acquire::Retries=3"
+)
+
+# The package lists, fetched at most once a day.
+apt_update() {
+	local stamp=$apt/updated
+
+	mkdir -p "$apt/lists/partial" "$apt/cache/archives/partial"
+	cat >"$apt/sources.list.new" <<EOF
+deb [signed-by=$KEYRING] $MIRROR trixie main
+deb-src [signed-by=$KEYRING] $MIRROR trixie main
+EOF
+	mv "$apt/sources.list.new" "$apt/sources.list"
+	if [ -f "$stamp" ] && [ -n "$(find "$stamp" -mmin -1440)" ]; then
+		return 0
+	fi
+	log "apt-get update (trixie lists into $apt)"
+	if ! apt-get "${APT_OPTS[@]}" -q update >"$apt/update.log" 2>&1; then
+		log "apt-get update failed; the end of $apt/update.log:"
+		tail -n 5 "$apt/update.log" >&2
+		# an earlier fetch can still serve
+		[ -n "$(ls "$apt/lists" 2>/dev/null | grep trixie)" ] || exit 1
+		return 0
+	fi
+	touch "$stamp"
+}
+
+candidate() {
+	apt-cache "${APT_OPTS[@]}" policy "$1" |
+		sed -n 's/^ *Candidate: \(.*\)$/\1/p'
+}
+
+# Every package $1 needs (Depends and Pre-Depends, recursively).
+closure() {
+	apt-cache "${APT_OPTS[@]}" depends --recurse --no-recommends \
+		--no-suggests --no-conflicts --no-breaks --no-replaces \
+		--no-enhances "$1" | grep -v '^[ <]' | sort -u
+}
+
+# Download packages into $root/debs (kept) and unpack them into $1.
+fetch_unpack() {
+	local dest=$1 p f
+	shift
+	mkdir -p "$root/debs" "$dest"
+	for p in "$@"; do
+		f=$(ls "$root/debs/${p}_"*.deb 2>/dev/null | head -n1 || true)
+		if [ -z "$f" ] || [ "$(dpkg-deb -f "$f" Version)" != "$(candidate "$p")" ]; then
+			rm -f "$root/debs/${p}_"*.deb
+			(cd "$root/debs" && apt-get "${APT_OPTS[@]}" -q download "$p" \
+				>>"$apt/download.log" 2>&1) ||
+				{ log "apt-get download $p failed (see $apt/download.log)"; exit 1; }
+			f=$(ls "$root/debs/${p}_"*.deb)
+		fi
+		dpkg-deb -x "$f" "$dest"
+	done
+}
+
+get_criu() {
+	local ver dir=$root/root
+	ver=$(candidate criu)
+	[ -n "$ver" ] || { log "no criu in trixie's lists"; exit 1; }
+	if [ "$(cat "$dir/.criu-version" 2>/dev/null)" = "$ver" ]; then
+		echo "$dir"
+		return
+	fi
+	log "criu $ver and its libraries into $dir"
+	rm -rf "$dir"
+	fetch_unpack "$dir" $(closure criu)
+	patchelf --set-interpreter "$dir/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2" \
+		--force-rpath --set-rpath "$dir/usr/lib/x86_64-linux-gnu" \
+		"$dir/usr/sbin/criu"
+	if ! "$dir/usr/sbin/criu" --version >"$dir/.criu-check" 2>&1; then
+		log "the unpacked criu does not start:"
+		cat "$dir/.criu-check" >&2
+		exit 1
+	fi
+	echo "$ver" >"$dir/.criu-version"
+	echo "$dir"
+}
+
+get_kernel() {
+	local pkg
+	pkg=$(apt-cache "${APT_OPTS[@]}" depends linux-image-amd64 |
+		sed -n 's/^ *Depends: \(linux-image-6\.[0-9.]*[^ ]*-amd64\)$/\1/p' |
+		head -n1)
+	[ -n "$pkg" ] || { log "no linux-image-amd64 in trixie's lists"; exit 1; }
+	if [ ! -e "$root/kernel/$pkg/.unpacked" ]; then
+		log "$pkg into $root/kernel/$pkg"
+		rm -rf "$root/kernel/$pkg"
+		fetch_unpack "$root/kernel/$pkg" "$pkg"
+		touch "$root/kernel/$pkg/.unpacked"
+	fi
+	echo "$root/kernel/$pkg"
+}
+
+# Debian's own packaging tarball is not on every mirror: the orig
+# tarball is the upstream source, and all that is needed.
+get_source() {
+	local ver up dir tarball
+	ver=$(candidate criu)
+	up=${ver%-*}
+	up=${up#*:}
+	dir=$root/src/criu-$up
+	if [ -f "$dir/test/zdtm.py" ]; then
+		echo "$dir"
+		return
+	fi
+	mkdir -p "$root/src"
+	log "CRIU $up source (apt-get source criu=$ver) into $dir"
+	(cd "$root/src" && apt-get "${APT_OPTS[@]}" -q source --download-only \
+		"criu=$ver" >"$apt/source.log" 2>&1) || true
+	tarball=$root/src/criu_$up.orig.tar.xz
+	[ -f "$tarball" ] ||
+		{ log "no $tarball (see $apt/source.log)"; exit 1; }
+	rm -rf "$dir.tmp"
+	mkdir -p "$dir.tmp"
+	tar -xJf "$tarball" -C "$dir.tmp" --strip-components=1
+	rm -rf "$dir"
+	mv "$dir.tmp" "$dir"
+	echo "$dir"
+}
+
+apt_update
+case $what in
+criu) get_criu ;;
+kernel) get_kernel ;;
+source) get_source ;;
+*) echo "usage: debian13.sh criu|kernel|source [ROOT]" >&2; exit 2 ;;
+esac
