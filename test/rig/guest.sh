@@ -3,17 +3,33 @@
 #
 # guest.sh THP_MODE JOB OUTDIR [TIMEOUT]
 #
-# Everything a guest run needs, from nothing: Debian's kernel (cached in
-# build/guest/kernel), an initramfs with the current build, then one boot.
+# Everything a guest run needs, from nothing: the kernel, an initramfs
+# with the current build, then one boot.  GUEST=12 (the default) is
+# Debian 12: its 6.1 kernel (cached in build/guest/kernel) and its CRIU
+# 3.17.1.  GUEST=13 is Debian 13: its 6.12 kernel and CRIU 4.1.1 with
+# their libraries (scripts/debian13.sh, cached in build/debian13).
 # KERNEL=PATH boots that bzImage instead (the test kernel of
-# kernel/build.sh, which has everything built in).  Expects
-# `make all zdtm` to have run.
+# kernel/build.sh, which has everything built in).  Expects `make all
+# zdtm` to have run.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 thp=$1 job=$2 out=$3 timeout_s=${4:-1200}
 
-ktree=$("$top/test/rig/guest-kernel.sh" "$top/build/guest/kernel")
-"$top/test/rig/mkinitramfs.sh" "$ktree" "$top/build/guest/base.cpio.gz"
+case ${GUEST:-12} in
+12)
+	ktree=$("$top/test/rig/guest-kernel.sh" "$top/build/guest/kernel")
+	croot=
+	;;
+13)
+	ktree=$("$top/scripts/debian13.sh" kernel)
+	croot=$("$top/scripts/debian13.sh" criu)
+	;;
+*)
+	echo "guest: GUEST=12 or 13" >&2
+	exit 2
+	;;
+esac
+initrd=$top/build/guest/base${GUEST:-12}.cpio.gz
+"$top/test/rig/mkinitramfs.sh" "$ktree" "$initrd" $croot
 exec "$top/test/rig/boot.sh" -k "${KERNEL:-$(ls "$ktree"/boot/vmlinuz-*)}" \
-	-i "$top/build/guest/base.cpio.gz" -j "$job" -t "$thp" -o "$out" \
-	-s "$timeout_s"
+	-i "$initrd" -j "$job" -t "$thp" -o "$out" -s "$timeout_s"
