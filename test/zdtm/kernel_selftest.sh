@@ -7,7 +7,7 @@
 # and print one RESULT line per case.  On the test kernel ("patched")
 # every case must pass; on a kernel without the series ("stock") every
 # case must skip because MADV_CLR_HUGEPAGE is not supported there.
-T=/opt/criu-thp/kernel/madv_clr_hugepage
+T=$(cd "$(dirname "$0")/.." && pwd)/kernel/madv_clr_hugepage
 want=${1:?usage: kernel_selftest.sh patched|stock}
 
 if [ ! -x $T ]; then

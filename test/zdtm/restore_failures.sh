@@ -12,7 +12,7 @@
 
 Z=$(cd "$(dirname "$0")" && pwd)
 LIB=${PLUGIN_DIR:-/opt/criu-thp/lib}
-W=/tmp/zdtm/restore_failures
+W=${ZDTM_WORK:-/tmp/zdtm}/restore_failures
 rm -rf "$W"
 mkdir -p "$W"
 

@@ -1,23 +1,38 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# The guest job of `make test`: every zdtm test in every mode, plus the
-# checks that the rig itself works.  Prints RESULT lines (zdtm_run.sh).
-Z=/opt/criu-thp/zdtm
+# The test job of `make test`, in a guest or in the native lane: every
+# zdtm test in every mode, plus the checks that the rig itself works.
+# Prints RESULT lines (zdtm_run.sh) and INFO lines.
+#
+# Environment (the guest's defaults):
+#   ZDTM_MODES   the modes with the plugin (default: all of zdtm_run.sh's)
+#   STOCK_MODES  the modes without it, comma separated (plain,pre,lazy)
+#   CRIU_CHECK   the options of the criu check that must pass (--all)
+#   KERNEL_KIND  patched (the test kernel of kernel/) or stock; default:
+#                stock when the guest runs the kernel its modules are for
+#   NO_MODES     why the modes this machine cannot run are not here
+Z=$(cd "$(dirname "$0")" && pwd)
+: "${STOCK_MODES:=plain,pre,lazy}"
+: "${CRIU_CHECK=--all}"
+if [ -z "$KERNEL_KIND" ]; then
+	KERNEL_KIND=patched
+	[ "$(uname -r)" = "$(cat /etc/guest-modules-release 2>/dev/null)" ] &&
+		KERNEL_KIND=stock
+fi
+export KERNEL_KIND
 
-echo "INFO kernel $(uname -r), THP $(cat /sys/kernel/mm/transparent_hugepage/enabled)"
+echo "INFO kernel $(uname -r), THP $(cat /sys/kernel/mm/transparent_hugepage/enabled), $(criu --version | head -n1)"
+echo "INFO modes: ${ZDTM_MODES:-all}; stock: $STOCK_MODES"
+[ -n "$NO_MODES" ] && echo "INFO not here: $NO_MODES"
 
 # The kernel series' selftest: every case passes on the test kernel, and
-# skips (no MADV_CLR_HUGEPAGE) on Debian's, whose modules the rig loads.
-if [ "$(uname -r)" = "$(cat /etc/guest-modules-release)" ]; then
-	$Z/kernel_selftest.sh stock
+# skips (no MADV_CLR_HUGEPAGE) on any other.
+$Z/kernel_selftest.sh $KERNEL_KIND
+if setsid criu check $CRIU_CHECK >/tmp/criu-check.log 2>&1; then
+	echo "RESULT criu-check ${CRIU_CHECK:--} - PASS"
 else
-	$Z/kernel_selftest.sh patched
-fi
-if setsid criu check --all >/tmp/criu-check.log 2>&1; then
-	echo "RESULT criu-check-all - - PASS"
-else
-	echo "RESULT criu-check-all - - FAIL"
+	echo "RESULT criu-check ${CRIU_CHECK:--} - FAIL"
 	sed 's/^/LOG /' /tmp/criu-check.log
 fi
 
@@ -26,7 +41,7 @@ for t in $Z/static/*; do
 	t=$(basename "$t")
 	$Z/zdtm_run.sh "$t"			# every mode, plugin via -L
 	$Z/zdtm_run.sh -m plain -p env "$t"	# plugin via CRIU_LIBS_DIR
-	$Z/zdtm_run.sh -m plain,pre,lazy -p none "$t"	# stock criu, no plugin
+	$Z/zdtm_run.sh -m "$STOCK_MODES" -p none "$t"	# stock criu
 done
 
 # A lazy-pages daemon (or page server) killed in the middle of the

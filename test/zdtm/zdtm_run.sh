@@ -10,13 +10,16 @@
 # error lines of every criu log.
 #
 # .desc flags: "nopre" - not run in pre and pre-lazy; "lazyonly" - only
-# in the lazy modes; "remote" - only in remote-lazy; "verify" - after
+# in the lazy modes; "remote" - only in remote-lazy and migrate; "verify" - after
 # the restore (and, in the lazy modes, once the transfer has ended) the
 # runner waits for the plugin's monitor (if it started one) and runs
 # `criu-thp verify` on every process of the tree: with the plugin each
 # must match; without it (stock) at least one must differ; "postcopy" -
 # the monitor's report must show chunks collapsed before the last page;
-# "vma" - restore with CRIU_THP_STRATEGY=vma: on the test kernel (the
+# "stopped" - restore with --leave-stopped: every task of the tree must
+# be stopped after the restore (criu queues their SIGSTOP before the
+# plugin's hook, and an injection must not eat it); then the runner
+# sends SIGCONT; "vma" - restore with CRIU_THP_STRATEGY=vma: on the test kernel (the
 # kernel/ series) every VMA still registered with userfaultfd must be nh
 # whenever the runner samples it during the transfer while its pages are
 # still arriving (at least once in lazy and remote-lazy; after a pre-dump
@@ -39,6 +42,18 @@
 #   pre-lazy     pre + lazy
 #   remote-lazy  dump; criu page-server --lazy-pages on 127.0.0.1;
 #                criu lazy-pages --page-server; restore --lazy-pages
+#   migrate      runc's lazy migration: dump --lazy-pages, the dumping
+#                criu serving the pages on 127.0.0.1; the images, once it
+#                is ready, copied to another directory; criu lazy-pages
+#                --page-server; restore --lazy-pages from the copy.  The
+#                frozen source keeps its pids until every page is sent,
+#                so the test runs as the init of a pid namespace of its
+#                own (ZDTM_NEWPID=1) and comes back in a new one.
+#
+# Environment: CRIU (the criu to run, default "criu"), PLUGIN_DIR (the
+# plugin's directory), ZDTM_MODES (the modes "all" means), ZDTM_WORK
+# (the work directory), KERNEL_KIND ("patched" on the test kernel of
+# kernel/, else "stock"; default: the guest's own test).
 #
 # Options:
 #   -m MODES     modes to run
@@ -57,8 +72,9 @@
 #                still absent, and the test must not have read a wrong
 #                page; without it (stock) the test must have read one,
 #                or died of one.
-#   -w DIR       work directory (default /tmp/zdtm)
+#   -w DIR       work directory (default $ZDTM_WORK or /tmp/zdtm)
 #
+# A criu dump or restore still running after 120 s is killed (timeout).
 # A run fails if the test does not print PASS, a criu command or the
 # lazy-pages daemon exits non-zero or logs an error, the restored task is
 # gone before the check, or the dump and restore logs do not show the
@@ -71,7 +87,9 @@ ZDTM=$(cd "$(dirname "$0")" && pwd)
 PLUGIN_DIR=${PLUGIN_DIR:-/opt/criu-thp/lib}
 CRIU=${CRIU:-criu}
 PORT=27027
-ALL_MODES="plain pre lazy pre-lazy remote-lazy"
+KNOWN_MODES="plain pre lazy pre-lazy remote-lazy migrate"
+CRIU_VERSION=$($CRIU --version | sed -n 's/^Version: *//p')
+ALL_MODES=${ZDTM_MODES:-$KNOWN_MODES}
 
 modes=$ALL_MODES
 user_strategy=${CRIU_THP_STRATEGY:-}
@@ -81,7 +99,7 @@ hook=
 expect_fail=
 expect_record_fail=
 victim=
-work=/tmp/zdtm
+work=${ZDTM_WORK:-/tmp/zdtm}
 
 while getopts m:p:a:erk:w: opt; do
 	case $opt in
@@ -112,7 +130,7 @@ criu_opts() {
 # The plugin logs "loaded for <stage>" in every criu log it is loaded in.
 plugin_as_expected() {
 	local f
-	for f in "$rundir/img/dump.log" "$rundir/img/restore.log"; do
+	for f in "$rundir/img/dump.log" "$rimg/restore.log"; do
 		if grep -q 'thp: criu-thp .* loaded for' "$f"; then
 			[ $plugin != stock ] || return 1
 		else
@@ -152,12 +170,12 @@ log_failure() {
 	for f in "$rundir"/verify.*; do
 		[ -f "$f" ] && sed "s/^/LOG $(basename "$f"): /" "$f"
 	done
-	[ -f "$rundir/img/thp-monitor.log" ] &&
-		grep -v '^ \|^VMA\|^7f\|^(' "$rundir/img/thp-monitor.log" |
+	[ -f "$rimg/thp-monitor.log" ] &&
+		grep -v '^ \|^VMA\|^7f\|^(' "$rimg/thp-monitor.log" |
 		tail -n 15 | sed 's/^/LOG thp-monitor.log: /'
-	[ -f "$rundir/img/thp-monitor.json" ] &&
+	[ -f "$rimg/thp-monitor.json" ] &&
 		jq -c '.guard, [.tasks[] | {pid, lazy, pending, last_page_s, stopped, lost_pages}]' \
-			"$rundir/img/thp-monitor.json" | sed 's/^/LOG report: /'
+			"$rimg/thp-monitor.json" | sed 's/^/LOG report: /'
 	[ -n "$record_why" ] && criu-thp show -D "$rundir/img" 2>&1 |
 		sed 's/^/LOG show: /'
 	for f in "$rundir"/*/*.log; do
@@ -218,38 +236,65 @@ do_dump() {
 	local prev=
 	case $mode in
 	pre|pre-lazy)
-		$CRIU pre-dump -t "$pid" -D "$rundir/pre" -o pre-dump.log \
+		timeout 120 $CRIU pre-dump -t "$pid" -D "$rundir/pre" -o pre-dump.log \
 			--track-mem $(criu_opts) || return 1
 		prev="--prev-images-dir ../pre --track-mem"
 		;;
 	esac
-	$CRIU dump -t "$pid" -D "$rundir/img" -o dump.log $prev $(criu_opts)
+	if [ $mode = migrate ]; then
+		migrate_dump
+		return
+	fi
+	timeout 120 $CRIU dump -t "$pid" -D "$rundir/img" -o dump.log $prev \
+		$(criu_opts)
+}
+
+# The dumping criu serves the pages once it says it is ready; by then the
+# images (the plugin's too) are complete and go to "the other machine".
+migrate_dump() {
+	start_daemon dump -t "$pid" -D "$rundir/img" -o dump.log \
+		--lazy-pages --address 127.0.0.1 --port $PORT || return 1
+	server_pid=$daemon_pid
+	mkdir -p "$rundir/dst"
+	cp -a "$rundir/img/." "$rundir/dst/"
 }
 
 do_restore() {
-	local img=$rundir/img
+	local img=$rimg
 	case $mode in
 	lazy|pre-lazy)
 		start_daemon lazy-pages -D "$img" -o lazy-pages.log ||
 			return 1
 		lazy_pid=$daemon_pid
 		;;
-	remote-lazy)
-		start_daemon page-server -D "$img" -o page-server.log \
-			--lazy-pages --address 127.0.0.1 --port $PORT || return 1
-		server_pid=$daemon_pid
+	remote-lazy|migrate)
+		# migrate: the dumping criu is the page server
+		if [ $mode = remote-lazy ]; then
+			start_daemon page-server -D "$img" -o page-server.log \
+				--lazy-pages --address 127.0.0.1 --port $PORT ||
+				return 1
+			server_pid=$daemon_pid
+		fi
 		start_daemon lazy-pages -D "$img" -o lazy-pages.log \
 			--page-server --address 127.0.0.1 --port $PORT ||
 			return 1
 		lazy_pid=$daemon_pid
 		;;
 	esac
+	stopped=
+	desc_flag "$test" stopped && stopped=--leave-stopped
 	case $mode in
 	plain|pre)
-		$CRIU restore -D "$img" -o restore.log -d $(criu_opts) ;;
-	*)
-		$CRIU restore -D "$img" -o restore.log -d --lazy-pages \
+		timeout 120 $CRIU restore -D "$img" -o restore.log -d $stopped \
 			$(criu_opts) ;;
+	migrate)
+		timeout 120 $CRIU restore -D "$img" -o restore.log -d --lazy-pages \
+			$stopped --pidfile "$rundir/restored.pid" \
+			$(criu_opts) &&
+			pid=$(cat "$rundir/restored.pid") ;;
+	*)
+		timeout 120 $CRIU restore -D "$img" -o restore.log -d --lazy-pages \
+			$stopped $(criu_opts) ;;
 	esac
 }
 
@@ -284,12 +329,16 @@ EOS
 
 # The test kernel has everything built in; Debian's loads our modules.
 patched_kernel() {
+	if [ -n "$KERNEL_KIND" ]; then
+		[ "$KERNEL_KIND" = patched ]
+		return
+	fi
 	[ "$(uname -r)" != "$(cat /etc/guest-modules-release 2>/dev/null)" ]
 }
 
 # What the vma strategy did; sets $vma_why and $vma_note.
 check_vma() {
-	local log=$rundir/img/restore.log r=$rundir/img/thp-monitor.json n held
+	local log=$rimg/restore.log r=$rimg/thp-monitor.json n held
 	vma_why= vma_note=
 	desc_flag "$test" vma && [ $plugin != stock ] || return 0
 	if ! patched_kernel; then
@@ -311,6 +360,24 @@ check_vma() {
 		vma_why="no sample taken while a big VMA was arriving"
 	fi
 	vma_note="vma: $held VMAs held nh, $held_samples samples while arriving all nh, $n parts given their advice back"
+}
+
+# "stopped": every task of the tree stopped, then SIGCONT; sets
+# $stopped_why.
+check_stopped() {
+	local p st n=0
+	stopped_why=
+	desc_flag "$test" stopped || return 0
+	for p in $(tree_pids "$pid"); do
+		st=$(state_of "$p")
+		n=$((n + 1))
+		[ "$st" = T ] || stopped_why=${stopped_why:-"task $p is in state '$st' after restore --leave-stopped, not stopped"}
+	done
+	for p in $(tree_pids "$pid"); do
+		kill -CONT "$p"
+	done
+	[ -z "$stopped_why" ] || return 1
+	stopped_note="stopped: $n tasks"
 }
 
 # The lazy daemons end once every page is in; they must end cleanly.
@@ -339,7 +406,7 @@ fresh_memory() {
 # What the test must expect of its huge pages (see thp_regions.h).
 expect_for_mode() {
 	case $mode in
-	lazy|pre-lazy|remote-lazy)
+	lazy|pre-lazy|remote-lazy|migrate)
 		[ $plugin = stock ] && echo stock-lazy || echo exact ;;
 	pre) [ $plugin = stock ] && echo stock-pre || echo exact ;;
 	*) [ $plugin = stock ] && echo stock || echo exact ;;
@@ -358,8 +425,8 @@ tree_pids() {
 # Wait up to 60 s for the monitor the plugin started, if it did.
 wait_monitor() {
 	local i=0
-	grep -q 'thp: monitor .* started' "$rundir/img/restore.log" || return 0
-	while [ ! -f "$rundir/img/thp-monitor.json" ]; do
+	grep -q 'thp: monitor .* started' "$rimg/restore.log" || return 0
+	while [ ! -f "$rimg/thp-monitor.json" ]; do
 		i=$((i + 1))
 		[ $i -gt 300 ] && return 1
 		sleep 0.2
@@ -377,7 +444,7 @@ check_verify() {
 	fi
 	for p in $(tree_pids "$pid"); do
 		n=$((n + 1))
-		criu-thp verify -D "$rundir/img" --pid "$p" \
+		criu-thp verify -D "$rimg" --pid "$p" \
 			>"$rundir/verify.$p" 2>&1 && continue
 		[ $? = 1 ] || { verify_why="criu-thp verify $p failed"; return 1; }
 		differ=$((differ + 1))
@@ -395,7 +462,7 @@ check_verify() {
 
 # The monitor's report after a lazy restore; sets $report_why, $report_note.
 check_report() {
-	local r=$rundir/img/thp-monitor.json
+	local r=$rimg/thp-monitor.json
 	report_why= report_note=
 	is_lazy && [ $plugin != stock ] || return 0
 	if ! wait_monitor || [ ! -f "$r" ]; then
@@ -418,7 +485,7 @@ check_report() {
 }
 
 is_lazy() {
-	case $mode in lazy|pre-lazy|remote-lazy) return 0 ;; esac
+	case $mode in lazy|pre-lazy|remote-lazy|migrate) return 0 ;; esac
 	return 1
 }
 
@@ -456,7 +523,7 @@ lost_absent() {
 
 # -k: what the guard did after the kill; sets $why.
 guard_verdict() {
-	local r=$rundir/img/thp-monitor.json want=T bad
+	local r=$rimg/thp-monitor.json want=T bad
 	[ "$CRIU_THP_GUARD" = kill ] && want=Z
 	if ! wait_monitor || [ ! -f "$r" ]; then
 		why="the monitor wrote no report in 60 s"
@@ -536,19 +603,24 @@ guard_run() {
 run_one() {
 	local bin=$ZDTM/static/$test why
 	rundir=$work/$test_name.$mode.$plugin
+	rimg=$rundir/img		# the restore's images
+	[ $mode = migrate ] && rimg=$rundir/dst
 	lazy_pid= server_pid=
 	rm -rf "$rundir"
 	mkdir -p "$rundir/img" "$rundir/pre"
 	cd "$rundir" || return
 	fresh_memory
+	newpid=
+	[ $mode = migrate ] && newpid=1
 
-	if ! THP_EXPECT=$(expect_for_mode) "$bin" --pidfile="$rundir/test.pid" \
-		--outfile="$rundir/test.out"; then
+	if ! THP_EXPECT=$(expect_for_mode) THP_CRIU_VERSION=$CRIU_VERSION \
+		ZDTM_NEWPID=$newpid "$bin" \
+		--pidfile="$rundir/test.pid" --outfile="$rundir/test.out"; then
 		result FAIL "test did not start"
 		return
 	fi
 	pid=$(cat "$rundir/test.pid")
-	record_why= record_note=
+	record_why= record_note= stopped_note=
 
 	if ! do_dump; then
 		kill -9 "$pid" 2>/dev/null
@@ -584,6 +656,7 @@ run_one() {
 		result FAIL "hook $hook failed"
 		return
 	fi
+	check_stopped
 	held_samples=0 held_bad=0
 	desc_flag "$test" vma && sample_held
 	# lazy: the transfer must be over before the test checks its pages
@@ -595,6 +668,7 @@ run_one() {
 	check_vma
 	kill -TERM "$pid"
 	wait_outfile || { kill -9 "$pid"; why=${why:-"no verdict from the test"}; }
+	why=${why:-$stopped_why}
 	why=${why:-$report_why}
 	why=${why:-$verify_why}
 	why=${why:-$vma_why}
@@ -614,7 +688,7 @@ run_one() {
 	if [ -n "$why" ]; then
 		result FAIL "$why"
 	else
-		result PASS "${expect_fail:+(the test caught what the hook broke)}${record_note:+($record_note)}${verify_note:+($verify_note)}${report_note:+($report_note)}${vma_note:+($vma_note)}"
+		result PASS "${expect_fail:+(the test caught what the hook broke)}${record_note:+($record_note)}${stopped_note:+($stopped_note)}${verify_note:+($verify_note)}${report_note:+($report_note)}${vma_note:+($vma_note)}"
 	fi
 }
 
@@ -632,8 +706,13 @@ for test in "$@"; do
 		case $mode in
 		plain|pre) desc_flag "$test" lazyonly && continue ;;
 		esac
-		[ $mode != remote-lazy ] && desc_flag "$test" remote && continue
-		case " $ALL_MODES " in
+		case $mode in
+		remote-lazy|migrate) ;;
+		*) desc_flag "$test" remote && continue ;;
+		esac
+		# not here (ZDTM_MODES): the suite says why
+		case " $ALL_MODES " in *" $mode "*) ;; *) continue ;; esac
+		case " $KNOWN_MODES " in
 		*" $mode "*) run_one ;;
 		*) echo "RESULT $test_name $mode $plugin FAIL unknown mode" ;;
 		esac

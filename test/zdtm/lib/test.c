@@ -3,6 +3,7 @@
  * The zdtm test contract: options, daemonizing, SIGTERM, the output file.
  */
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -107,6 +108,24 @@ static void wait_ready(pid_t child, int fd)
 	exit(1);
 }
 
+/*
+ * ZDTM_NEWPID=1: the test runs as the init of a pid namespace of its own,
+ * so that it can be restored while its dumped self still holds its pids
+ * (lazy migration: the source stays frozen until every page is sent).
+ * The pidfile gets the pid as seen from outside.
+ */
+static void new_pid_ns(void)
+{
+	const char *v = getenv("ZDTM_NEWPID");
+
+	if (!v || strcmp(v, "1"))
+		return;
+	if (unshare(CLONE_NEWPID)) {
+		perror("unshare(CLONE_NEWPID)");
+		exit(1);
+	}
+}
+
 void test_init(int argc, char **argv)
 {
 	struct sigaction sa = { .sa_handler = on_sigterm };
@@ -120,6 +139,7 @@ void test_init(int argc, char **argv)
 	}
 	if (asprintf(&inprogress, "%s" INPROGRESS, outfile) < 0)
 		exit(1);
+	new_pid_ns();
 	pid = fork();
 	if (pid < 0) {
 		perror("fork");

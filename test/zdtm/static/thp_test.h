@@ -9,6 +9,7 @@
 #include <inttypes.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 
@@ -111,6 +112,20 @@ static inline int thp_mode_always(void)
 		buf[0] = '\0';
 	fclose(f);
 	return strstr(buf, "[always]") != NULL;
+}
+
+/*
+ * The CRIU that restores the test is at least major.minor: the runner
+ * says which in $THP_CRIU_VERSION ("4.1.1"); without it, 3.17.1.
+ */
+static inline int thp_criu_at_least(int major, int minor)
+{
+	const char *v = getenv("THP_CRIU_VERSION");
+	int ma = 3, mi = 17;
+
+	if (v && sscanf(v, "%d.%d", &ma, &mi) < 1)
+		ma = 3, mi = 17;
+	return ma > major || (ma == major && mi >= minor);
 }
 
 #endif /* THP_TEST_H */
