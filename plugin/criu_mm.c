@@ -44,6 +44,25 @@ static int one_entry(const uint8_t *buf, size_t len, const char *name,
 	return ret;
 }
 
+/*
+ * CRIU 4.2 appends the ranges of MADV_GUARD_INSTALL as pseudo-VMAs
+ * (status VMA_AREA_GUARD) after the real ones: not VMAs of the task.
+ */
+static void drop_guards(CriuMmEntry *e)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < e->n_vmas; i++) {
+		CriuVmaEntry *v = e->vmas[i];
+
+		if (v->has_status && (v->status & CRIU_VMA_AREA_GUARD))
+			criu_vma_entry__free_unpacked(v, NULL);
+		else
+			e->vmas[n++] = v;
+	}
+	e->n_vmas = n;
+}
+
 static int check_vmas(const CriuMmEntry *e, const char *name)
 {
 	uint64_t prev = 0;
@@ -80,6 +99,7 @@ int criu_mm_decode(const uint8_t *buf, size_t len, const char *name,
 		pr_err("%s: the mm entry cannot be decoded\n", name);
 		return -EBADMSG;
 	}
+	drop_guards(e);
 	ret = check_vmas(e, name);
 	if (ret) {
 		criu_mm_entry__free_unpacked(e, NULL);

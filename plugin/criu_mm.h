@@ -23,6 +23,9 @@
 #define CRIU_MADV_HUGEPAGE	(1ull << 14)
 #define CRIU_MADV_NOHUGEPAGE	(1ull << 15)
 
+/* vma_entry.status: a MADV_GUARD_INSTALL range, not a VMA (CRIU 4.2). */
+#define CRIU_VMA_AREA_GUARD	(1u << 16)
+
 /*
  * 0, -ENOENT (no such image, no message), -EBADMSG (with a message naming
  * the file and the cause) or another negative errno.  Free the entry with

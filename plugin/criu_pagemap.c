@@ -56,16 +56,22 @@ void page_ranges_free(struct page_ranges *r)
 	memset(r, 0, sizeof(*r));
 }
 
+/* Field 5 from CRIU 4.2 on, field 2 before. */
+static uint64_t entry_pages(const CriuPagemapEntry *pe)
+{
+	return pe->has_nr_pages ? pe->nr_pages : pe->compat_nr_pages;
+}
+
 /* One entry; prev is the end of the previous one. */
 static int add_entry(const CriuPagemapEntry *pe, uint64_t *prev,
 		     const char *name, size_t i, struct page_ranges *r)
 {
-	uint64_t end = pe->vaddr + (uint64_t)pe->nr_pages * THP_PAGE_SIZE;
+	uint64_t pages = entry_pages(pe), end = pe->vaddr + pages * THP_PAGE_SIZE;
 
-	if (!pe->has_vaddr || !pe->nr_pages || pe->vaddr % THP_PAGE_SIZE ||
-	    end < pe->vaddr || pe->vaddr < *prev) {
-		pr_err("%s: entry %zu (%#" PRIx64 ", %u pages) is empty, unaligned, overflows or is out of order\n",
-		       name, i, pe->vaddr, pe->nr_pages);
+	if (!pe->has_vaddr || !pages || pages > UINT64_MAX / THP_PAGE_SIZE ||
+	    pe->vaddr % THP_PAGE_SIZE || end < pe->vaddr || pe->vaddr < *prev) {
+		pr_err("%s: entry %zu (%#" PRIx64 ", %" PRIu64 " pages) is empty, unaligned, overflows or is out of order\n",
+		       name, i, pe->vaddr, pages);
 		return -EBADMSG;
 	}
 	*prev = end;

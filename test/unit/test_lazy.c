@@ -43,8 +43,10 @@ static size_t put(uint8_t *buf, size_t off, const ProtobufCMessage *m)
 	return off + 4 + n;
 }
 
-static size_t pagemap_image(uint8_t *buf, const uint64_t *vaddr,
-			    const uint32_t *nr, const uint32_t *flags, size_t n)
+/* CRIU 4.2 writes the count in field 5 and 0 in field 2 ("v42"). */
+static size_t pagemap_image_as(uint8_t *buf, const uint64_t *vaddr,
+			       const uint32_t *nr, const uint32_t *flags,
+			       size_t n, int v42)
 {
 	uint32_t magic[2] = { CRIU_IMG_COMMON_MAGIC, CRIU_PAGEMAP_MAGIC };
 	CriuPagemapHead h = CRIU_PAGEMAP_HEAD__INIT;
@@ -56,13 +58,21 @@ static size_t pagemap_image(uint8_t *buf, const uint64_t *vaddr,
 	h.pages_id = 1;
 	off = put(buf, off, &h.base);
 	for (i = 0; i < n; i++) {
-		e.has_vaddr = e.has_nr_pages = e.has_flags = 1;
+		e.has_vaddr = e.has_compat_nr_pages = e.has_flags = 1;
 		e.vaddr = vaddr[i];
+		e.compat_nr_pages = v42 ? 0 : nr[i];
+		e.has_nr_pages = v42;
 		e.nr_pages = nr[i];
 		e.flags = flags[i];
 		off = put(buf, off, &e.base);
 	}
 	return off;
+}
+
+static size_t pagemap_image(uint8_t *buf, const uint64_t *vaddr,
+			    const uint32_t *nr, const uint32_t *flags, size_t n)
+{
+	return pagemap_image_as(buf, vaddr, nr, flags, n, 0);
 }
 
 static void pagemap_decode(void **state)
@@ -102,6 +112,33 @@ static void pagemap_decode(void **state)
 	n = pagemap_image(buf, va, nr, fl, 3);
 	assert_int_equal(criu_pagemap_decode(buf, n, "x", &r), -EBADMSG);
 	assert_int_equal(r.n, 0);
+}
+
+/* CRIU 4.2's entries: the page count in field 5, field 2 left 0. */
+static void pagemap_decode_42(void **state)
+{
+	uint64_t va[3] = { 0x10000, 0x12000, 0x40000 };
+	uint32_t nr[3] = { 2, 3, 1 };
+	uint32_t fl[3] = { CRIU_PE_PRESENT, CRIU_PE_LAZY | CRIU_PE_PRESENT,
+			   CRIU_PE_PARENT };
+	struct page_ranges r = { };
+	uint8_t buf[256];
+	size_t n;
+
+	(void)state;
+	n = pagemap_image_as(buf, va, nr, fl, 3, 1);
+	assert_int_equal(criu_pagemap_decode(buf, n, "pagemap-1.img", &r), 0);
+	assert_int_equal(r.n, 2);
+	assert_int_equal(r.v[0].start, 0x10000);
+	assert_int_equal(r.v[0].end, 0x15000);
+	assert_int_equal(r.v[1].end, 0x41000);
+	assert_int_equal(page_ranges_pages(&r), 6);
+	page_ranges_free(&r);
+
+	/* field 5 wins over field 2; 0 in field 5 is an empty entry */
+	nr[2] = 0;
+	n = pagemap_image_as(buf, va, nr, fl, 3, 1);
+	assert_int_equal(criu_pagemap_decode(buf, n, "x", &r), -EBADMSG);
 }
 
 /* ---- a live userfaultfd --------------------------------------------- */
@@ -313,6 +350,7 @@ int main(void)
 {
 	const struct CMUnitTest pure[] = {
 		cmocka_unit_test(pagemap_decode),
+		cmocka_unit_test(pagemap_decode_42),
 		cmocka_unit_test(guard_needs_daemon),
 	};
 	const struct CMUnitTest live[] = {

@@ -89,6 +89,41 @@ static void criu_mm_image(void **state)
 	assert_int_equal(criu_mm_decode(buf, n, "x", &out), -EBADMSG);
 }
 
+/* CRIU 4.2: guard-region pseudo-VMAs at the end, out of order. */
+static void criu_mm_image_guards(void **state)
+{
+	CriuVmaEntry v[4], *pv[4];
+	CriuMmEntry e, *out;
+	uint8_t buf[512];
+	size_t n;
+
+	(void)state;
+	mm_two_vmas(&e, v, pv);
+	criu_vma_entry__init(&v[2]);
+	criu_vma_entry__init(&v[3]);
+	v[2].has_start = v[2].has_end = v[2].has_status = 1;
+	v[2].start = 0x201000;
+	v[2].end = 0x203000;
+	v[2].status = CRIU_VMA_AREA_GUARD;
+	v[3] = v[2];
+	v[3].start = 0x800000;
+	v[3].end = 0x801000;
+	pv[2] = &v[2];
+	pv[3] = &v[3];
+	e.n_vmas = 4;
+	n = mm_image(buf, CRIU_MM_MAGIC, &e);
+	assert_int_equal(criu_mm_decode(buf, n, "mm-1.img", &out), 0);
+	assert_int_equal(out->n_vmas, 2);
+	assert_int_equal(out->vmas[0]->start, 0x200000);
+	assert_int_equal(out->vmas[1]->start, 0x800000);
+	criu_mm_entry__free_unpacked(out, NULL);
+
+	/* without the guard bit the same entry is out of order */
+	v[2].status = 0;
+	n = mm_image(buf, CRIU_MM_MAGIC, &e);
+	assert_int_equal(criu_mm_decode(buf, n, "x", &out), -EBADMSG);
+}
+
 /* ---- the comparison ------------------------------------------------ */
 
 static ThpVmaEntry *vma(uint64_t s, uint64_t e, ThpAdvice adv, uint64_t pmd)
@@ -424,6 +459,7 @@ int main(void)
 {
 	const struct CMUnitTest pure[] = {
 		cmocka_unit_test(criu_mm_image),
+		cmocka_unit_test(criu_mm_image_guards),
 		cmocka_unit_test(diff_rules),
 		cmocka_unit_test(diff_runs),
 	};
