@@ -9,7 +9,8 @@
 # ROOT, default build/debian13): nothing is added to the host's sources
 # and nothing is installed.  Packages are unpacked with dpkg-deb -x.
 # WHAT, and the path printed on success:
-#   criu     criu with every library it needs, unpacked into ROOT/root;
+#   criu     criu and iptables (criu runs iptables-restore) with every
+#            library they need, unpacked into ROOT/root;
 #            ROOT/root/usr/sbin/criu is patched (patchelf --force-rpath) to
 #            use that tree's loader and libraries, so it runs here as
 #            "criu" (its comm matters: the monitor finds criu by name).
@@ -18,7 +19,9 @@
 #            its tree (boot/vmlinuz-*, lib/modules/*).
 #   source   CRIU's upstream source of the same version (apt-get source
 #            --download-only: the orig tarball, zdtm.py and its tests),
-#            unpacked; prints its top directory.
+#            unpacked, with test/pycriu pointing at python3-pycriu's
+#            package (the tarball's lib/pycriu lacks the modules CRIU's
+#            build generates); prints its top directory.
 # Each is kept once fetched; a new version in the archive is fetched anew.
 set -euo pipefail
 
@@ -108,9 +111,9 @@ get_criu() {
 		echo "$dir"
 		return
 	fi
-	log "criu $ver and its libraries into $dir"
+	log "criu $ver, iptables and their libraries into $dir"
 	rm -rf "$dir"
-	fetch_unpack "$dir" $(closure criu)
+	fetch_unpack "$dir" $( (closure criu; closure iptables) | sort -u)
 	patchelf --set-interpreter "$dir/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2" \
 		--force-rpath --set-rpath "$dir/usr/lib/x86_64-linux-gnu" \
 		"$dir/usr/sbin/criu"
@@ -146,7 +149,7 @@ get_source() {
 	up=${ver%-*}
 	up=${up#*:}
 	dir=$root/src/criu-$up
-	if [ -f "$dir/test/zdtm.py" ]; then
+	if [ -f "$dir/.unpacked" ]; then
 		echo "$dir"
 		return
 	fi
@@ -157,9 +160,13 @@ get_source() {
 	tarball=$root/src/criu_$up.orig.tar.xz
 	[ -f "$tarball" ] ||
 		{ log "no $tarball (see $apt/source.log)"; exit 1; }
-	rm -rf "$dir.tmp"
+	rm -rf "$dir.tmp" "$root/pycriu"
 	mkdir -p "$dir.tmp"
 	tar -xJf "$tarball" -C "$dir.tmp" --strip-components=1
+	fetch_unpack "$root/pycriu" python3-pycriu
+	ln -sfn "$root/pycriu/usr/lib/python3/dist-packages/pycriu" \
+		"$dir.tmp/test/pycriu"
+	touch "$dir.tmp/.unpacked"
 	rm -rf "$dir"
 	mv "$dir.tmp" "$dir"
 	echo "$dir"

@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# boot.sh -k VMLINUZ -i INITRD -j JOB -t THP_MODE -o OUTDIR [-s SECONDS] [-m MEM]
+# boot.sh -k VMLINUZ -i INITRD -j JOB -t THP_MODE -o OUTDIR [-s SECONDS] [-m MEM] [-1]
 #
 # Boot the guest under QEMU (software emulation) with JOB, an executable
 # script, appended to the initramfs as /job.  The job's output arrives on
@@ -10,10 +10,14 @@
 # SECONDS (default 1200) is killed.  Exit status 0 when the job ran to its
 # end, whatever it reported; 1 otherwise, with the console's tail printed.
 # One guest at a time: two emulated guests on two cores halve each other.
+# -1 runs both vCPUs in one host thread (TCG's thread=single): Debian's
+# 6.12 kernel patches its own code at run time (static keys, int3 first),
+# and with a thread per vCPU TCG can still run the old code on the other
+# vCPU after the int3 is gone - "Oops: int3" in __schedule, a panic.
 set -euo pipefail
 
-timeout_s=1200 mem=4G
-while getopts k:i:j:t:o:s:m: opt; do
+timeout_s=1200 mem=4G accel=tcg
+while getopts k:i:j:t:o:s:m:1 opt; do
 	case $opt in
 	k) kernel=$OPTARG ;;
 	i) initrd=$OPTARG ;;
@@ -22,6 +26,7 @@ while getopts k:i:j:t:o:s:m: opt; do
 	o) outdir=$OPTARG ;;
 	s) timeout_s=$OPTARG ;;
 	m) mem=$OPTARG ;;
+	1) accel=tcg,thread=single ;;
 	*) exit 2 ;;
 	esac
 done
@@ -39,7 +44,7 @@ cat "$initrd" "$work/job.cpio.gz" >"$work/initrd"
 
 rc=0
 timeout --kill-after=10 "$timeout_s" qemu-system-x86_64 \
-	-m "$mem" -smp 2,sockets=2,cores=1,threads=1 \
+	-accel "$accel" -m "$mem" -smp 2,sockets=2,cores=1,threads=1 \
 	-kernel "$kernel" -initrd "$work/initrd" \
 	-append "console=ttyS0 panic=-1 quiet transparent_hugepage=$thp" \
 	-display none -monitor none -nic none -no-reboot \

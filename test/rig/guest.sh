@@ -19,10 +19,12 @@ case ${GUEST:-12} in
 12)
 	ktree=$("$top/test/rig/guest-kernel.sh" "$top/build/guest/kernel")
 	croot=
+	single=
 	;;
 13)
 	ktree=$("$top/scripts/debian13.sh" kernel)
 	croot=$("$top/scripts/debian13.sh" criu)
+	single=-1	# boot.sh: its 6.12 kernel needs TCG's thread=single
 	;;
 *)
 	echo "guest: GUEST=12 or 13" >&2
@@ -32,4 +34,4 @@ esac
 initrd=$top/build/guest/base${GUEST:-12}.cpio.gz
 "$top/test/rig/mkinitramfs.sh" "$ktree" "$initrd" $croot
 exec "$top/test/rig/boot.sh" -k "${KERNEL:-$(ls "$ktree"/boot/vmlinuz-*)}" \
-	-i "$initrd" -j "$job" -t "$thp" -o "$out" -s "$timeout_s"
+	-i "$initrd" -j "$job" -t "$thp" -o "$out" -s "$timeout_s" $single

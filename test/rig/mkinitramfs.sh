@@ -69,19 +69,30 @@ else
 	put_elf /usr/sbin/criu
 fi
 put_elf /usr/bin/jq			# reads criu-thp show --json
-put_elf /usr/sbin/xtables-nft-multi
+# iptables from the same release as criu's libraries: criu runs it
+if [ -n "$croot" ]; then
+	install -m 0755 "$croot/usr/sbin/xtables-nft-multi" "$stage/usr/sbin/"
+else
+	put_elf /usr/sbin/xtables-nft-multi
+	for ext in /usr/lib/x86_64-linux-gnu/xtables/*.so; do
+		put_elf "$ext"
+	done
+fi
 for t in iptables iptables-restore iptables-save ip6tables \
 	 ip6tables-restore ip6tables-save; do
 	ln -s xtables-nft-multi "$stage/usr/sbin/$t"
 done
-for ext in /usr/lib/x86_64-linux-gnu/xtables/*.so; do
-	put_elf "$ext"
-done
 
 # Debian 13 compresses its modules; busybox's insmod takes them plain.
-kver=$(basename "$(ls -d "$ktree"/lib/modules/*)")
+# Debian 13 also moved them to /usr/lib/modules.
+mdir=
+for d in "$ktree"/lib/modules/* "$ktree"/usr/lib/modules/*; do
+	[ -d "$d" ] && mdir=$d && break
+done
+[ -n "$mdir" ] || { echo "mkinitramfs: no modules in $ktree" >&2; exit 1; }
+kver=$(basename "$mdir")
 for m in $MODULES; do
-	f=$(find "$ktree/lib/modules/$kver" -name "$m.ko*" | head -n1)
+	f=$(find "$mdir" -name "$m.ko*" | head -n1)
 	[ -n "$f" ] || { echo "mkinitramfs: module $m not in $ktree" >&2; exit 1; }
 	case $f in
 	*.ko.xz) xz -dc "$f" >"$stage/lib/modules/$m.ko" ;;
