@@ -12,6 +12,9 @@
 #   KERNEL_KIND  patched (the test kernel of kernel/) or stock; default:
 #                stock when the guest runs the kernel its modules are for
 #   NO_MODES     why the modes this machine cannot run are not here
+#   SUITE_TESTS  the tests (default: every one in static/)
+#   SUITE_EXTRAS "no": leave out the runs after the tests (daemon killed,
+#                eager khugepaged, broken flags, failed dumps and restores)
 Z=$(cd "$(dirname "$0")" && pwd)
 : "${STOCK_MODES:=plain,pre,lazy}"
 : "${CRIU_CHECK=--all}"
@@ -36,13 +39,20 @@ else
 	sed 's/^/LOG /' /tmp/criu-check.log
 fi
 
-for t in $Z/static/*; do
-	case $t in *.desc|*.h) continue ;; esac
-	t=$(basename "$t")
+if [ -z "$SUITE_TESTS" ]; then
+	for t in $Z/static/*; do
+		case $t in *.desc|*.h) continue ;; esac
+		SUITE_TESTS="$SUITE_TESTS $(basename "$t")"
+	done
+fi
+echo "INFO tests:$SUITE_TESTS${SUITE_EXTRAS:+, extras: $SUITE_EXTRAS}"
+
+for t in $SUITE_TESTS; do
 	$Z/zdtm_run.sh "$t"			# every mode, plugin via -L
 	$Z/zdtm_run.sh -m plain -p env "$t"	# plugin via CRIU_LIBS_DIR
 	$Z/zdtm_run.sh -m "$STOCK_MODES" -p none "$t"	# stock criu
 done
+[ "$SUITE_EXTRAS" = no ] && exit 0
 
 # A lazy-pages daemon (or page server) killed in the middle of the
 # transfer: with the plugin the task is stopped (or killed), never fed a

