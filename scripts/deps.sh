@@ -13,6 +13,7 @@ PACKAGES=(
 	qemu-system-x86 busybox-static cpio kmod gzip	# the guest rig
 	iptables				# criu runs it in the guest
 	jq					# the guest runner reads show --json
+	python3 python3-yaml python3-protobuf iproute2	# CRIU's zdtm.py
 	apt dpkg patchelf			# apt-get download, dpkg-deb -x; Debian 13 criu
 	linux-source-6.1 xz-utils patch		# kernel/build.sh: the test kernel
 	bison flex bc libelf-dev

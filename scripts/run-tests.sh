@@ -7,9 +7,11 @@
 #   3. host unit tests (cmocka) on the running kernel
 #   4. the kernel series (kernel/build.sh: applies, checkpatch, builds the
 #      test kernel, about 8 minutes unless cached)
-#   5. zdtm tests with real CRIU in a QEMU guest on Debian's 6.1 kernel,
-#      once with THP "madvise" and once with "always"; then the same on
-#      the test kernel
+#   5. zdtm tests, each suite once with THP "madvise" and once with
+#      "always": Debian 13's CRIU 4.1.1 natively on this machine's kernel
+#      (test/native/lane.sh); Debian 12's CRIU 3.17.1 in a QEMU guest on
+#      its 6.1 kernel; a few on the test kernel; the pre-dump modes with
+#      CRIU 4.1.1 in a guest on Debian 13's 6.12 kernel
 # The last line is "N passed, N failed" (", N skipped" when a unit test
 # finds something this machine cannot have; the test says what).
 set -uo pipefail
@@ -77,15 +79,10 @@ for t in build/unit/test_*; do
 	grep -E '^\[  (FAILED|ERROR|SKIPPED)   ?\]|^\[   LINE   \]|^SKIP:' <<<"$out"
 done
 
-# guest_suite LABEL THP [BZIMAGE]: suite.sh in the guest, one line a result.
-guest_suite() {
-	local label=$1 thp=$2 out=build/results/$1
-	echo "guest: $label (THP $thp) ..."
-	if ! KERNEL=${3:-} test/rig/guest.sh "$thp" test/zdtm/suite.sh "$out"; then
-		bad "guest run $label did not finish"
-		return
-	fi
-	grep '^INFO' "$out/results.log"
+# results LABEL FILE: a suite's RESULT lines counted, its LOG lines shown.
+results() {
+	local label=$1 tag name mode plugin verdict rest
+	grep '^INFO' "$2"
 	while read -r tag name mode plugin verdict rest; do
 		case $tag in
 		RESULT)
@@ -97,7 +94,29 @@ guest_suite() {
 		LOG)
 			echo "    $name $mode $plugin $verdict $rest" ;;
 		esac
-	done <"$out/results.log"
+	done <"$2"
+}
+
+# guest_suite LABEL THP [NAME=VALUE...]: suite.sh in a guest with that
+# environment (GUEST= and KERNEL= choose the guest, see test/rig/guest.sh).
+guest_suite() {
+	local label=$1 thp=$2 out=build/results/$1 t0=$SECONDS v
+	shift 2
+	mkdir -p "$out"
+	{
+		echo '#!/bin/sh'
+		for v in "$@"; do
+			echo "export ${v%%=*}='${v#*=}'"
+		done
+		echo 'exec /opt/criu-thp/zdtm/suite.sh'
+	} >"$out/job.sh"
+	echo "guest: $label (THP $thp) ..."
+	if ! test/rig/guest.sh "$thp" "$out/job.sh" "$out"; then
+		bad "guest run $label did not finish"
+		return
+	fi
+	results "$label" "$out/results.log"
+	echo "guest: $label took $((SECONDS - t0)) s"
 }
 
 # The kernel series: applied, checkpatch-clean, built (cached by key in
@@ -110,11 +129,34 @@ else
 	kdir=
 fi
 
+# Debian 13's CRIU 4.1.1 on this machine's kernel, both THP modes.
+lane0=$SECONDS
+if test/native/lane.sh build/results; then
+	for r in native-madvise native-always native-zdtm.py; do
+		results "$r" "build/results/$r/results.log"
+	done
+else
+	bad "native lane: test/native/lane.sh failed"
+fi
+echo "native lane took $((SECONDS - lane0)) s"
+
+# Debian 12: CRIU 3.17.1 on its 6.1 kernel, every test in every mode.
 for thp in madvise always; do
-	guest_suite "$thp" "$thp"
+	GUEST=12 guest_suite "$thp" "$thp"
 done
-# The same suite on the test kernel, selftest included.
+# The test kernel (kernel/): its selftest, the vma strategy (thp_clr) and
+# the tests whose "none" advice it can restore; the rest is the same as
+# on Debian's 6.1 kernel above.
 for thp in madvise always; do
-	[ -n "$kdir" ] && guest_suite "patched-$thp" "$thp" "$kdir/bzImage"
+	[ -n "$kdir" ] && GUEST=12 KERNEL=$kdir/bzImage guest_suite \
+		"patched-$thp" "$thp" SUITE_TESTS="thp_clr thp_flags thp_coverage" \
+		SUITE_EXTRAS=no
+done
+# Debian 13: CRIU 4.1.1 on its 6.12 kernel, what the native lane cannot
+# run here (pre-dumps need soft-dirty tracking).
+for thp in madvise always; do
+	GUEST=13 guest_suite "debian13-$thp" "$thp" ZDTM_MODES="pre pre-lazy" \
+		STOCK_MODES=pre \
+		NO_MODES="plain, lazy, remote-lazy, migrate: the native lane runs them with this CRIU on 6.18"
 done
 finish

@@ -6,8 +6,11 @@
 # The native lane: Debian 13's CRIU 4.1.1 (scripts/debian13.sh, unpacked
 # under build/, nothing installed) on this machine's own kernel, running
 # test/zdtm/suite.sh once per THP mode (default: madvise always) with its
-# results in OUTROOT/native-<mode>/results.log, as a guest run has them.
-# Expects `make all zdtm` to have run.
+# results in OUTROOT/native-<mode>/results.log, as a guest run has them;
+# then CRIU's own zdtm.py with and without the plugin (zdtmpy.sh, THP
+# madvise) into OUTROOT/native-zdtm.py/results.log.  ZDTMPY=no leaves
+# zdtm.py out, ZDTMPY=all runs its whole static suite.  Expects `make all
+# zdtm` to have run.
 #
 # What it changes on the host for the run, and puts back at the end:
 #   - /sys/kernel/mm/transparent_hugepage/enabled: the THP mode;
@@ -87,3 +90,12 @@ for thp in "${modes[@]}"; do
 		>"$out/results.log" 2>"$out/console.log" </dev/null ||
 		echo "RESULT native-suite $thp - FAIL suite.sh exited $?" >>"$out/results.log"
 done
+
+[ "${ZDTMPY:-}" = no ] && exit 0
+out=$outroot/native-zdtm.py
+rm -rf "$out"
+mkdir -p "$out"
+echo madvise >$SYS_THP
+CRIU_FAULT=130 "$top/test/native/zdtmpy.sh" "$out" ${ZDTMPY:-} \
+	>"$out/results.log" 2>"$out/console.log" </dev/null ||
+	echo "RESULT native-zdtm.py - - FAIL zdtmpy.sh exited $?" >>"$out/results.log"
