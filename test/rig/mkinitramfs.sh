@@ -22,7 +22,7 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 # Load order matters: libcrc32c only soft-depends on crc32c_generic.
 MODULES="crc32c_generic libcrc32c nfnetlink nf_tables unix_diag inet_diag
 	 tcp_diag udp_diag raw_diag af_packet_diag netlink_diag tun veth
-	 macvlan autofs4"
+	 macvlan autofs4 overlay"
 
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT

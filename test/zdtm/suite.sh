@@ -13,6 +13,7 @@
 #                stock when the guest runs the kernel its modules are for
 #   NO_MODES     why the modes this machine cannot run are not here
 #   SUITE_TESTS  the tests (default: every one in static/)
+#   STOCK_TESTS  those of them also run without the plugin (default: all)
 #   SUITE_EXTRAS "no": leave out the runs after the tests (daemon killed,
 #                eager khugepaged, broken flags, failed dumps and restores)
 Z=$(cd "$(dirname "$0")" && pwd)
@@ -42,16 +43,19 @@ fi
 if [ -z "$SUITE_TESTS" ]; then
 	for t in $Z/static/*; do
 		case $t in *.desc|*.h) continue ;; esac
-		SUITE_TESTS="$SUITE_TESTS $(basename "$t")"
+		SUITE_TESTS="${SUITE_TESTS:+$SUITE_TESTS }$(basename "$t")"
 	done
 fi
-echo "INFO tests:$SUITE_TESTS${SUITE_EXTRAS:+, extras: $SUITE_EXTRAS}"
+echo "INFO tests: $SUITE_TESTS; stock: ${STOCK_TESTS:-all}${SUITE_EXTRAS:+; extras: $SUITE_EXTRAS}"
 
 for t in $SUITE_TESTS; do
 	$Z/zdtm_run.sh "$t"			# every mode, plugin via -L
-	$Z/zdtm_run.sh -m plain -p env "$t"	# plugin via CRIU_LIBS_DIR
-	$Z/zdtm_run.sh -m "$STOCK_MODES" -p none "$t"	# stock criu
+	case " ${STOCK_TESTS:-$t} " in
+	*" $t "*) $Z/zdtm_run.sh -m "$STOCK_MODES" -p none "$t" ;;	# stock criu
+	esac
 done
+# The plugin found through CRIU_LIBS_DIR instead of -L: one test will do.
+$Z/zdtm_run.sh -m plain,lazy -p env thp_coverage
 [ "$SUITE_EXTRAS" = no ] && exit 0
 
 # A lazy-pages daemon (or page server) killed in the middle of the

@@ -1,0 +1,69 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# host.sh THP_MODE CMD [ARG...]
+#
+# Run CMD natively with Debian 13's CRIU 4.1.1 (scripts/debian13.sh,
+# unpacked under build/, nothing installed) as "criu" first in PATH, this
+# project's test tree staged in build/native/stage (test/rig/stage.sh:
+# PLUGIN_DIR, BENCH_DIR and criu-thp, also as CRIU_THP_MONITOR), and the
+# host set up for it.  Expects `make all zdtm` (and bench-bin for the
+# benchmarks) to have run.
+#
+# What it changes on the host for CMD, and puts back after:
+#   - /sys/kernel/mm/transparent_hugepage/enabled: THP_MODE;
+#   - fs.nr_open, lowered to the hard RLIMIT_NOFILE: criu 4.x raises its
+#     own limit to nr_open, which fails without CAP_SYS_RESOURCE (this
+#     machine's root lacks it) and logs an Error;
+#   - fs.pipe-max-size, raised to 4 MiB: criu's lazy page server sizes its
+#     pipe past 1 MiB, which only CAP_SYS_RESOURCE may do beyond the
+#     limit; without it the remote lazy modes fail for stock criu too
+#     ("page-pipe: splice: -1: Bad file descriptor").
+# CMD runs in a mount namespace of its own (its bind mounts stay there)
+# under a child subreaper (test/native/reaper.c) that reaps what criu
+# leaves at once: this machine's pid 1 reaps orphans only every few
+# seconds, and a restore races the dumped task's zombie for its pid.
+#
+# criu runs with CRIU_FAULT=130 (CRIU's FI_NO_BREAKPOINTS): compel stops a
+# task at the end of its parasite or restorer code with a hardware
+# breakpoint (ptrace's debug registers) unless told not to, and on this
+# machine such breakpoints never fire - a dump waits forever after "Sent
+# msg to daemon 3".  130 makes compel trace syscalls instead, as it does
+# where there are no breakpoints.
+set -euo pipefail
+top=$(cd "$(dirname "$0")/../.." && pwd)
+thp=${1:?usage: host.sh THP_MODE CMD [ARG...]}
+shift
+[ $# -gt 0 ] || { echo "usage: host.sh THP_MODE CMD [ARG...]" >&2; exit 2; }
+
+SYS_THP=/sys/kernel/mm/transparent_hugepage/enabled
+PIPE_MAX=4194304
+
+croot=$("$top/scripts/debian13.sh" criu)
+native=$top/build/native
+stage=$native/stage
+rm -rf "$stage"
+"$top/test/rig/stage.sh" "$stage"
+mkdir -p "$native/bin"
+ln -sfn "$croot/usr/sbin/criu" "$native/bin/criu"
+
+thp_was=$(sed 's/.*\[\(.*\)\].*/\1/' $SYS_THP)
+nr_open_was=$(cat /proc/sys/fs/nr_open)
+pipe_was=$(cat /proc/sys/fs/pipe-max-size)
+put_back() {
+	echo "$thp_was" >$SYS_THP
+	echo "$nr_open_was" >/proc/sys/fs/nr_open
+	echo "$pipe_was" >/proc/sys/fs/pipe-max-size
+}
+trap put_back EXIT
+hard=$(ulimit -Hn)
+[ "$nr_open_was" -le "$hard" ] || echo "$hard" >/proc/sys/fs/nr_open
+[ "$pipe_was" -ge $PIPE_MAX ] || echo $PIPE_MAX >/proc/sys/fs/pipe-max-size
+echo "$thp" >$SYS_THP
+
+export PATH="$native/bin:$stage/usr/local/bin:$PATH"
+export PLUGIN_DIR=$stage/opt/criu-thp/lib
+export BENCH_DIR=$stage/opt/criu-thp/bench
+export CRIU_THP_MONITOR=$stage/usr/local/bin/criu-thp
+export CRIU_FAULT=130
+unshare --mount --propagation private "$native/reaper" "$@"
