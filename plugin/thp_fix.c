@@ -256,7 +256,7 @@ static int lift(struct fix_ctx *c)
  * it replays the advice: with THP enabled for the task and "always" in
  * sysfs, each 2 MiB chunk it fills becomes a huge page, nh or not.  And
  * khugepaged may collapse chunks of a task whose THP is enabled (for a
- * moment, when its prctl is lifted below): a task criu forks is on
+ * moment, while thp_fix_task() lifts its prctl): a task criu forks is on
  * khugepaged's list from birth when criu was (khugepaged_fork()), and in
  * "always" mode criu is, once it has faulted memory before our init.
  */
@@ -331,8 +331,6 @@ static int fix(struct fix_ctx *c)
 		ret = set_prctl(c, 0);
 	if (!ret)
 		ret = fix_advice(c);
-	if (!ret)
-		ret = thp_fix_split(c->f, c->f->diffs);
 	if (!ret)
 		ret = fix_coverage(c);
 	if (!ret)

@@ -17,8 +17,8 @@
  * Shmem chunks are always pulled: criu restores shmem eagerly, but the
  * task maps its pages only when it touches them.  Advice "none" is set
  * with MADV_CLR_HUGEPAGE (the kernel/ series); on a kernel without it
- * such a VMA stays as it is, and counts as not exact.  A chunk huge now
- * that was small at dump is split (thp_split.h).
+ * such a VMA stays as it is, and counts as not exact.  A chunk huge
+ * after all this that was small at dump is split (thp_fix_split()).
  */
 #ifndef THP_FIX_H
 #define THP_FIX_H
@@ -57,9 +57,9 @@ struct thp_fix {
  */
 int thp_fix_task(struct thp_fix *f);
 /*
- * Split the chunks d says are huge and were small (thp_split.h), again
- * after thp_fix_task() if khugepaged collapsed some meanwhile.  0, or
- * -ESRCH when the task is gone.
+ * Split the chunks d says are huge and were small (thp_split.h); d is
+ * the comparison after thp_fix_task().  0, or -ESRCH when the task is
+ * gone.
  */
 int thp_fix_split(struct thp_fix *f, const struct thp_diffs *d);
 void thp_fix_done(struct thp_fix *f);

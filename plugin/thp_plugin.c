@@ -9,7 +9,6 @@
  * One build loads into CRIU 3.17.1 to 4.2 (criu_plugin_abi.h).  It offers
  * CRIU's 10 hooks of 3.x, or 12 where criu has CHECKPOINT_DEVICES.
  */
-#include <dlfcn.h>
 #include <errno.h>
 #include <unistd.h>
 
@@ -64,15 +63,18 @@ struct criu_abi_plugin_desc CR_PLUGIN_DESC = {
 };
 
 /*
- * Runs at dlopen(), before criu reads the descriptor.  CRIU 4.0 added
- * CHECKPOINT_DEVICES; from 4.1 on, criu runs it from checkpoint_devices(),
- * which it exports like all its symbols (-rdynamic).  Without that
- * function (3.x, and 4.0, whose hook runs inside collect_pstree()), the
- * plugin offers 3.x's 10 hooks and records at exit(DUMP).
+ * CRIU 4.0 added CHECKPOINT_DEVICES; from 4.1 on, criu runs it from
+ * checkpoint_devices(), which it exports like all its symbols (-rdynamic).
+ * A weak reference is bound when criu loads us: NULL in 3.x, and in 4.0,
+ * whose hook runs inside collect_pstree().  Then the plugin offers 3.x's
+ * 10 hooks and records at exit(DUMP).
  */
+extern int checkpoint_devices(void) __attribute__((weak));
+
+/* Runs at dlopen(), before criu reads the descriptor. */
 static void __attribute__((constructor)) thp_plugin_hooks(void)
 {
-	if (dlsym(RTLD_DEFAULT, "checkpoint_devices"))
+	if (checkpoint_devices)
 		CR_PLUGIN_DESC.max_hooks = CRIU_ABI_HOOKS_4X;
 }
 

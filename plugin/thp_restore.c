@@ -279,11 +279,12 @@ static void hold_lazy_vmas(struct thp_restore *r, pid_t pid)
 }
 
 /*
- * Chunks khugepaged collapsed while the fix had the task's prctl lifted
- * (thp_fix_split()): split once the prctl is back, then compare again.
- * A collapse khugepaged began in the window is refused at its end.
+ * Chunks huge after the fix that were small at dump (thp_fix_split()):
+ * split them, then compare again.  The task's prctl state is its own by
+ * now: a collapse khugepaged began while it was lifted is refused at its
+ * end, and none begins after if the task has THP disabled.
  */
-static int split_late(struct thp_restore *r, struct thp_fix *f,
+static int split_extra(struct thp_restore *r, struct thp_fix *f,
 		      struct thp_verify *v)
 {
 	unsigned long before = f->split;
@@ -292,7 +293,7 @@ static int split_late(struct thp_restore *r, struct thp_fix *f,
 	ret = thp_fix_split(f, &v->d);
 	if (ret)
 		return ret;
-	pr_info("task %d: %lu chunks collapsed behind us split again\n",
+	pr_info("task %d: %lu chunks huge that were small at dump split\n",
 		f->pid, f->split - before);
 	return thp_verify_compare(&r->ctx, v);
 }
@@ -322,7 +323,7 @@ static int fix_and_check(struct thp_restore *r, struct thp_verify *v)
 	if (!ret)
 		ret = thp_verify_compare(&r->ctx, v);
 	if (!ret && thp_diffs_count(&v->d, THP_DIFF_EXTRA))
-		ret = split_late(r, &f, v);
+		ret = split_extra(r, &f, v);
 	if (!ret)
 		bad = report_left(&f, &v->d);
 	if (!ret && (f.handed || f.pending) && !added &&
