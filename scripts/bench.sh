@@ -1,32 +1,54 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# The benchmarks (not tests), in the QEMU guest, on a 1 GiB process (half
-# huge, half 4 KiB pages):
-#   dump     wall time of `criu dump` with and without the plugin
-#   restore  wall time of `criu restore` without the plugin, with it and
-#            collapse = sync, and async; huge pages at once and 1 s later
-#   lazy     huge pages over time after a remote lazy restore, stock and
-#            plugin: build/results/bench-lazy-MODE/coverage.csv and
-#            coverage.png (gnuplot), and the collapse figures
-#   scripts/bench.sh [madvise|always] [dump|restore|lazy]
+# The benchmarks (not tests); figures, never a verdict:
+#   dump      wall time of `criu dump` with and without the plugin
+#   restore   wall time of `criu restore` without the plugin, with it and
+#             collapse = sync, and async; huge pages at once and 1 s later
+#   lazy      huge pages over time after a remote lazy restore, stock and
+#             plugin: build/results/bench-lazy-MODE/coverage.csv and
+#             coverage.png (gnuplot), and the collapse figures
+#   workload  what the restored process gets: ns per dependent load over
+#             1 GiB of hg memory at the source, after a stock restore and
+#             after a restore with the plugin
+# on a process of MIB MiB (default 1024; half huge, half 4 KiB pages but
+# for workload), where:
+#   guest     Debian 12's CRIU 3.17.1 in the QEMU guest (the default)
+#   native    Debian 13's CRIU 4.1.1 on this machine's kernel
+#             (test/native/host.sh); results in build/results/
+#             bench-WHAT-MODE-native
+#   scripts/bench.sh [madvise|always] [dump|restore|lazy|workload] [guest|native]
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 thp=${1:-madvise}
 what=${2:-dump}
+where=${3:-guest}
 case $what in
 dump) job=test/bench/bench-job.sh ;;
 restore) job=test/bench/restore-job.sh ;;
 lazy) job=test/bench/lazy-job.sh ;;
-*) echo "bench.sh [madvise|always] [dump|restore|lazy]" >&2; exit 2 ;;
+workload) job=test/bench/workload-job.sh ;;
+*) echo "bench.sh [madvise|always] [dump|restore|lazy|workload] [guest|native]" >&2; exit 2 ;;
 esac
 scripts/deps.sh
 [ $what != lazy ] || command -v gnuplot >/dev/null ||
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -q gnuplot-nox >/dev/null
 make -s all zdtm bench-bin
-out=build/results/bench-$what-$thp
-test/rig/guest.sh "$thp" $job $out 1800 >/dev/null
+case $where in
+guest)
+	out=build/results/bench-$what-$thp
+	test/rig/guest.sh "$thp" $job $out 1800 >/dev/null
+	;;
+native)
+	out=build/results/bench-$what-$thp-native
+	rm -rf "$out"
+	mkdir -p "$out"
+	BENCH_WORK=$top/build/native/bench test/native/host.sh "$thp" \
+		sh "$top/$job" >"$out/results.log" 2>"$out/console.log" </dev/null
+	;;
+*) echo "bench.sh: where is guest or native" >&2; exit 2 ;;
+esac
 sed -n 's/^BENCH //p' $out/results.log
 [ $what = lazy ] || exit 0
 {

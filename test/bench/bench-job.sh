@@ -6,10 +6,11 @@
 # alternating, ROUNDS times each; prints BENCH lines and the ratio of the
 # totals.  criu logs at its default level.  Times come from /proc/uptime
 # (10 ms).
-B=/opt/criu-thp/bench
+B=${BENCH_DIR:-/opt/criu-thp/bench}
+L=${PLUGIN_DIR:-/opt/criu-thp/lib}
 ROUNDS=${ROUNDS:-5}
 MIB=${MIB:-1024}
-W=/tmp/bench
+W=${BENCH_WORK:-/tmp/bench}
 mkdir -p $W && cd $W || exit 1
 
 now_cs() {
@@ -39,7 +40,7 @@ total_stock=0 total_plugin=0
 i=1
 while [ $i -le $ROUNDS ]; do
 	s=$(dump_once stock) || { echo "$s"; exit 1; }
-	p=$(dump_once plugin -L /opt/criu-thp/lib) || { echo "$p"; exit 1; }
+	p=$(dump_once plugin -L $L) || { echo "$p"; exit 1; }
 	[ -f $W/img/thp-$pid.img ] ||
 		{ echo "BENCH FAIL: the plugin recorded nothing"; exit 1; }
 	echo "BENCH round $i: without plugin $((s / 100)).$(printf %02d $((s % 100))) s, with plugin $((p / 100)).$(printf %02d $((p % 100))) s"
@@ -48,7 +49,7 @@ while [ $i -le $ROUNDS ]; do
 	i=$((i + 1))
 done
 criu-thp show -D $W/img | grep '^task' | sed 's/^/BENCH record: /'
-dump_once plugin-v4 -L /opt/criu-thp/lib -v4 >/dev/null || exit 1
+dump_once plugin-v4 -L $L -v4 >/dev/null || exit 1
 grep 'thp: recorded' $W/img/dump.log | sed 's/^.*thp: /BENCH plugin at -v4: /'
 ratio=$((total_plugin * 1000 / total_stock))
 echo "BENCH ratio with/without plugin: $((ratio / 1000)).$(printf %03d $((ratio % 1000))) (target <= 1.050)"

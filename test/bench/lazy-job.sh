@@ -10,12 +10,12 @@
 # the transfer ended, when coverage was full, and from the monitor's
 # report the time from the last page to full coverage against the time
 # spent in MADV_COLLAPSE.  Never fails on a figure.
-B=/opt/criu-thp/bench
-L=/opt/criu-thp/lib
+B=${BENCH_DIR:-/opt/criu-thp/bench}
+L=${PLUGIN_DIR:-/opt/criu-thp/lib}
 MIB=${MIB:-1024}
 PORT=27127
 SAMPLE_S=${SAMPLE_S:-40}
-W=/tmp/bench
+W=${BENCH_WORK:-/tmp/bench}
 mkdir -p $W && cd $W || exit 1
 
 now_cs() {

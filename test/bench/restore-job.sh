@@ -8,11 +8,11 @@
 # three alternating.  After each restore: the restored process's huge
 # pages at once and 1 s later, against the recorded ones.  Prints BENCH
 # lines; never fails on a figure.
-B=/opt/criu-thp/bench
-L=/opt/criu-thp/lib
+B=${BENCH_DIR:-/opt/criu-thp/bench}
+L=${PLUGIN_DIR:-/opt/criu-thp/lib}
 ROUNDS=${ROUNDS:-3}
 MIB=${MIB:-1024}
-W=/tmp/bench
+W=${BENCH_WORK:-/tmp/bench}
 mkdir -p $W && cd $W || exit 1
 
 now_cs() {
