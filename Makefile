@@ -124,7 +124,7 @@ zdtm: $(ZDTM_BIN) $(ZDTM_TOOLS) $(B)/native/reaper
 # Benchmarks: figures, not pass/fail.
 BENCH_BIN	:= $(patsubst test/bench/%.c,$(B)/bench/%,$(wildcard test/bench/*.c))
 
-$(B)/bench/%: test/bench/%.c $(wildcard test/zdtm/static/*.h)
+$(B)/bench/%: test/bench/%.c $(wildcard test/bench/*.h test/zdtm/static/*.h)
 	@mkdir -p $(B)/bench
 	$(CC) $(CFLAGS) -Itest/zdtm/static -o $@ $<
 

@@ -44,8 +44,13 @@ native)
 	out=build/results/bench-$what-$thp-native
 	rm -rf "$out"
 	mkdir -p "$out"
-	BENCH_WORK=$top/build/native/bench test/native/host.sh "$thp" \
-		sh "$top/$job" >"$out/results.log" 2>"$out/console.log" </dev/null
+	# images on tmpfs, as in the guest: this machine's disk is slow
+	# and its timings are noisy
+	work=$(mktemp -d /dev/shm/criu-thp-bench.XXXXXX)
+	BENCH_WORK=$work test/native/host.sh "$thp" sh "$top/$job" \
+		>"$out/results.log" 2>"$out/console.log" </dev/null || true
+	# a monitor may still be writing its report there
+	rm -rf "$work" 2>/dev/null || { sleep 2; rm -rf "$work"; }
 	;;
 *) echo "bench.sh: where is guest or native" >&2; exit 2 ;;
 esac

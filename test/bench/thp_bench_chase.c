@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_daemon.h"
 #include "thp_mem.h"
 
 #ifndef MADV_COLLAPSE
@@ -100,35 +101,12 @@ static int measure(void *start, const char *outfile)
 	return 0;
 }
 
-/* The child builds the memory and says so; the parent then exits. */
-static int daemonize(int *fd)
-{
-	int p[2];
-	char c;
-	pid_t pid;
-
-	if (pipe(p))
-		return -1;
-	pid = fork();
-	if (pid < 0)
-		return -1;
-	if (pid == 0) {
-		close(p[0]);
-		*fd = p[1];
-		setsid();
-		return 0;
-	}
-	close(p[1]);
-	_exit(read(p[0], &c, 1) == 1 ? 0 : 1);
-}
-
 int main(int argc, char **argv)
 {
 	size_t mib = argc > 3 ? strtoul(argv[3], NULL, 10) : 1024;
 	sigset_t usr1;
 	void *chain;
 	int fd, sig;
-	FILE *f;
 
 	if (argc < 3 || !mib || mib % 2) {
 		fprintf(stderr, "usage: thp_bench_chase PIDFILE OUTFILE [MIB, even]\n");
@@ -136,17 +114,13 @@ int main(int argc, char **argv)
 	}
 	sigemptyset(&usr1);
 	sigaddset(&usr1, SIGUSR1);
-	if (sigprocmask(SIG_BLOCK, &usr1, NULL) || daemonize(&fd))
+	if (sigprocmask(SIG_BLOCK, &usr1, NULL) || bench_daemonize(&fd))
 		return 1;
 	chain = build_chain(mib << 20);
 	if (!chain)
 		return 1;
-	f = fopen(argv[1], "w");
-	if (!f || fprintf(f, "%d\n", getpid()) < 0 || fclose(f))
+	if (bench_ready(argv[1], fd))
 		return 1;
-	if (write(fd, "", 1) != 1)
-		return 1;
-	close(fd);
 	for (;;) {
 		if (sigwait(&usr1, &sig) || measure(chain, argv[2]))
 			return 1;

@@ -12,6 +12,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "bench_daemon.h"
 #include "thp_mem.h"
 
 #ifndef MADV_COLLAPSE
@@ -33,48 +34,21 @@ static int make_half(size_t len, int huge)
 	return 0;
 }
 
-/* The child builds the memory and says so; the parent then exits. */
-static int daemonize(int *fd)
-{
-	int p[2];
-	char c;
-	pid_t pid;
-
-	if (pipe(p))
-		return -1;
-	pid = fork();
-	if (pid < 0)
-		return -1;
-	if (pid == 0) {
-		close(p[0]);
-		*fd = p[1];
-		setsid();
-		return 0;
-	}
-	close(p[1]);
-	_exit(read(p[0], &c, 1) == 1 ? 0 : 1);
-}
-
 int main(int argc, char **argv)
 {
 	size_t mib = argc > 2 ? strtoul(argv[2], NULL, 10) : 1024;
 	int fd;
-	FILE *f;
 
 	if (argc < 2 || !mib || mib % 4) {
 		fprintf(stderr, "usage: thp_bench_mem PIDFILE [MIB, a multiple of 4]\n");
 		return 2;
 	}
-	if (daemonize(&fd))
+	if (bench_daemonize(&fd))
 		return 1;
 	if (make_half(mib << 19, 1) || make_half(mib << 19, 0))
 		return 1;
-	f = fopen(argv[1], "w");
-	if (!f || fprintf(f, "%d\n", getpid()) < 0 || fclose(f))
+	if (bench_ready(argv[1], fd))
 		return 1;
-	if (write(fd, "", 1) != 1)
-		return 1;
-	close(fd);
 	for (;;)
 		pause();
 }

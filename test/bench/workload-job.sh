@@ -19,9 +19,9 @@ mkdir -p $W && cd $W || exit 1
 # One measurement: SIGUSR1, then the line it appends; prints it.
 measure() {
 	local n i=0
-	n=$(wc -l <$W/out 2>/dev/null || echo 0)
+	n=$(wc -l <$W/out)
 	kill -USR1 "$pid"
-	while [ "$(wc -l <$W/out 2>/dev/null || echo 0)" -le "$n" ]; do
+	while [ "$(wc -l <$W/out)" -le "$n" ]; do
 		i=$((i + 1))
 		[ $i -gt 1200 ] && { echo "no measurement"; return 1; }
 		sleep 0.1
@@ -29,6 +29,7 @@ measure() {
 	tail -n 1 $W/out | cut -d' ' -f1,2
 }
 
+: >$W/out
 $B/thp_bench_chase $W/pid $W/out $MIB </dev/null >$W/chase.log 2>&1 ||
 	{ echo "BENCH FAIL: no process"; exit 1; }
 pid=$(cat $W/pid)

@@ -56,6 +56,8 @@ put_back() {
 	echo "$pipe_was" >/proc/sys/fs/pipe-max-size
 }
 trap put_back EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM HUP
 hard=$(ulimit -Hn)
 [ "$nr_open_was" -le "$hard" ] || echo "$hard" >/proc/sys/fs/nr_open
 [ "$pipe_was" -ge $PIPE_MAX ] || echo $PIPE_MAX >/proc/sys/fs/pipe-max-size

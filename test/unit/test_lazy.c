@@ -69,13 +69,12 @@ static size_t pagemap_image_as(uint8_t *buf, const uint64_t *vaddr,
 	return off;
 }
 
-static size_t pagemap_image(uint8_t *buf, const uint64_t *vaddr,
-			    const uint32_t *nr, const uint32_t *flags, size_t n)
-{
-	return pagemap_image_as(buf, vaddr, nr, flags, n, 0);
-}
-
-static void pagemap_decode(void **state)
+/*
+ * Every entry, whatever its flags, and errors for a cut file, another
+ * image, and entries out of order, unaligned or empty - in CRIU 4.2's
+ * form (v42: the page count in field 5, field 2 left 0) or the earlier.
+ */
+static void check_pagemap(int v42)
 {
 	uint64_t va[3] = { 0x10000, 0x12000, 0x40000 };
 	uint32_t nr[3] = { 2, 3, 1 };
@@ -85,10 +84,9 @@ static void pagemap_decode(void **state)
 	uint8_t buf[256];
 	size_t n;
 
-	(void)state;
-	n = pagemap_image(buf, va, nr, fl, 3);
+	n = pagemap_image_as(buf, va, nr, fl, 3, v42);
 	assert_int_equal(criu_pagemap_decode(buf, n, "pagemap-1.img", &r), 0);
-	/* every entry, whatever its flags; touching ones merged */
+	/* touching entries merged */
 	assert_int_equal(r.n, 2);
 	assert_int_equal(r.v[0].start, 0x10000);
 	assert_int_equal(r.v[0].end, 0x15000);
@@ -96,49 +94,34 @@ static void pagemap_decode(void **state)
 	assert_int_equal(page_ranges_pages(&r), 6);
 	page_ranges_free(&r);
 
-	/* cut short, another image, out of order, unaligned, empty */
 	assert_int_equal(criu_pagemap_decode(buf, n - 1, "x", &r), -EBADMSG);
 	assert_int_equal(criu_pagemap_decode(buf, 8, "x", &r), -EBADMSG);
 	buf[4] ^= 1;
 	assert_int_equal(criu_pagemap_decode(buf, n, "x", &r), -EBADMSG);
 	va[1] = 0x8000;
-	n = pagemap_image(buf, va, nr, fl, 3);
+	n = pagemap_image_as(buf, va, nr, fl, 3, v42);
 	assert_int_equal(criu_pagemap_decode(buf, n, "x", &r), -EBADMSG);
 	va[1] = 0x12001;
-	n = pagemap_image(buf, va, nr, fl, 3);
+	n = pagemap_image_as(buf, va, nr, fl, 3, v42);
 	assert_int_equal(criu_pagemap_decode(buf, n, "x", &r), -EBADMSG);
 	va[1] = 0x12000;
 	nr[2] = 0;
-	n = pagemap_image(buf, va, nr, fl, 3);
+	n = pagemap_image_as(buf, va, nr, fl, 3, v42);
 	assert_int_equal(criu_pagemap_decode(buf, n, "x", &r), -EBADMSG);
 	assert_int_equal(r.n, 0);
 }
 
-/* CRIU 4.2's entries: the page count in field 5, field 2 left 0. */
+static void pagemap_decode(void **state)
+{
+	(void)state;
+	check_pagemap(0);
+}
+
+/* CRIU 4.2's entries: field 5 counts, field 2 is 0. */
 static void pagemap_decode_42(void **state)
 {
-	uint64_t va[3] = { 0x10000, 0x12000, 0x40000 };
-	uint32_t nr[3] = { 2, 3, 1 };
-	uint32_t fl[3] = { CRIU_PE_PRESENT, CRIU_PE_LAZY | CRIU_PE_PRESENT,
-			   CRIU_PE_PARENT };
-	struct page_ranges r = { };
-	uint8_t buf[256];
-	size_t n;
-
 	(void)state;
-	n = pagemap_image_as(buf, va, nr, fl, 3, 1);
-	assert_int_equal(criu_pagemap_decode(buf, n, "pagemap-1.img", &r), 0);
-	assert_int_equal(r.n, 2);
-	assert_int_equal(r.v[0].start, 0x10000);
-	assert_int_equal(r.v[0].end, 0x15000);
-	assert_int_equal(r.v[1].end, 0x41000);
-	assert_int_equal(page_ranges_pages(&r), 6);
-	page_ranges_free(&r);
-
-	/* field 5 wins over field 2; 0 in field 5 is an empty entry */
-	nr[2] = 0;
-	n = pagemap_image_as(buf, va, nr, fl, 3, 1);
-	assert_int_equal(criu_pagemap_decode(buf, n, "x", &r), -EBADMSG);
+	check_pagemap(1);
 }
 
 /* ---- a live userfaultfd --------------------------------------------- */
