@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# zdtmpy.sh OUTDIR [all]
+# zdtmpy.sh OUTDIR [all | static-test...]
 #
 # CRIU's own test suite, zdtm.py of CRIU 4.1.1 (scripts/debian13.sh
 # source), run natively against Debian 13's criu (test/native/lane.sh
@@ -17,6 +17,8 @@
 #
 # By default a subset: memory, THP, userfaultfd, threads, shared memory,
 # process trees.  "all": every static test (a longer run, by hand).
+# Names instead: just those static tests.  ZDTMPY_MODES: the modes
+# (default "plain lazy"); ZDTMPY_REUSE=1: see run().
 #
 # zdtm.py runs each test that is not flagged "suid" as uid 18943; without
 # CAP_SYS_RESOURCE (this machine's root lacks it) criu cannot read that
@@ -25,8 +27,9 @@
 # starts itself (not zdtm.py) in zdtm_ct.  The source tree is not changed.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
-out=${1:?usage: zdtmpy.sh OUTDIR [all]}
-which=${2:-subset}
+out=${1:?usage: zdtmpy.sh OUTDIR [all | static-test...]}
+shift
+which=${1:-subset}
 native=$top/build/native
 stage=$native/stage
 
@@ -34,6 +37,7 @@ STATIC="maps00 mprotect00 thp_disable uffd-events memfd00 shmemfd pthread00
 	pstree zombie00 stopped"
 TRANSITION="lazy-thp fork"
 
+NAMED="$*"
 src=$("$top/scripts/debian13.sh" source)
 T=$src/test
 mkdir -p "$out"
@@ -51,15 +55,25 @@ prepare() {
 		STATIC=$(cd "$T/zdtm/static" && ls *.desc *.c 2>/dev/null |
 			sed 's/\..*//' | sort -u | tr '\n' ' ')
 		TRANSITION=
+	elif [ "$which" != subset ]; then
+		STATIC=$NAMED
+		TRANSITION=
 	fi
 	make -s -k -C "$T/zdtm/static" $STATIC >>"$out/build.log" 2>&1 || true
 	[ -z "$TRANSITION" ] ||
 		make -s -k -C "$T/zdtm/transition" $TRANSITION >>"$out/build.log" 2>&1 || true
 }
 
-# run SETTING MODE: zdtm.py over the tests, its output in OUTDIR.
+# run SETTING MODE: zdtm.py over the tests, its output in OUTDIR.  With
+# ZDTMPY_REUSE=1 a log that zdtm.py finished (its last line the verdict
+# banner) is read again instead (a long run taken up where it stopped).
 run() {
 	local setting=$1 mode=$2 log=$out/$1.$2.log t args=()
+	if [ "${ZDTMPY_REUSE:-}" = 1 ] &&
+	   tail -n 1 "$log" 2>/dev/null | grep -q '^#* \(PASS\|FAIL\) #*$'; then
+		verdicts "$setting" "$mode" "$log"
+		return
+	fi
 	for t in $STATIC; do args+=(-t "zdtm/static/$t"); done
 	for t in $TRANSITION; do args+=(-t "zdtm/transition/$t"); done
 	[ "$mode" = lazy ] && args+=(--lazy-pages)
@@ -88,8 +102,9 @@ verdicts() {
 		case " $TRANSITION " in *" $t "*) name=zdtm/transition/$t ;; esac
 		if grep -q "^ \* $name(" "$log"; then
 			echo "RESULT zdtm.py:$t $mode $setting FAIL (see $log)"
-			sed -n "\|Test $name FAIL|,/^====/p" "$log" | head -n 20 |
-				sed 's/^/LOG /'
+			# head closes the pipe early: no SIGPIPE failure
+			{ sed -n "\|Test $name FAIL|,/^====/p" "$log" |
+				head -n 20 | sed 's/^/LOG /'; } || true
 		elif grep -q "^Skipping $name " "$log"; then
 			echo "RESULT zdtm.py:$t $mode $setting PASS ($(grep -m1 "^Skipping $name " "$log"))"
 		elif grep -q "Test $name PASS" "$log"; then
@@ -133,12 +148,13 @@ no_regression() {
 
 prepare
 echo "INFO zdtm.py of CRIU $(basename "$src"), $(echo $STATIC $TRANSITION | wc -w) tests, flavour h"
-for mode in plain lazy; do
+MODES=${ZDTMPY_MODES:-plain lazy}
+for mode in $MODES; do
 	for setting in stock plugin plugin-strict; do
 		run "$setting" "$mode"
 	done
 done | tee "$out/verdicts"
-for mode in plain lazy; do
+for mode in $MODES; do
 	no_regression "$mode" plugin
 	no_regression "$mode" plugin-strict
 done
