@@ -76,6 +76,20 @@ uint64_t thp_vma_huge_chunks(const ThpVmaEntry *v)
 	       chunk_runs_count(v->unresolved, v->n_unresolved);
 }
 
+size_t thp_vma_first_above(const ThpTaskEntry *t, uint64_t addr)
+{
+	size_t lo = 0, hi = t->n_vmas, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (t->vmas[mid]->end <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 /* Advice: every live VMA over the expected one, and every hole in it. */
 static int diff_advice(const ThpVmaEntry *w, const ThpTaskEntry *have,
 		       struct thp_diffs *d)
@@ -84,7 +98,8 @@ static int diff_advice(const ThpVmaEntry *w, const ThpTaskEntry *have,
 	size_t i;
 	int ret = 0;
 
-	for (i = 0; i < have->n_vmas && pos < w->end && !ret; i++) {
+	for (i = thp_vma_first_above(have, pos);
+	     i < have->n_vmas && pos < w->end && !ret; i++) {
 		const ThpVmaEntry *h = have->vmas[i];
 		uint64_t s = h->start > pos ? h->start : pos;
 		uint64_t e = h->end < w->end ? h->end : w->end;
@@ -133,11 +148,10 @@ static int huge_set(const ThpTaskEntry *e, uint64_t lo, uint64_t hi,
 	size_t i;
 	int ret = 0;
 
-	for (i = 0; i < e->n_vmas && !ret; i++) {
+	for (i = thp_vma_first_above(e, lo);
+	     i < e->n_vmas && e->vmas[i]->start < hi && !ret; i++) {
 		const ThpVmaEntry *v = e->vmas[i];
 
-		if (v->end <= lo || v->start >= hi)
-			continue;
 		ret = add_runs(s, v->pmd_huge, v->n_pmd_huge, lo, hi);
 		if (!ret)
 			ret = add_runs(s, v->unresolved, v->n_unresolved,

@@ -105,14 +105,23 @@ static int add_kind(const struct smaps_vma *sv, void *arg)
 	return 0;
 }
 
-/* A VMA that is not there (any more) is never a place for huge pages. */
+/*
+ * A VMA that is not there (any more) is never a place for huge pages.
+ * smaps lists the VMAs sorted: bisect.
+ */
 static int kind_at(const struct kinds *k, uint64_t addr)
 {
-	size_t i;
+	size_t lo = 0, hi = k->n, mid;
 
-	for (i = 0; i < k->n; i++)
-		if (addr >= k->v[i].start && addr < k->v[i].end)
-			return k->v[i].kind;
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (k->v[mid].end <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < k->n && addr >= k->v[lo].start)
+		return k->v[lo].kind;
 	return THP_VMA_KIND__SPECIAL;
 }
 
