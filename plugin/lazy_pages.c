@@ -72,15 +72,35 @@ static int scan(int fd, uint64_t start, uint64_t end, int want_ranges,
 	return 0;
 }
 
-/* Walk owed and armed together: both are sorted and disjoint. */
+/* The first range of r that ends above addr (r->n if none), by bisection. */
+static size_t first_above(const struct page_ranges *r, uint64_t addr)
+{
+	size_t lo = 0, hi = r->n, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (r->v[mid].end <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/*
+ * Walk owed and armed together: both are sorted and disjoint.  owed from
+ * the first range that can meet armed: a question about one VMA costs
+ * O(log n) in the ranges owed, not O(n).
+ */
 static int scan_owed(int fd, const struct page_ranges *owed,
 		     const struct page_ranges *armed, int want_ranges,
 		     struct lazy_state *s)
 {
-	size_t i = 0, j = 0;
+	size_t i, j = 0;
 	uint64_t lo, hi;
 	int ret;
 
+	i = armed->n ? first_above(owed, armed->v[0].start) : owed->n;
 	while (i < owed->n && j < armed->n) {
 		lo = owed->v[i].start > armed->v[j].start ?
 			owed->v[i].start : armed->v[j].start;
