@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bisect.h"
 #include "lazy_pages.h"
 #include "proc_pagemap.h"
 #include "proc_smaps.h"
@@ -72,19 +73,9 @@ static int scan(int fd, uint64_t start, uint64_t end, int want_ranges,
 	return 0;
 }
 
-/* The first range of r that ends above addr (r->n if none), by bisection. */
-static size_t first_above(const struct page_ranges *r, uint64_t addr)
+static uint64_t range_end(const void *v, size_t i)
 {
-	size_t lo = 0, hi = r->n, mid;
-
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		if (r->v[mid].end <= addr)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
+	return ((const struct page_range *)v)[i].end;
 }
 
 /*
@@ -100,7 +91,8 @@ static int scan_owed(int fd, const struct page_ranges *owed,
 	uint64_t lo, hi;
 	int ret;
 
-	i = armed->n ? first_above(owed, armed->v[0].start) : owed->n;
+	i = armed->n ? bisect_end_above(owed->v, owed->n, range_end,
+					armed->v[0].start) : owed->n;
 	while (i < owed->n && j < armed->n) {
 		lo = owed->v[i].start > armed->v[j].start ?
 			owed->v[i].start : armed->v[j].start;

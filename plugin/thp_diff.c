@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bisect.h"
 #include "thp_coverage.h"
 #include "thp_diff.h"
 #include "thp_image.h"
@@ -76,18 +77,14 @@ uint64_t thp_vma_huge_chunks(const ThpVmaEntry *v)
 	       chunk_runs_count(v->unresolved, v->n_unresolved);
 }
 
+static uint64_t vma_end(const void *vmas, size_t i)
+{
+	return ((ThpVmaEntry *const *)vmas)[i]->end;
+}
+
 size_t thp_vma_first_above(const ThpTaskEntry *t, uint64_t addr)
 {
-	size_t lo = 0, hi = t->n_vmas, mid;
-
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		if (t->vmas[mid]->end <= addr)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
+	return bisect_end_above(t->vmas, t->n_vmas, vma_end, addr);
 }
 
 /* Advice: every live VMA over the expected one, and every hole in it. */

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bisect.h"
 #include "chunk_runs.h"
 #include "criu_mm.h"
 #include "proc_pagemap.h"
@@ -80,8 +81,13 @@ static int apply_rule(ThpTaskEntry *e, pid_t pid, const char *mode)
 }
 
 /* The live VMAs' kinds, for VMAs that CRIU's image describes. */
+struct kind {
+	uint64_t start, end;
+	int kind;
+};
+
 struct kinds {
-	struct { uint64_t start, end; int kind; } *v;
+	struct kind *v;
 	size_t n, cap;
 };
 
@@ -105,23 +111,21 @@ static int add_kind(const struct smaps_vma *sv, void *arg)
 	return 0;
 }
 
+static uint64_t kind_end(const void *v, size_t i)
+{
+	return ((const struct kind *)v)[i].end;
+}
+
 /*
  * A VMA that is not there (any more) is never a place for huge pages.
  * smaps lists the VMAs sorted: bisect.
  */
 static int kind_at(const struct kinds *k, uint64_t addr)
 {
-	size_t lo = 0, hi = k->n, mid;
+	size_t i = bisect_end_above(k->v, k->n, kind_end, addr);
 
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		if (k->v[mid].end <= addr)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (lo < k->n && addr >= k->v[lo].start)
-		return k->v[lo].kind;
+	if (i < k->n && addr >= k->v[i].start)
+		return k->v[i].kind;
 	return THP_VMA_KIND__SPECIAL;
 }
 
