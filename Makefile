@@ -23,6 +23,18 @@ CFLAGS		+= $(WARN) -D_GNU_SOURCE -fPIC -Iplugin -I$(B)/images \
 		   -DTHP_MONITOR_DEFAULT='"$(PREFIX)/bin/criu-thp"'
 LDLIBS_PB	:= -lprotobuf-c
 
+# SAN=1: AddressSanitizer and UndefinedBehaviorSanitizer, every object
+# and link (use another B, e.g. B=build/san).  FUZZ=1 (with CC=clang)
+# adds libFuzzer's coverage to the objects: `make fuzz` does both.
+ifeq ($(SAN),1)
+SANITIZE	:= -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+		   -fno-omit-frame-pointer
+endif
+ifeq ($(FUZZ),1)
+SANITIZE	+= -fsanitize=fuzzer-no-link
+endif
+CFLAGS		+= $(SANITIZE)
+
 PROTOS		:= thp criu_mm criu_pagemap
 PROTO_C		:= $(patsubst %,$(B)/images/%.pb-c.c,$(PROTOS))
 PROTO_H		:= $(patsubst %,$(B)/images/%.pb-c.h,$(PROTOS))
@@ -43,7 +55,8 @@ PLUGIN_OBJ	:= $(B)/obj/thp_plugin.o $(B)/obj/log_criu.o \
 		   $(patsubst %,$(B)/obj/%.o,$(PLUGIN_ONLY)) $(SHARED_OBJ)
 
 CMD		:= plugin/criu-thp
-CMD_OBJ		:= $(B)/obj/criu_thp.o $(B)/obj/thp_show.o $(B)/obj/log_stderr.o \
+CMD_OBJ		:= $(B)/obj/criu_thp.o $(B)/obj/criu_thp_opts.o \
+		   $(B)/obj/thp_show.o $(B)/obj/log_stderr.o \
 		   $(B)/obj/thp_monitor.o $(B)/obj/monitor_guard.o \
 		   $(B)/obj/monitor_report.o $(B)/obj/uffd_guard.o \
 		   $(SHARED_OBJ)
@@ -63,10 +76,10 @@ $(B)/obj/%.o: plugin/%.c $(PROTO_H) $(wildcard plugin/*.h)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
 $(PLUGIN): $(PLUGIN_OBJ)
-	$(CC) -shared -o $@ $^ $(LDLIBS_PB)
+	$(CC) $(SANITIZE) -shared -o $@ $^ $(LDLIBS_PB)
 
 $(CMD): $(CMD_OBJ)
-	$(CC) -o $@ $^ $(LDLIBS_PB)
+	$(CC) $(SANITIZE) -o $@ $^ $(LDLIBS_PB)
 
 # ---- tests ---------------------------------------------------------------
 
@@ -83,6 +96,22 @@ $(B)/unit/%: test/unit/%.c $(UNIT_OBJ) $(wildcard test/zdtm/static/*.h) \
 		$(LDLIBS_PB) -lcmocka
 
 unit: $(UNIT_BIN)
+
+# libFuzzer harnesses, test/fuzz/fuzz_<what>.c, built with clang and the
+# sanitizers in $(B)/fuzz: `make fuzz`; run by scripts/fuzz.sh.
+FUZZ_NAMES	:= $(patsubst test/fuzz/%.c,%,$(wildcard test/fuzz/fuzz_*.c))
+FUZZ_BIN	:= $(patsubst %,$(B)/fuzz-bin/%,$(FUZZ_NAMES))
+
+$(B)/fuzz-bin/%: test/fuzz/%.c test/fuzz/fuzz.h $(UNIT_OBJ)
+	@mkdir -p $(B)/fuzz-bin
+	$(CC) $(CFLAGS) -fsanitize=fuzzer -Itest/fuzz -o $@ $< $(UNIT_OBJ) \
+		$(LDLIBS_PB)
+
+fuzz-bin: $(FUZZ_BIN)
+
+fuzz:
+	$(MAKE) B=$(B)/fuzz CC=clang SAN=1 FUZZ=1 \
+		PLUGIN=$(B)/fuzz/thp_plugin.so CMD=$(B)/fuzz/criu-thp fuzz-bin
 
 # zdtm-compatible tests: each test/zdtm/static/<name>.c is one test.
 ZDTM_LIB	:= $(B)/zdtm/lib/libzdtmtst.a
@@ -160,6 +189,6 @@ clean:
 distclean:
 	rm -rf $(B) $(PLUGIN) $(CMD)
 
-.PHONY: all unit zdtm bench-bin bench deps test demo install uninstall clean \
+.PHONY: all unit zdtm fuzz fuzz-bin bench-bin bench deps test demo install uninstall clean \
 	distclean
 .SECONDARY:

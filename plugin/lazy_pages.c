@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bisect.h"
 #include "lazy_pages.h"
 #include "proc_pagemap.h"
 #include "proc_smaps.h"
@@ -72,15 +73,26 @@ static int scan(int fd, uint64_t start, uint64_t end, int want_ranges,
 	return 0;
 }
 
-/* Walk owed and armed together: both are sorted and disjoint. */
+static uint64_t range_end(const void *v, size_t i)
+{
+	return ((const struct page_range *)v)[i].end;
+}
+
+/*
+ * Walk owed and armed together: both are sorted and disjoint.  owed from
+ * the first range that can meet armed: a question about one VMA costs
+ * O(log n) in the ranges owed, not O(n).
+ */
 static int scan_owed(int fd, const struct page_ranges *owed,
 		     const struct page_ranges *armed, int want_ranges,
 		     struct lazy_state *s)
 {
-	size_t i = 0, j = 0;
+	size_t i, j = 0;
 	uint64_t lo, hi;
 	int ret;
 
+	i = armed->n ? bisect_end_above(owed->v, owed->n, range_end,
+					armed->v[0].start) : owed->n;
 	while (i < owed->n && j < armed->n) {
 		lo = owed->v[i].start > armed->v[j].start ?
 			owed->v[i].start : armed->v[j].start;

@@ -11,6 +11,7 @@
 #include "proc_pagemap.h"
 
 /* PAGEMAP_SCAN ABI (include/uapi/linux/fs.h, Linux 6.7) */
+#define PAGE_IS_PRESENT		(1ull << 3)
 #define PAGE_IS_PFNZERO		(1ull << 5)
 #define PAGE_IS_HUGE		(1ull << 6)
 
@@ -110,8 +111,12 @@ int kpageflags_read(int fd, uint64_t pfn, uint64_t *flags, size_t n)
 
 #define SCAN_VEC	64
 
-int pagemap_scan_huge(int fd, uint64_t start, uint64_t end,
-		      pagemap_range_cb cb, void *arg)
+/*
+ * The ranges of [start, end) whose pages have every category of mask in
+ * the state want (a bit of want set: the category present, clear: absent).
+ */
+static int scan(int fd, uint64_t start, uint64_t end, uint64_t mask,
+		uint64_t want, pagemap_range_cb cb, void *arg)
 {
 	struct thp_page_region vec[SCAN_VEC];
 	struct thp_pm_scan_arg a;
@@ -124,9 +129,9 @@ int pagemap_scan_huge(int fd, uint64_t start, uint64_t end,
 			.end = end,
 			.vec = (uintptr_t)vec,
 			.vec_len = SCAN_VEC,
-			.category_inverted = PAGE_IS_PFNZERO,
-			.category_mask = PAGE_IS_HUGE | PAGE_IS_PFNZERO,
-			.return_mask = PAGE_IS_HUGE,
+			.category_inverted = mask & ~want,
+			.category_mask = mask,
+			.return_mask = mask,
 		};
 		n = ioctl(fd, THP_PAGEMAP_SCAN, &a);
 		if (n < 0)
@@ -141,4 +146,18 @@ int pagemap_scan_huge(int fd, uint64_t start, uint64_t end,
 		start = a.walk_end;
 	}
 	return 0;
+}
+
+int pagemap_scan_huge(int fd, uint64_t start, uint64_t end,
+		      pagemap_range_cb cb, void *arg)
+{
+	return scan(fd, start, end, PAGE_IS_HUGE | PAGE_IS_PFNZERO,
+		    PAGE_IS_HUGE, cb, arg);
+}
+
+int pagemap_scan_present(int fd, uint64_t start, uint64_t end,
+			 pagemap_range_cb cb, void *arg)
+{
+	return scan(fd, start, end, PAGE_IS_PRESENT, PAGE_IS_PRESENT, cb,
+		    arg);
 }

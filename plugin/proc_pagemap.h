@@ -50,4 +50,11 @@ typedef int (*pagemap_range_cb)(uint64_t start, uint64_t end, void *arg);
 int pagemap_scan_huge(int fd, uint64_t start, uint64_t end,
 		      pagemap_range_cb cb, void *arg);
 
+/*
+ * The same for the ranges whose pages are present in memory.  Ranges may
+ * come split where one call of the ioctl ends and the next begins.
+ */
+int pagemap_scan_present(int fd, uint64_t start, uint64_t end,
+			 pagemap_range_cb cb, void *arg);
+
 #endif /* PROC_PAGEMAP_H */

@@ -311,6 +311,49 @@ static int read_candidates(struct coverage_reader *r, uint64_t cs,
 	return 0;
 }
 
+/* Present ranges, joined where the ioctl split them. */
+struct present {
+	struct coverage_reader *r;
+	struct addr_set *cand;
+	uint64_t start, end;
+};
+
+static int present_flush(struct present *p)
+{
+	uint64_t cs = (p->start + THP_CHUNK_SIZE - 1) & ~(THP_CHUNK_SIZE - 1);
+	uint64_t ce = p->end & ~(THP_CHUNK_SIZE - 1);
+
+	return cs < ce ? read_candidates(p->r, cs, ce, p->cand) : 0;
+}
+
+static int add_present(uint64_t start, uint64_t end, void *arg)
+{
+	struct present *p = arg;
+	int ret = 0;
+
+	if (start != p->end) {
+		ret = present_flush(p);
+		p->start = start;
+	}
+	p->end = end;
+	return ret;
+}
+
+/*
+ * With PAGEMAP_SCAN only the chunks whose pages are all present are
+ * read: the cost follows the memory the task has, not the address space
+ * it reserved (a sanitizer's shadow, a runtime's heap reservation).
+ */
+static int read_present_candidates(struct coverage_reader *r, uint64_t cs,
+				   uint64_t ce, struct addr_set *cand)
+{
+	struct present p = { .r = r, .cand = cand };
+	int ret;
+
+	ret = pagemap_scan_present(r->pagemap_fd, cs, ce, add_present, &p);
+	return ret ? ret : present_flush(&p);
+}
+
 static int add_huge_range(uint64_t start, uint64_t end, void *arg)
 {
 	struct addr_set *pmd = arg;
@@ -364,7 +407,9 @@ int coverage_read_vma(struct coverage_reader *r, const struct smaps_vma *v,
 	if (cs < ce && vma_may_have_chunks(v)) {
 		if (pmd_kb == (ce - cs) / THP_CHUNK_SIZE * (THP_CHUNK_SIZE >> 10))
 			return all_pmd_mapped(cs, ce, c);
-		if (use_cand)
+		if (use_cand && use_scan)
+			ret = read_present_candidates(r, cs, ce, &cand);
+		else if (use_cand)
 			ret = read_candidates(r, cs, ce, &cand);
 		if (!ret && use_scan)
 			ret = pagemap_scan_huge(r->pagemap_fd, cs, ce,

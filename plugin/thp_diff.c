@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bisect.h"
 #include "thp_coverage.h"
 #include "thp_diff.h"
 #include "thp_image.h"
@@ -76,6 +77,16 @@ uint64_t thp_vma_huge_chunks(const ThpVmaEntry *v)
 	       chunk_runs_count(v->unresolved, v->n_unresolved);
 }
 
+static uint64_t vma_end(const void *vmas, size_t i)
+{
+	return ((ThpVmaEntry *const *)vmas)[i]->end;
+}
+
+size_t thp_vma_first_above(const ThpTaskEntry *t, uint64_t addr)
+{
+	return bisect_end_above(t->vmas, t->n_vmas, vma_end, addr);
+}
+
 /* Advice: every live VMA over the expected one, and every hole in it. */
 static int diff_advice(const ThpVmaEntry *w, const ThpTaskEntry *have,
 		       struct thp_diffs *d)
@@ -84,7 +95,8 @@ static int diff_advice(const ThpVmaEntry *w, const ThpTaskEntry *have,
 	size_t i;
 	int ret = 0;
 
-	for (i = 0; i < have->n_vmas && pos < w->end && !ret; i++) {
+	for (i = thp_vma_first_above(have, pos);
+	     i < have->n_vmas && pos < w->end && !ret; i++) {
 		const ThpVmaEntry *h = have->vmas[i];
 		uint64_t s = h->start > pos ? h->start : pos;
 		uint64_t e = h->end < w->end ? h->end : w->end;
@@ -133,11 +145,10 @@ static int huge_set(const ThpTaskEntry *e, uint64_t lo, uint64_t hi,
 	size_t i;
 	int ret = 0;
 
-	for (i = 0; i < e->n_vmas && !ret; i++) {
+	for (i = thp_vma_first_above(e, lo);
+	     i < e->n_vmas && e->vmas[i]->start < hi && !ret; i++) {
 		const ThpVmaEntry *v = e->vmas[i];
 
-		if (v->end <= lo || v->start >= hi)
-			continue;
 		ret = add_runs(s, v->pmd_huge, v->n_pmd_huge, lo, hi);
 		if (!ret)
 			ret = add_runs(s, v->unresolved, v->n_unresolved,

@@ -52,6 +52,14 @@ size_t thp_diff_run(const struct thp_diffs *d, size_t i, struct thp_diff *run);
 /* Count of one kind. */
 size_t thp_diffs_count(const struct thp_diffs *d, enum thp_diff_kind kind);
 
+/*
+ * The index of the first of t's VMAs that ends above addr (t->n_vmas if
+ * none does), by bisection: a task entry's VMAs are sorted and do not
+ * overlap (smaps lists them so; thp_image.c and criu_mm.c refuse images
+ * that are not).  With it the comparisons are O(n log n) in VMAs.
+ */
+size_t thp_vma_first_above(const ThpTaskEntry *t, uint64_t addr);
+
 /* Chunks a VMA entry says are huge (PMD-mapped or unresolved). */
 uint64_t thp_vma_huge_chunks(const ThpVmaEntry *v);
 

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bisect.h"
 #include "chunk_runs.h"
 #include "criu_mm.h"
 #include "proc_pagemap.h"
@@ -80,8 +81,13 @@ static int apply_rule(ThpTaskEntry *e, pid_t pid, const char *mode)
 }
 
 /* The live VMAs' kinds, for VMAs that CRIU's image describes. */
+struct kind {
+	uint64_t start, end;
+	int kind;
+};
+
 struct kinds {
-	struct { uint64_t start, end; int kind; } *v;
+	struct kind *v;
 	size_t n, cap;
 };
 
@@ -105,14 +111,21 @@ static int add_kind(const struct smaps_vma *sv, void *arg)
 	return 0;
 }
 
-/* A VMA that is not there (any more) is never a place for huge pages. */
+static uint64_t kind_end(const void *v, size_t i)
+{
+	return ((const struct kind *)v)[i].end;
+}
+
+/*
+ * A VMA that is not there (any more) is never a place for huge pages.
+ * smaps lists the VMAs sorted: bisect.
+ */
 static int kind_at(const struct kinds *k, uint64_t addr)
 {
-	size_t i;
+	size_t i = bisect_end_above(k->v, k->n, kind_end, addr);
 
-	for (i = 0; i < k->n; i++)
-		if (addr >= k->v[i].start && addr < k->v[i].end)
-			return k->v[i].kind;
+	if (i < k->n && addr >= k->v[i].start)
+		return k->v[i].kind;
 	return THP_VMA_KIND__SPECIAL;
 }
 

@@ -188,14 +188,22 @@ static int is_gone(int err)
 	return err == -ESRCH || err == -ENOENT;
 }
 
-static int failed_before(const struct mtask *t, uint64_t addr)
+static int cmp_fail(const void *a, const void *b)
 {
-	size_t i;
+	const struct thp_collapse_fail *x = a, *y = b;
 
-	for (i = 0; i < t->col.nfail; i++)
-		if (t->col.fail[i].addr == addr)
-			return 1;
-	return 0;
+	return x->addr < y->addr ? -1 : x->addr > y->addr;
+}
+
+/*
+ * Whether the chunk at addr failed before: the failures sorted, and addr
+ * ascending from one call to the next, so that *k only moves on.
+ */
+static int failed_before(const struct mtask *t, size_t *k, uint64_t addr)
+{
+	while (*k < t->col.nfail && t->col.fail[*k].addr < addr)
+		(*k)++;
+	return *k < t->col.nfail && t->col.fail[*k].addr == addr;
 }
 
 /*
@@ -217,14 +225,19 @@ static void forget_not_yet(struct mtask *t)
 	t->col.nfail = k;
 }
 
-static int advice_pending(const struct thp_diffs *d, uint64_t addr)
+/*
+ * Whether an advice difference covers addr.  thp_diff_tasks() lists the
+ * differences of each VMA in address order, VMA after VMA, so that for
+ * addr ascending from one call to the next *j only moves on.
+ */
+static int advice_pending(const struct thp_diffs *d, size_t *j, uint64_t addr)
 {
-	size_t i;
+	for (; *j < d->n; (*j)++) {
+		const struct thp_diff *x = &d->v[*j];
 
-	for (i = 0; i < d->n; i++)
-		if (d->v[i].kind == THP_DIFF_ADVICE &&
-		    d->v[i].start <= addr && addr < d->v[i].end)
-			return 1;
+		if (x->kind == THP_DIFF_ADVICE && x->end > addr)
+			return x->start <= addr;
+	}
 	return 0;
 }
 
@@ -278,19 +291,23 @@ static int collapse_ready(struct mtask *t)
 {
 	const struct thp_diffs *d = &t->v.d;
 	struct addr_set ready = { };
+	size_t i, j = 0, k = 0;
 	int fd, ret = 0;
-	size_t i;
 
 	t->pending = 0;
 	fd = pagemap_open(t->v.pid);
 	if (fd < 0)
 		return fd;
+	if (t->col.nfail)
+		qsort(t->col.fail, t->col.nfail, sizeof(*t->col.fail),
+		      cmp_fail);
 	for (i = 0; i < d->n && !ret; i++) {
 		const struct thp_diff *x = &d->v[i];
 
-		if (x->kind != THP_DIFF_MISSING || failed_before(t, x->start) ||
+		if (x->kind != THP_DIFF_MISSING ||
+		    failed_before(t, &k, x->start) ||
 		    x->vma->advice == THP_ADVICE__NOHUGE ||
-		    t->v.x.e->thp_disabled || advice_pending(d, x->start))
+		    t->v.x.e->thp_disabled || advice_pending(d, &j, x->start))
 			continue;
 		ret = pagemap_range_present(fd, x->start, THP_CHUNK_SIZE);
 		if (ret == 1)

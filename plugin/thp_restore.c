@@ -372,9 +372,10 @@ void thp_restore_task(struct thp_restore *r, pid_t pid)
 			pid);
 	if (!ret)
 		r->exact++;
-	pr_info("task %d: %s in %.1f ms\n", pid,
+	pr_info("task %d: %s in %.1f ms (%zu VMAs)\n", pid,
 		!ret ? "exact, but for chunks still to come" :
-		ret == -EAGAIN ? "not exact" : "not fixed", since_ms(&t0));
+		ret == -EAGAIN ? "not exact" : "not fixed", since_ms(&t0),
+		v.x.e->n_vmas);
 out:
 	thp_verify_free(&v);
 	if (ret && r->cfg.strict)

@@ -93,11 +93,10 @@ static const char *live_advice(const ThpTaskEntry *t, uint64_t s, uint64_t e)
 	int seen = -1;
 	size_t i;
 
-	for (i = 0; i < t->n_vmas; i++) {
+	for (i = thp_vma_first_above(t, s);
+	     i < t->n_vmas && t->vmas[i]->start < e; i++) {
 		const ThpVmaEntry *v = t->vmas[i];
 
-		if (v->end <= s || v->start >= e)
-			continue;
 		if (seen >= 0 && seen != (int)v->advice)
 			return "mixed";
 		seen = v->advice;
@@ -125,11 +124,10 @@ static uint64_t live_huge(const ThpTaskEntry *t, uint64_t s, uint64_t e)
 	uint64_t nr = 0;
 	size_t i;
 
-	for (i = 0; i < t->n_vmas; i++) {
+	for (i = thp_vma_first_above(t, s);
+	     i < t->n_vmas && t->vmas[i]->start < e; i++) {
 		const ThpVmaEntry *v = t->vmas[i];
 
-		if (v->end <= s || v->start >= e)
-			continue;
 		nr += runs_in(v->pmd_huge, v->n_pmd_huge, s, e) +
 		      runs_in(v->unresolved, v->n_unresolved, s, e);
 	}

@@ -11,13 +11,15 @@
 #   workload  what the restored process gets: ns per dependent load over
 #             1 GiB of hg memory at the source, after a stock restore and
 #             after a restore with the plugin
+#   growth    the restore hook's time against the number of VMAs (1,000
+#             to 64,000), with the growth exponent fitted to it
 # on a process of MIB MiB (default 1024; half huge, half 4 KiB pages but
 # for workload), where:
 #   guest     Debian 12's CRIU 3.17.1 in the QEMU guest (the default)
 #   native    Debian 13's CRIU 4.1.1 on this machine's kernel
 #             (test/native/host.sh); results in build/results/
 #             bench-WHAT-MODE-native
-#   scripts/bench.sh [madvise|always] [dump|restore|lazy|workload] [guest|native]
+#   scripts/bench.sh [madvise|always] [dump|restore|lazy|workload|growth] [guest|native]
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -29,7 +31,8 @@ dump) job=test/bench/bench-job.sh ;;
 restore) job=test/bench/restore-job.sh ;;
 lazy) job=test/bench/lazy-job.sh ;;
 workload) job=test/bench/workload-job.sh ;;
-*) echo "bench.sh [madvise|always] [dump|restore|lazy|workload] [guest|native]" >&2; exit 2 ;;
+growth) job=test/bench/growth-job.sh ;;
+*) echo "bench.sh [madvise|always] [dump|restore|lazy|workload|growth] [guest|native]" >&2; exit 2 ;;
 esac
 scripts/deps.sh
 [ $what != lazy ] || command -v gnuplot >/dev/null ||

@@ -9,6 +9,7 @@ PACKAGES=(
 	make gcc clang libc6-dev pkg-config
 	protobuf-c-compiler libprotobuf-c-dev	# images/thp.proto
 	libcmocka-dev				# host unit tests
+	libclang-rt-14-dev			# libFuzzer, ASan, UBSan (clang)
 	criu					# plugin header, libcompel, guest criu
 	qemu-system-x86 busybox-static cpio kmod gzip	# the guest rig
 	iptables				# criu runs it in the guest

@@ -4,7 +4,9 @@
 # Every test of criu-thp, from a fresh machine (run as root):
 #   1. install what is missing (scripts/deps.sh)
 #   2. build with gcc and with clang, -Werror
-#   3. host unit tests (cmocka) on the running kernel
+#   3. host unit tests (cmocka) on the running kernel, built plain and
+#      with AddressSanitizer and UndefinedBehaviorSanitizer (make SAN=1);
+#      each libFuzzer harness of test/fuzz/ for 10 s (scripts/fuzz.sh)
 #   4. the kernel series (kernel/build.sh: applies, checkpatch, builds the
 #      test kernel, about 8 minutes unless cached)
 #   5. zdtm tests, each suite once with THP "madvise" and once with
@@ -44,7 +46,7 @@ mkdir -p build
 build() {
 	local name=$1
 	shift
-	if make -s "$@" all unit zdtm >"build/$name.log" 2>&1; then
+	if make -s "$@" ${WHAT:-all unit zdtm} >"build/$name.log" 2>&1; then
 		ok "build with $name, warning-free"
 	else
 		bad "build with $name"
@@ -62,7 +64,9 @@ count() {
 	sed -n "s/^\[  $1 *\] \([0-9]*\) test(s)$2\$/\1/p" <<<"$3" |
 		awk '{ s += $1 } END { if (NR) print s }'
 }
-for t in build/unit/test_*; do
+WHAT="all unit" build sanitizers SAN=1 B=build/san \
+	PLUGIN=build/san/thp_plugin.so CMD=build/san/criu-thp
+for t in build/unit/test_* build/san/unit/test_*; do
 	out=$("$t" 2>&1)
 	np=$(count PASSED '\.' "$out")
 	nf=$(count FAILED ', listed below:' "$out")
@@ -75,8 +79,13 @@ for t in build/unit/test_*; do
 	passed=$((passed + ${np:-0}))
 	failed=$((failed + ${nf:-0}))
 	skipped=$((skipped + ${ns:-0}))
-	echo "unit $(basename "$t"): ${np:-0} passed, ${nf:-0} failed${ns:+, $ns skipped}"
+	echo "unit ${t#build/}: ${np:-0} passed, ${nf:-0} failed${ns:+, $ns skipped}"
 	grep -E '^\[  (FAILED|ERROR|SKIPPED)   ?\]|^\[   LINE   \]|^SKIP:' <<<"$out"
+	# a sanitizer's report fails the binary even when every test passed
+	if grep -qE '^(==[0-9]+==ERROR|SUMMARY): |runtime error:' <<<"$out"; then
+		bad "unit ${t#build/}: sanitizer report"
+		grep -E -m5 'ERROR|SUMMARY|runtime error' <<<"$out"
+	fi
 done
 
 # results LABEL FILE: a suite's RESULT lines counted, its LOG lines shown.
@@ -96,6 +105,12 @@ results() {
 		esac
 	done <"$2"
 }
+
+# Each libFuzzer harness for 10 s, from its seeds and every input that
+# once crashed (the long run: scripts/fuzz.sh long).
+mkdir -p build/results/fuzz
+scripts/fuzz.sh 10 >build/results/fuzz/results.log 2>&1
+results fuzz build/results/fuzz/results.log
 
 # guest_suite LABEL THP [NAME=VALUE...]: suite.sh in a guest with that
 # environment (GUEST= and KERNEL= choose the guest, see test/rig/guest.sh).

@@ -233,6 +233,71 @@ static void diff_runs(void **state)
 	thp_task_entry__free_unpacked(have, NULL);
 }
 
+/*
+ * Many VMAs, compared by bisection: want has MANY VMAs of 2 chunks, 2
+ * chunks apart, each hg with chunk 0 huge; have lacks every 11th, has
+ * every 7th nh and chunk 1 of every 13th huge too.  The differences come
+ * VMA by VMA, in order, each exactly once.
+ */
+#define MANY	4096
+
+static ThpTaskEntry *many(int have)
+{
+	ThpTaskEntry *t = calloc(1, sizeof(*t));
+	ThpAdvice adv;
+	uint64_t pmd;
+	size_t i;
+
+	thp_task_entry__init(t);
+	t->coverage_known = 1;
+	t->vmas = calloc(MANY, sizeof(*t->vmas));
+	for (i = 0; i < MANY; i++) {
+		if (have && i % 11 == 0)
+			continue;
+		adv = have && i % 7 == 0 ? THP_ADVICE__NOHUGE :
+		      THP_ADVICE__HUGE;
+		pmd = have && i % 13 == 0 ? 0x3 : 0x1;
+		t->vmas[t->n_vmas++] = vma(i * 4 * CH, i * 4 * CH + 2 * CH,
+					   adv, pmd);
+	}
+	return t;
+}
+
+static void diff_many_vmas(void **state)
+{
+	ThpTaskEntry *want = many(0), *have = many(1);
+	struct thp_diffs d = { };
+	size_t i, k = 0;
+	uint64_t s;
+
+	(void)state;
+	assert_int_equal(thp_diff_tasks(want, have, &d), 0);
+	for (i = 0; i < MANY; i++) {
+		s = i * 4 * CH;
+		if (i % 11 == 0) {
+			assert_int_equal(d.v[k].kind, THP_DIFF_NO_VMA);
+			assert_int_equal(d.v[k].start, s);
+			assert_int_equal(d.v[k++].end, s + 2 * CH);
+			assert_int_equal(d.v[k].kind, THP_DIFF_MISSING);
+			assert_int_equal(d.v[k++].start, s);
+			continue;
+		}
+		if (i % 7 == 0) {
+			assert_int_equal(d.v[k].kind, THP_DIFF_ADVICE);
+			assert_int_equal(d.v[k].start, s);
+			assert_int_equal(d.v[k++].end, s + 2 * CH);
+		}
+		if (i % 13 == 0) {
+			assert_int_equal(d.v[k].kind, THP_DIFF_EXTRA);
+			assert_int_equal(d.v[k++].start, s + CH);
+		}
+	}
+	assert_int_equal(d.n, k);
+	thp_diffs_free(&d);
+	thp_task_entry__free_unpacked(want, NULL);
+	thp_task_entry__free_unpacked(have, NULL);
+}
+
 /* ---- a live child: record, break, monitor, verify ------------------ */
 
 #define R_CHUNKS	4
@@ -462,6 +527,7 @@ int main(void)
 		cmocka_unit_test(criu_mm_image_guards),
 		cmocka_unit_test(diff_rules),
 		cmocka_unit_test(diff_runs),
+		cmocka_unit_test(diff_many_vmas),
 	};
 	const struct CMUnitTest live[] = {
 		cmocka_unit_test(monitor_collapses),
