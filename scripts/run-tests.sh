@@ -6,7 +6,7 @@
 #   2. build with gcc and with clang, -Werror
 #   3. host unit tests (cmocka) on the running kernel, built plain and
 #      with AddressSanitizer and UndefinedBehaviorSanitizer (make SAN=1);
-#      each libFuzzer harness of test/fuzz/ for 10 s (scripts/fuzz.sh)
+#      each libFuzzer harness of test/fuzz/ for 5 s (scripts/fuzz.sh)
 #   4. the kernel series (kernel/build.sh: applies, checkpatch, builds the
 #      test kernel, about 8 minutes unless cached)
 #   5. zdtm tests, each suite once with THP "madvise" and once with
@@ -106,10 +106,10 @@ results() {
 	done <"$2"
 }
 
-# Each libFuzzer harness for 10 s, from its seeds and every input that
+# Each libFuzzer harness for 5 s, from its seeds and every input that
 # once crashed (the long run: scripts/fuzz.sh long).
 mkdir -p build/results/fuzz
-scripts/fuzz.sh 10 >build/results/fuzz/results.log 2>&1
+scripts/fuzz.sh 5 >build/results/fuzz/results.log 2>&1
 results fuzz build/results/fuzz/results.log
 
 # guest_suite LABEL THP [NAME=VALUE...]: suite.sh in a guest with that
