@@ -64,6 +64,13 @@ one() {
 	echo "$2 $1" >>$W/points
 }
 
+# 64,000 VMAs and criu's own mappings during restore pass the default
+# vm.max_map_count (65530): raised for the run, put back after.
+mmc=/proc/sys/vm/max_map_count
+mmc_was=$(cat $mmc)
+trap 'echo "$mmc_was" >$mmc' EXIT
+[ "$mmc_was" -ge 262144 ] || echo 262144 >$mmc
+
 echo "BENCH kernel $(uname -r), THP $(sed 's/.*\[\(.*\)\].*/\1/' /sys/kernel/mm/transparent_hugepage/enabled), $(criu --version | head -n1)"
 : >$W/points
 for nr in $NRS; do
