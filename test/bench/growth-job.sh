@@ -30,7 +30,7 @@ restore() {
 	local label=$1 t0
 	shift
 	t0=$(now)
-	criu restore -D $W/img -o restore-$label.log -d "$@" ||
+	criu restore -D $W/img -o restore-$label.log -v4 -d "$@" ||
 		{ echo "BENCH FAIL: criu restore ($label), see $W/img/restore-$label.log"; return 1; }
 	secs "$t0" "$(now)"
 }
