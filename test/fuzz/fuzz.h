@@ -10,6 +10,7 @@
 #ifndef FUZZ_H
 #define FUZZ_H
 
+#include <ftw.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -43,16 +44,34 @@ static inline void fuzz_file(const char *path, const void *data, size_t size)
 		abort();
 }
 
-/* A private directory on tmpfs for the harnesses that need files. */
+static char fuzz_dir_path[] = "/dev/shm/criu-thp-fuzz.XXXXXX";
+
+static inline int fuzz_rm(const char *path, const struct stat *st, int type,
+			  struct FTW *ftw)
+{
+	(void)st;
+	(void)type;
+	(void)ftw;
+	return remove(path);
+}
+
+static inline void fuzz_dir_remove(void)
+{
+	nftw(fuzz_dir_path, fuzz_rm, 8, FTW_DEPTH | FTW_PHYS);
+}
+
+/*
+ * A private directory on tmpfs for the harnesses that need files,
+ * removed with what is in it when the fuzzer exits.
+ */
 static inline const char *fuzz_dir(void)
 {
-	static char dir[] = "/dev/shm/criu-thp-fuzz.XXXXXX";
 	static int made;
 
-	if (!made && !mkdtemp(dir))
+	if (!made && (!mkdtemp(fuzz_dir_path) || atexit(fuzz_dir_remove)))
 		abort();
 	made = 1;
-	return dir;
+	return fuzz_dir_path;
 }
 
 #define FUZZ_QUIET()						\
