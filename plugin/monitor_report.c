@@ -3,6 +3,7 @@
  * The monitor's JSON report (format in thp_monitor.h).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>
@@ -115,12 +116,19 @@ int monitor_write_report(const struct monitor *m, const char *path)
 	char tmp[PATH_MAX + 8];
 	size_t i;
 	FILE *f;
+	int fd, err;
 
+	/* the report names the tasks and their memory: root's alone */
 	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	f = fopen(tmp, "we");
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
+		  0600);
+	f = fd < 0 ? NULL : fdopen(fd, "w");
 	if (!f) {
-		pr_err("%s: %s\n", tmp, strerror(errno));
-		return -errno;
+		err = errno;
+		pr_err("%s: %s\n", tmp, strerror(err));
+		if (fd >= 0)
+			close(fd);
+		return -err;
 	}
 	report_head(f, m);
 	for (i = 0; i < m->n; i++)
