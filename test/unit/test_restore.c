@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -433,6 +434,7 @@ static void monitor_collapses(void **state)
 {
 	struct monitor_opts o = { .dir = kid.dir, .timeout = 20 };
 	char report[128], buf[4096];
+	struct stat st;
 	FILE *f;
 	size_t n;
 
@@ -446,6 +448,8 @@ static void monitor_collapses(void **state)
 	assert_int_equal(thp_monitor_run(&o), 0);
 	assert_int_equal(verify_diffs(), 0);
 	snprintf(report, sizeof(report), "%s/%s", kid.dir, THP_MONITOR_REPORT);
+	assert_int_equal(stat(report, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);	/* root's alone */
 	f = fopen(report, "r");
 	assert_non_null(f);
 	n = fread(buf, 1, sizeof(buf) - 1, f);
