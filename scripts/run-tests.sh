@@ -6,7 +6,7 @@
 #   2. build with gcc and with clang, -Werror
 #   3. host unit tests (cmocka) on the running kernel, built plain and
 #      with AddressSanitizer and UndefinedBehaviorSanitizer (make SAN=1);
-#      each libFuzzer harness of test/fuzz/ for 5 s (scripts/fuzz.sh)
+#      each libFuzzer harness of test/fuzz/ for 3 s (scripts/fuzz.sh)
 #   4. the kernel series (kernel/build.sh: applies, checkpatch, builds the
 #      test kernel, about 8 minutes unless cached)
 #   5. zdtm tests, each suite once with THP "madvise" and once with
@@ -106,14 +106,17 @@ results() {
 	done <"$2"
 }
 
-# Each libFuzzer harness for 5 s, from its seeds and every input that
+# Each libFuzzer harness for 3 s, from its seeds and every input that
 # once crashed (the long run: scripts/fuzz.sh long).
 mkdir -p build/results/fuzz
-scripts/fuzz.sh 5 >build/results/fuzz/results.log 2>&1
+scripts/fuzz.sh 3 >build/results/fuzz/results.log 2>&1
 results fuzz build/results/fuzz/results.log
 
 # guest_suite LABEL THP [NAME=VALUE...]: suite.sh in a guest with that
 # environment (GUEST= and KERNEL= choose the guest, see test/rig/guest.sh).
+# Each guest's initramfs is built once per run, by its first boot.
+rm -f build/guest/base*.cpio.gz
+export INITRD_KEEP=1
 guest_suite() {
 	local label=$1 thp=$2 out=build/results/$1 t0=$SECONDS v
 	shift 2

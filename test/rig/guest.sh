@@ -9,8 +9,10 @@
 # 3.17.1.  GUEST=13 is Debian 13: its 6.12 kernel and CRIU 4.1.1 with
 # their libraries (scripts/debian13.sh, cached in build/debian13).
 # KERNEL=PATH boots that bzImage instead (the test kernel of
-# kernel/build.sh, which has everything built in).  Expects `make all
-# zdtm` to have run.
+# kernel/build.sh, which has everything built in).  INITRD_KEEP=1 boots
+# the initramfs an earlier call built for the same GUEST, if there is
+# one (scripts/run-tests.sh: one per run).  Expects `make all zdtm` to
+# have run.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 thp=$1 job=$2 out=$3 timeout_s=${4:-1200}
@@ -32,6 +34,7 @@ case ${GUEST:-12} in
 	;;
 esac
 initrd=$top/build/guest/base${GUEST:-12}.cpio.gz
-"$top/test/rig/mkinitramfs.sh" "$ktree" "$initrd" $croot
+[ "${INITRD_KEEP:-}" = 1 ] && [ -s "$initrd" ] ||
+	"$top/test/rig/mkinitramfs.sh" "$ktree" "$initrd" $croot
 exec "$top/test/rig/boot.sh" -k "${KERNEL:-$(ls "$ktree"/boot/vmlinuz-*)}" \
 	-i "$initrd" -j "$job" -t "$thp" -o "$out" -s "$timeout_s" $single
