@@ -7,6 +7,8 @@
 #   make test       every test: host unit tests, then zdtm tests in the guest
 #   make demo       dump and restore a process in the guest, THP state shown
 #   make bench      dump time with and without the plugin, in the guest
+#   make fuzz       the libFuzzer harnesses (clang, ASan, UBSan); scripts/fuzz.sh
+#   make SAN=1 B=build/san ...   everything with ASan and UBSan
 #   make install    DESTDIR, PREFIX and CRIU_PLUGIN_DIR are honoured
 #
 # Generated code and every other build product goes to $(B).
