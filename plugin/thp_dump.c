@@ -163,8 +163,13 @@ int thp_dump_tasks(int dirfd, pid_t tracer, const struct thp_env *env,
 		pr_warn("no task traced by %d: nothing to record\n", tracer);
 	ret = thp_dump_write(dirfd, t, n, env, strict, &sum);
 	free(t);
-	if (ret) {
+	if (ret && strict) {
 		pr_err("no THP record written: %s\n", strerror(-ret));
+		return ret;
+	}
+	if (ret) {
+		pr_warn("no THP record written: %s; the dump goes on without one, and its restore will not make the THP state exact\n",
+			strerror(-ret));
 		return ret;
 	}
 	log_summary(&sum, env, now_us() - t0);

@@ -49,7 +49,7 @@ static int read_dump(struct thp_restore *r)
 		return 0;
 	r->ctx.dump = NULL;
 	if (ret == -ENOENT) {
-		pr_info("no %s: the dump was made without the plugin; THP state from CRIU's mm images\n",
+		pr_info("no %s: the dump was made without the plugin, or the plugin could not write its record; THP state from CRIU's mm images\n",
 			THP_DUMP_IMG);
 		return 0;
 	}

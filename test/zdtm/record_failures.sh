@@ -37,8 +37,8 @@ start() {
 }
 
 stop() {
-	kill -9 "$pid" 2>/dev/null
-	pkill -9 -f "outfile=$d/test.out" 2>/dev/null
+	# the test and its child (no pkill in the guests)
+	kill -9 $(cat /proc/"$pid"/task/*/children 2>/dev/null) "$pid" 2>/dev/null
 }
 
 dump() {

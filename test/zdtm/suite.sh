@@ -15,7 +15,8 @@
 #   SUITE_TESTS  the tests (default: every one in static/)
 #   STOCK_TESTS  those of them also run without the plugin (default: all)
 #   SUITE_EXTRAS "no": leave out the runs after the tests (daemon killed,
-#                eager khugepaged, broken flags, failed dumps and restores)
+#                eager khugepaged, broken flags, failed dumps and restores,
+#                full and read-only images directories)
 Z=$(cd "$(dirname "$0")" && pwd)
 : "${STOCK_MODES:=plain,pre,lazy}"
 : "${CRIU_CHECK=--all}"
@@ -84,6 +85,9 @@ $Z/zdtm_run.sh -m plain -a $Z/tools/flip_none_to_hg.sh -e thp_flags
 
 # Recording when maps cannot be read, strict, bad config, failed dumps.
 $Z/record_failures.sh
+
+# Dumps into a full or read-only images directory.
+$Z/dump_faults.sh
 
 # Restores that cannot be exact: a corrupt record, with and without strict.
 $Z/restore_failures.sh
