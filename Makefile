@@ -46,7 +46,7 @@ PROTO_OBJ	:= $(patsubst %,$(B)/obj/%.pb-c.o,$(PROTOS))
 SHARED		:= thp_image proc_status proc_smaps proc_pagemap proc_tasks \
 		   chunk_runs thp_coverage thp_record sysfs_thp thp_config thp_dump \
 		   criu_image criu_mm criu_pagemap lazy_pages thp_expect thp_diff \
-		   thp_collapse thp_split thp_verify madv_probe
+		   thp_collapse thp_split thp_verify madv_probe thp_fault
 
 # Only inside criu: injection binds to criu's own compel.
 PLUGIN_ONLY	:= inject inject_stop thp_fix thp_restore monitor_spawn

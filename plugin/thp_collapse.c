@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "thp_collapse.h"
+#include "thp_fault.h"
 #include "thp_image.h"
 
 #ifndef __NR_pidfd_open
@@ -61,9 +62,14 @@ static long advise(struct thp_collapse *c, const uint64_t *addr, size_t n)
 		iov[i].iov_base = (void *)(uintptr_t)addr[i];
 		iov[i].iov_len = THP_CHUNK_SIZE;
 	}
-	ret = syscall(__NR_process_madvise, c->pidfd, iov, n, MADV_COLLAPSE,
-		      0);
-	if (ret < 0)
+	if (thp_fault(THP_FAULT_COLLAPSE_ENOMEM))
+		ret = -ENOMEM;
+	else if (thp_fault(THP_FAULT_COLLAPSE_EAGAIN))
+		ret = -EAGAIN;
+	else
+		ret = syscall(__NR_process_madvise, c->pidfd, iov, n,
+			      MADV_COLLAPSE, 0);
+	if (ret == -1)
 		ret = -errno;
 	c->busy_ns += now_ns() - t;
 	return ret;

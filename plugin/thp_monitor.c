@@ -19,6 +19,7 @@
 #include "proc_pagemap.h"
 #include "proc_status.h"
 #include "thp_collapse.h"
+#include "thp_fault.h"
 #include "thp_image.h"
 #include "thp_log.h"
 #include "monitor_int.h"
@@ -75,6 +76,8 @@ static void start_task(struct monitor *m, struct mtask *t)
 	}
 	monitor_guard_add(m, t, why, sizeof(why));
 	reply(m, t->v.pid, why);
+	if (!strncmp(why, "guarded", 7))
+		thp_fault_kill(THP_FAULT_MONITOR_GUARDED);
 }
 
 static int add_task(struct monitor *m, pid_t pid)
@@ -316,8 +319,10 @@ static int collapse_ready(struct mtask *t)
 			t->pending++;
 	}
 	close(fd);
-	if (!ret && ready.n)
+	if (!ret && ready.n) {
+		thp_fault_kill(THP_FAULT_MONITOR_COLLAPSE);
 		ret = thp_collapse_chunks(&t->col, ready.v, ready.n);
+	}
 	if (!ret)
 		forget_not_yet(t);
 	addr_set_free(&ready);
@@ -495,6 +500,8 @@ int thp_monitor_run(const struct monitor_opts *o)
 	size_t i;
 
 	clock_gettime(CLOCK_MONOTONIC, &m.t0);
+	thp_fault_kill(THP_FAULT_MONITOR_START);
+	thp_fault_sleep(THP_FAULT_MONITOR_SLOW, 3);
 	dirfd = open(o->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dirfd < 0) {
 		pr_err("%s: %s\n", o->dir, strerror(errno));

@@ -19,6 +19,7 @@
 #include "proc_smaps.h"
 #include "sysfs_thp.h"
 #include "thp_fix.h"
+#include "thp_fault.h"
 #include "thp_image.h"
 #include "thp_log.h"
 #include "thp_restore.h"
@@ -351,6 +352,7 @@ void thp_restore_task(struct thp_restore *r, pid_t pid)
 	int ret;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
+	thp_fault_kill(THP_FAULT_RESTORE_HOOK);
 	r->tasks++;
 	ret = thp_verify_load(&r->ctx, pid, &v);
 	if (ret) {

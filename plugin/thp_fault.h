@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Faults injected on purpose, for the tests, in the manner of CRIU's
+ * CRIU_FAULT: the environment variable CRIU_THP_FAULT names points,
+ * separated by commas, at which the plugin or the monitor fails.  The
+ * monitor inherits criu's environment.  Unset, nothing changes.
+ */
+#ifndef THP_FAULT_H
+#define THP_FAULT_H
+
+enum thp_fault {
+	THP_FAULT_MONITOR_START,	/* monitor: before it takes anything */
+	THP_FAULT_MONITOR_SLOW,		/* monitor: 3 s late to start */
+	THP_FAULT_MONITOR_GUARDED,	/* monitor: once it guards a task */
+	THP_FAULT_MONITOR_COLLAPSE,	/* monitor: before its first collapse */
+	THP_FAULT_COLLAPSE_ENOMEM,	/* MADV_COLLAPSE fails with ENOMEM */
+	THP_FAULT_COLLAPSE_EAGAIN,	/* MADV_COLLAPSE fails with EAGAIN */
+	THP_FAULT_RESTORE_HOOK,		/* criu: at the first restore hook */
+	THP_FAULT_NR,
+};
+
+#define THP_FAULT_ENV	"CRIU_THP_FAULT"
+
+/* 1 when CRIU_THP_FAULT names point f. */
+int thp_fault(enum thp_fault f);
+
+/* At point f, if named: say so, and die by SIGKILL. */
+void thp_fault_kill(enum thp_fault f);
+
+/* At point f, if named: say so, and sleep for that many seconds. */
+void thp_fault_sleep(enum thp_fault f, unsigned int seconds);
+
+#endif /* THP_FAULT_H */

@@ -1,0 +1,274 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# restore_faults.sh: faults during a lazy restore.  thp_coverage is dumped
+# with the plugin and restored with `criu restore --lazy-pages` and a
+# lazy-pages daemon, a fault injected through CRIU_THP_FAULT
+# (plugin/thp_fault.h), or the images directory made read-only:
+#   monitor-start     the monitor dies before it takes anything: criu's log
+#                     says the task is not guarded; the pages still come
+#   monitor-guarded   it dies holding the daemon's userfaultfds
+#   monitor-collapse  it dies as it begins to collapse
+#   collapse-enomem   MADV_COLLAPSE fails with ENOMEM, and
+#   collapse-eagain   with EAGAIN (retried first): the report names each
+#                     chunk and the error, and the task is not exact
+#   collapse-memcg    a real failure: the task, restored plainly, in a
+#                     memory cgroup of 1 MiB: no huge page can be charged
+#                     there, and MADV_COLLAPSE fails with EBUSY
+#   read-only         the images directory turns read-only while the
+#                     monitor works: its log says it cannot write the
+#                     report
+#   restore-hook      criu itself dies in the plugin's hook: the restore
+#                     fails, criu's log ends at the hook, and the task is
+#                     not left stopped
+# In every case the daemon delivers every page, the process checks its
+# data and advice (THP_EXPECT=lazy) and passes, no task is left stopped
+# and no monitor is left running.  RESULT lines as zdtm_run.sh.
+
+Z=$(cd "$(dirname "$0")" && pwd)
+LIB=${PLUGIN_DIR:-/opt/criu-thp/lib}
+W=${ZDTM_WORK:-/tmp/zdtm}/restore_faults
+
+result() {
+	local name=$1 why=$2
+	if [ -z "$why" ]; then
+		echo "RESULT $name ${rmode:-lazy} plugin PASS${3:+ ($3)}"
+		return
+	fi
+	echo "RESULT $name ${rmode:-lazy} plugin FAIL $why"
+	for f in "$d"/img/*.log "$d"/test.out; do
+		[ -f "$f" ] && grep -E 'Error|Warn|thp:|FAIL|killing|guarded|report' "$f" |
+			head -n 20 | sed "s|^|LOG $name/$(basename "$f"): |"
+	done
+}
+
+# prepare NAME: thp_coverage running, dumped into $d/img; $pid, $d
+prepare() {
+	d=$W/$1
+	mkdir -p "$d/img"
+	THP_EXPECT=lazy "$Z/static/thp_coverage" --pidfile="$d/test.pid" \
+		--outfile="$d/test.out" || return 1
+	pid=$(cat "$d/test.pid")
+	criu dump -v4 -L "$LIB" -D "$d/img" -o dump.log -t "$pid" \
+		>/dev/null 2>&1
+}
+
+state_of() {
+	sed -n 's/^State:[[:space:]]*\([A-Za-z]\).*/\1/p' "/proc/$1/status" 2>/dev/null
+}
+
+# The monitors working on $d/img (no pgrep in the guests).
+monitors() {
+	local f
+	for f in /proc/[0-9]*/cmdline; do
+		{ tr '\0' ' ' <"$f"; } 2>/dev/null |
+			grep -q "^criu-thp monitor -D $d/img " &&
+			basename "$(dirname "$f")"
+	done
+}
+
+# wait_gone PIDS...: up to 60 s until none is left; 1 if some is.
+wait_gone() {
+	local i=0 p left
+	while [ $i -lt 300 ]; do
+		left=
+		for p in "$@"; do
+			[ -n "$(state_of "$p")" ] && [ "$(state_of "$p")" != Z ] &&
+				left=1
+		done
+		[ -z "$left" ] && return 0
+		i=$((i + 1))
+		sleep 0.2
+	done
+	return 1
+}
+
+# restore FAULTS: a lazy restore with CRIU_THP_FAULT=FAULTS; the daemon's
+# pid in $lazy_pid.  0 when criu restore succeeded.
+restore() {
+	CRIU_THP_FAULT=$1 criu lazy-pages -v4 -D "$d/img" -o lazy-pages.log \
+		>/dev/null 2>&1 &
+	lazy_pid=$!
+	sleep 0.5
+	CRIU_THP_FAULT=$1 criu restore -v4 -L "$LIB" -D "$d/img" \
+		-o restore.log -d --lazy-pages >/dev/null 2>&1
+}
+
+# The test's own verdict after SIGTERM (data and advice: THP_EXPECT=lazy).
+test_verdict() {
+	local i=0
+	kill -TERM "$pid"
+	while ! grep -q 'PASS\|FAIL' "$d/test.out" 2>/dev/null && [ $i -lt 150 ]; do
+		i=$((i + 1))
+		sleep 0.2
+	done
+	grep -q PASS "$d/test.out" 2>/dev/null
+}
+
+# After the restore: every page in, nothing stopped, no monitor left, the
+# test passes; sets $why.
+settled() {
+	if ! wait_gone "$lazy_pid"; then
+		why="the lazy-pages daemon still runs after 60 s"
+	elif ! wait "$lazy_pid"; then
+		why="the lazy-pages daemon failed"
+	elif [ "$(state_of "$pid")" = T ] || [ "$(state_of "$pid")" = t ]; then
+		why="task $pid is stopped"
+	elif ! wait_gone $(monitors); then
+		why="a monitor still runs after 60 s"
+	elif ! test_verdict; then
+		why="the restored test did not PASS"
+	fi
+}
+
+log_has() {
+	grep -q "$2" "$d/img/$1" 2>/dev/null
+}
+
+# monitor_dies NAME FAULT LINE: the monitor killed at FAULT; criu's log
+# has LINE (empty: none needed).
+monitor_dies() {
+	local why=
+	prepare "$1" || { result "$1" "setup failed"; return; }
+	if ! restore "$2"; then
+		why="criu restore failed"
+	else
+		settled
+	fi
+	if [ -n "$why" ]; then
+		:
+	elif [ -n "$3" ] && ! log_has restore.log "$3"; then
+		why="restore.log does not say: $3"
+	elif ! log_has thp-monitor.log "CRIU_THP_FAULT=$2: killing myself"; then
+		why="the monitor did not die at $2"
+	elif [ -f "$d/img/thp-monitor.json" ]; then
+		why="a report from a monitor that was killed"
+	fi
+	kill -9 "$pid" 2>/dev/null
+	result "$1" "$why" "no report; the task got every page and passed"
+}
+
+# collapse_fails NAME FAULT ERROR: every chunk failed with ERROR.
+collapse_fails() {
+	local why= r n
+	prepare "$1" || { result "$1" "setup failed"; return; }
+	r=$d/img/thp-monitor.json
+	if ! restore "$2"; then
+		why="criu restore failed"
+	else
+		settled
+	fi
+	if [ -n "$why" ]; then
+		:
+	elif [ ! -f "$r" ]; then
+		why="no report"
+	elif [ "$(jq '[.tasks[] | select(.exact)] | length' "$r")" != 0 ]; then
+		why="the report says a task is exact"
+	else
+		n=$(jq --arg e "$3" '[.tasks[].failed[] | select(.error == $e)] | length' "$r")
+		[ "${n:-0}" -gt 0 ] ||
+			why="the report names no chunk that failed with '$3'"
+	fi
+	kill -9 "$pid" 2>/dev/null
+	result "$1" "$why" "${n:-0} chunks failed with '$3', in the report"
+}
+
+# memcg_new: a memory cgroup limited to 1 MiB, in $cg (cgroup v2 or v1).
+memcg_new() {
+	local root=/sys/fs/cgroup
+	cg=
+	if [ -f $root/cgroup.controllers ]; then
+		grep -qw memory $root/cgroup.controllers &&
+			echo +memory >$root/cgroup.subtree_control || return 1
+		mkdir -p $root/criu-thp-faults && cg=$root/criu-thp-faults &&
+			echo 1M >$cg/memory.max
+		return
+	fi
+	root=$root/memory
+	if [ ! -f $root/cgroup.procs ]; then
+		root=$W/memcg
+		mkdir -p $root
+		mount -t cgroup -o memory criu-thp-faults $root || return 1
+	fi
+	mkdir -p $root/criu-thp-faults && cg=$root/criu-thp-faults &&
+		echo 1048576 >$cg/memory.limit_in_bytes
+}
+
+# A real failure: after a plain restore (collapse async, the monitor 3 s
+# late), the task moves into a memory cgroup of 1 MiB, which cannot be
+# charged a huge page: MADV_COLLAPSE fails with EBUSY.
+collapse_memcg() {
+	local why= r n
+	prepare collapse-memcg || { result collapse-memcg "setup failed"; return; }
+	r=$d/img/thp-monitor.json
+	if ! memcg_new; then
+		why="cannot make a memory cgroup"
+	elif ! CRIU_THP_FAULT=monitor-slow criu restore -v4 -L "$LIB" \
+		-D "$d/img" -o restore.log -d >/dev/null 2>&1; then
+		why="criu restore failed"
+	elif ! echo "$pid" >"$cg/cgroup.procs"; then
+		why="cannot move task $pid into $cg"
+	elif ! wait_gone $(monitors); then
+		why="a monitor still runs after 60 s"
+	elif ! test_verdict; then
+		why="the restored test did not PASS"
+	elif [ ! -f "$r" ]; then
+		why="no report"
+	else
+		n=$(jq '[.tasks[].failed[] | select(.error == "Device or resource busy")] | length' "$r")
+		[ "${n:-0}" -gt 0 ] ||
+			why="the report names no chunk that failed with EBUSY"
+	fi
+	kill -9 "$pid" 2>/dev/null
+	wait_gone "$pid"
+	[ -n "$cg" ] && rmdir "$cg"
+	rmode=plain
+	result collapse-memcg "$why" "${n:-0} chunks failed with 'Device or resource busy' in a memory cgroup of 1 MiB, in the report"
+}
+
+# The images directory read-only once the restore is done.
+read_only() {
+	local why=
+	prepare read-only || { result read-only "setup failed"; return; }
+	if ! restore ""; then
+		why="criu restore failed"
+	elif ! mount --bind "$d/img" "$d/img" ||
+	     ! mount -o remount,bind,ro "$d/img"; then
+		why="cannot make $d/img read-only"
+	else
+		settled
+		umount "$d/img"
+	fi
+	if [ -z "$why" ] && ! log_has thp-monitor.log "thp-monitor.json.tmp: Read-only file system"; then
+		why="the monitor's log does not say it cannot write the report"
+	fi
+	kill -9 "$pid" 2>/dev/null
+	result read-only "$why" "the monitor's log says the report cannot be written"
+}
+
+# criu killed in the plugin's hook: as when criu is killed by its
+# pre-resume script (the next step), the task runs on and gets its pages.
+restore_hook() {
+	local why=
+	prepare restore-hook || { result restore-hook "setup failed"; return; }
+	if restore restore-hook; then
+		why="criu restore succeeded"
+	elif ! log_has restore.log "CRIU_THP_FAULT=restore-hook: killing myself"; then
+		why="criu did not die in the hook"
+	else
+		settled
+	fi
+	kill -9 "$pid" "$lazy_pid" 2>/dev/null
+	result restore-hook "$why" "criu's log ends in the hook; the task got every page and passed"
+}
+
+rm -rf "$W"
+mkdir -p "$W"
+monitor_dies monitor-start monitor-start "restored lazily and not guarded: no answer from the monitor"
+monitor_dies monitor-guarded monitor-guarded "monitor: guarded"
+monitor_dies monitor-collapse monitor-collapse ""
+collapse_fails collapse-enomem collapse-enomem "Cannot allocate memory"
+collapse_fails collapse-eagain collapse-eagain "Resource temporarily unavailable"
+collapse_memcg
+read_only
+restore_hook
