@@ -20,6 +20,7 @@ result() {
 	local name=$1 why=$2
 	if [ -z "$why" ]; then
 		echo "RESULT $name restore plugin PASS"
+		rm -f "$W/$name"/img/pages-*.img
 		return
 	fi
 	echo "RESULT $name restore plugin FAIL $why"
@@ -27,6 +28,7 @@ result() {
 		[ -f "$f" ] && grep -E 'Error|Warn|thp:|FAIL' "$f" |
 			head -n 20 | sed "s|^|LOG $name/$(basename "$f"): |"
 	done
+	rm -f "$W/$name"/img/pages-*.img	# a guest's /tmp is in its memory
 }
 
 # prepare NAME: thp_coverage dumped, its record cut; $pid, $d

@@ -1,10 +1,10 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# restore_faults.sh: faults during a lazy restore.  thp_coverage is dumped
-# with the plugin and restored with `criu restore --lazy-pages` and a
-# lazy-pages daemon, a fault injected through CRIU_THP_FAULT
-# (plugin/thp_fault.h), or the images directory made read-only:
+# restore_faults.sh: faults during a lazy restore.  thp_coverage (its
+# small form, THP_SMALL: 17 chunks) is dumped with the plugin and
+# restored with `criu restore --lazy-pages` and a lazy-pages daemon, a
+# fault injected through CRIU_THP_FAULT (plugin/thp_fault.h):
 #   monitor-start     the monitor dies before it takes anything: criu's log
 #                     says the task is not guarded; the pages still come
 #   monitor-guarded   it dies holding the daemon's userfaultfds
@@ -29,24 +29,28 @@ Z=$(cd "$(dirname "$0")" && pwd)
 LIB=${PLUGIN_DIR:-/opt/criu-thp/lib}
 W=${ZDTM_WORK:-/tmp/zdtm}/restore_faults
 
+# result NAME WHY [NOTE]: the RESULT line; the case's pages are removed
+# (a guest's /tmp is in its memory).
 result() {
 	local name=$1 why=$2
 	if [ -z "$why" ]; then
 		echo "RESULT $name ${rmode:-lazy} plugin PASS${3:+ ($3)}"
-		return
+	else
+		echo "RESULT $name ${rmode:-lazy} plugin FAIL $why"
+		for f in "$d"/img/*.log "$d"/test.out; do
+			[ -f "$f" ] && grep -E 'Error|Warn|thp:|FAIL|killing|guarded|report' "$f" |
+				head -n 20 | sed "s|^|LOG $name/$(basename "$f"): |"
+		done
 	fi
-	echo "RESULT $name ${rmode:-lazy} plugin FAIL $why"
-	for f in "$d"/img/*.log "$d"/test.out; do
-		[ -f "$f" ] && grep -E 'Error|Warn|thp:|FAIL|killing|guarded|report' "$f" |
-			head -n 20 | sed "s|^|LOG $name/$(basename "$f"): |"
-	done
+	rm -f "$d"/img/pages-*.img
+	rmode=
 }
 
 # prepare NAME: thp_coverage running, dumped into $d/img; $pid, $d
 prepare() {
 	d=$W/$1
 	mkdir -p "$d/img"
-	THP_EXPECT=lazy "$Z/static/thp_coverage" --pidfile="$d/test.pid" \
+	THP_EXPECT=lazy THP_SMALL=1 "$Z/static/thp_coverage" --pidfile="$d/test.pid" \
 		--outfile="$d/test.out" || return 1
 	pid=$(cat "$d/test.pid")
 	criu dump -v4 -L "$LIB" -D "$d/img" -o dump.log -t "$pid" \

@@ -16,7 +16,7 @@
 #   STOCK_TESTS  those of them also run without the plugin (default: all)
 #   SUITE_EXTRAS "no": leave out the runs after the tests (daemon killed,
 #                eager khugepaged, broken flags, failed dumps and restores,
-#                full and read-only images directories)
+#                full and read-only images directories, restore faults)
 Z=$(cd "$(dirname "$0")" && pwd)
 : "${STOCK_MODES:=plain,pre,lazy}"
 : "${CRIU_CHECK=--all}"
@@ -91,3 +91,7 @@ $Z/dump_faults.sh
 
 # Restores that cannot be exact: a corrupt record, with and without strict.
 $Z/restore_failures.sh
+
+# Faults during a lazy restore: the monitor killed, collapses failing,
+# criu killed, the images directory read-only.
+$Z/restore_faults.sh

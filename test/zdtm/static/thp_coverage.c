@@ -4,6 +4,8 @@
  * (32), neither (32) - plus an nh region that held huge pages when it was
  * made nh (8).  Every page is written.  After restore each region must
  * have its advice, its data and its huge pages as thp_regions.h says.
+ * THP_SMALL=1 makes each region an eighth of that (at least a chunk):
+ * for the fault tests, which restore it many times.
  */
 #include "thp_regions.h"
 
@@ -27,9 +29,14 @@ int main(int argc, char **argv)
 
 	test_init(argc, argv);
 	m = thp_expect_mode();
-	for (i = 0; i < NR_REGIONS; i++)
+	for (i = 0; i < NR_REGIONS; i++) {
+		if (getenv("THP_SMALL") && regions[i].chunks >= 16)
+			regions[i].chunks /= 8;
+		else if (getenv("THP_SMALL"))
+			regions[i].chunks = 1;
 		if (region_setup(&regions[i]))
 			return 1;
+	}
 	if (regions[0].src_kb != region_len(&regions[0]) >> 10 ||
 	    regions[3].src_kb != region_len(&regions[3]) >> 10) {
 		pr_err("hg and nh-huge must be all huge before the dump\n");
