@@ -229,17 +229,20 @@ static void forget_not_yet(struct mtask *t)
 }
 
 /*
- * Whether an advice difference covers addr.  thp_diff_tasks() lists the
- * differences of each VMA in address order, VMA after VMA, so that for
- * addr ascending from one call to the next *j only moves on.
+ * Whether a difference of this kind overlaps the chunk at addr: advice
+ * still to be given back, or memory the task has unmapped since (nothing
+ * will come there: not pending, not to collapse).  thp_diff_tasks() lists
+ * the differences of each VMA in address order, VMA after VMA, so that
+ * for addr ascending from one call to the next *j only moves on.
  */
-static int advice_pending(const struct thp_diffs *d, size_t *j, uint64_t addr)
+static int diff_over(const struct thp_diffs *d, size_t *j,
+		     enum thp_diff_kind kind, uint64_t addr)
 {
 	for (; *j < d->n; (*j)++) {
 		const struct thp_diff *x = &d->v[*j];
 
-		if (x->kind == THP_DIFF_ADVICE && x->end > addr)
-			return x->start <= addr;
+		if (x->kind == kind && x->end > addr)
+			return x->start < addr + THP_CHUNK_SIZE;
 	}
 	return 0;
 }
@@ -294,7 +297,7 @@ static int collapse_ready(struct mtask *t)
 {
 	const struct thp_diffs *d = &t->v.d;
 	struct addr_set ready = { };
-	size_t i, j = 0, k = 0;
+	size_t i, j = 0, k = 0, u = 0;
 	int fd, ret = 0;
 
 	t->pending = 0;
@@ -310,7 +313,9 @@ static int collapse_ready(struct mtask *t)
 		if (x->kind != THP_DIFF_MISSING ||
 		    failed_before(t, &k, x->start) ||
 		    x->vma->advice == THP_ADVICE__NOHUGE ||
-		    t->v.x.e->thp_disabled || advice_pending(d, &j, x->start))
+		    t->v.x.e->thp_disabled ||
+		    diff_over(d, &j, THP_DIFF_ADVICE, x->start) ||
+		    diff_over(d, &u, THP_DIFF_NO_VMA, x->start))
 			continue;
 		ret = pagemap_range_present(fd, x->start, THP_CHUNK_SIZE);
 		if (ret == 1)

@@ -250,6 +250,42 @@ read_only() {
 	result read-only "$why" "the monitor's log says the report cannot be written"
 }
 
+# A task that maps, unmaps, forks and execs while the monitor works on it
+# (thp_churn); the monitor ends well before its timeout.
+churn() {
+	local why= r el
+	d=$W/churn
+	mkdir -p "$d/img"
+	r=$d/img/thp-monitor.json
+	if ! "$Z/static/thp_churn" --pidfile="$d/test.pid" \
+		--outfile="$d/test.out"; then
+		result churn "setup failed"
+		return
+	fi
+	pid=$(cat "$d/test.pid")
+	sleep 1
+	if ! criu dump -v4 -L "$LIB" -D "$d/img" -o dump.log -t "$pid" \
+		>/dev/null 2>&1; then
+		why="criu dump failed"
+	elif ! restore ""; then
+		why="criu restore failed"
+	else
+		settled
+	fi
+	if [ -z "$why" ]; then
+		el=$(jq .elapsed_s "$r" 2>/dev/null)
+		if [ -z "$el" ]; then
+			why="no report"
+		elif [ "$(jq '[.tasks[] | select(.stopped)] | length' "$r")" != 0 ]; then
+			why="the monitor stopped a task"
+		elif ! awk -v e="$el" 'BEGIN { exit !(e < 30) }'; then
+			why="the monitor took $el s"
+		fi
+	fi
+	kill -9 "$pid" 2>/dev/null
+	result churn "$why" "monitor done in $el s: $(grep -o '[0-9]* rounds of mapping, [0-9]* children' "$d/test.out")"
+}
+
 # criu killed in the plugin's hook: as when criu is killed by its
 # pre-resume script (the next step), the task runs on and gets its pages.
 restore_hook() {
@@ -276,3 +312,4 @@ collapse_fails collapse-eagain collapse-eagain "Resource temporarily unavailable
 collapse_memcg
 read_only
 restore_hook
+churn

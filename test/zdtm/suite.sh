@@ -12,7 +12,7 @@
 #   KERNEL_KIND  patched (the test kernel of kernel/) or stock; default:
 #                stock when the guest runs the kernel its modules are for
 #   NO_MODES     why the modes this machine cannot run are not here
-#   SUITE_TESTS  the tests (default: every one in static/)
+#   SUITE_TESTS  the tests (default: every one in static/ but the noauto)
 #   STOCK_TESTS  those of them also run without the plugin (default: all)
 #   SUITE_EXTRAS "no": leave out the runs after the tests (daemon killed,
 #                eager khugepaged, broken flags, failed dumps and restores,
@@ -44,6 +44,9 @@ fi
 if [ -z "$SUITE_TESTS" ]; then
 	for t in $Z/static/*; do
 		case $t in *.desc|*.h) continue ;; esac
+		# "noauto": run by a script of its own, as in CRIU's zdtm
+		grep -q "'flags':[^}]*[' ]noauto[' ]" "$t.desc" 2>/dev/null &&
+			continue
 		SUITE_TESTS="${SUITE_TESTS:+$SUITE_TESTS }$(basename "$t")"
 	done
 fi
