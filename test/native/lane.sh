@@ -31,6 +31,9 @@ for thp in "${modes[@]}"; do
 	out=$outroot/native-$thp
 	rm -rf "$out"
 	mkdir -p "$out/work"
+	faults=no	# once per CRIU and kernel: with THP madvise
+	[ "$thp" = madvise ] && faults=
+	SUITE_FAULTS=$faults \
 	ZDTM_WORK="$out/work" ZDTM_MODES="plain lazy remote-lazy migrate" \
 		STOCK_MODES="plain,lazy,remote-lazy,migrate" CRIU_CHECK="" \
 		KERNEL_KIND=stock NO_MODES="$no_modes" \

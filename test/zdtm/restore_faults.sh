@@ -1,10 +1,11 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# restore_faults.sh: faults during a lazy restore.  thp_coverage (its
-# small form, THP_SMALL: 17 chunks) is dumped with the plugin and
-# restored with `criu restore --lazy-pages` and a lazy-pages daemon, a
-# fault injected through CRIU_THP_FAULT (plugin/thp_fault.h):
+# restore_faults.sh: faults during a restore, lazy unless said.
+# thp_coverage (its small form, THP_SMALL: 17 chunks) is dumped with the
+# plugin and restored with `criu restore --lazy-pages` and a lazy-pages
+# daemon, a fault injected through CRIU_THP_FAULT (plugin/thp_fault.h)
+# or made from outside:
 #   monitor-start     the monitor dies before it takes anything: criu's log
 #                     says the task is not guarded; the pages still come
 #   monitor-guarded   it dies holding the daemon's userfaultfds
@@ -14,13 +15,18 @@
 #                     chunk and the error, and the task is not exact
 #   collapse-memcg    a real failure: the task, restored plainly, in a
 #                     memory cgroup of 1 MiB: no huge page can be charged
-#                     there, and MADV_COLLAPSE fails with EBUSY
+#                     there, and MADV_COLLAPSE fails with EBUSY (THP
+#                     madvise only)
 #   read-only         the images directory turns read-only while the
 #                     monitor works: its log says it cannot write the
 #                     report
 #   restore-hook      criu itself dies in the plugin's hook: the restore
 #                     fails, criu's log ends at the hook, and the task is
 #                     not left stopped
+#   churn             a task that maps, unmaps, forks and execs without
+#                     pause (thp_churn): the monitor ends at once
+#   traced            a debugger attaches to the task right after restore
+#                     (tools/thp_tracer): the task ends exact
 # In every case the daemon delivers every page, the process checks its
 # data and advice (THP_EXPECT=lazy) and passes, no task is left stopped
 # and no monitor is left running.  RESULT lines as zdtm_run.sh.
@@ -286,6 +292,37 @@ churn() {
 	result churn "$why" "monitor done in $el s: $(grep -o '[0-9]* rounds of mapping, [0-9]* children' "$d/test.out")"
 }
 
+# A debugger (tools/thp_tracer) attaches to every thread of the task as
+# soon as criu restore returns, while its pages still arrive: the monitor
+# needs no ptrace of its own, the task gets every page and ends exact.
+traced() {
+	local why= r i=0 tracer
+	prepare traced || { result traced "setup failed"; return; }
+	r=$d/img/thp-monitor.json
+	if ! restore ""; then
+		why="criu restore failed"
+	else
+		"$Z/tools/thp_tracer" "$pid" >"$d/tracer.out" 2>&1 &
+		tracer=$!
+		while ! grep -q attached "$d/tracer.out" && [ $i -lt 50 ]; do
+			i=$((i + 1))
+			sleep 0.1
+		done
+		grep -q attached "$d/tracer.out" ||
+			why="the tracer did not attach: $(cat "$d/tracer.out")"
+	fi
+	[ -z "$why" ] && settled
+	if [ -n "$why" ]; then
+		:
+	elif ! wait "$tracer"; then
+		why="the tracer failed: $(cat "$d/tracer.out")"
+	elif [ "$(jq '[.tasks[] | select(.exact)] | length' "$r" 2>/dev/null)" != 1 ]; then
+		why="the report does not say the task is exact"
+	fi
+	kill -9 "$pid" "$tracer" 2>/dev/null
+	result traced "$why" "traced from restore to exit; $(jq -r '.tasks[0] | "\(.collapsed)/\(.recorded) collapsed"' "$r" 2>/dev/null), exact"
+}
+
 # criu killed in the plugin's hook: as when criu is killed by its
 # pre-resume script (the next step), the task runs on and gets its pages.
 restore_hook() {
@@ -309,7 +346,12 @@ monitor_dies monitor-guarded monitor-guarded "monitor: guarded"
 monitor_dies monitor-collapse monitor-collapse ""
 collapse_fails collapse-enomem collapse-enomem "Cannot allocate memory"
 collapse_fails collapse-eagain collapse-eagain "Resource temporarily unavailable"
-collapse_memcg
+if grep -q '\[madvise\]' /sys/kernel/mm/transparent_hugepage/enabled; then
+	collapse_memcg
+else
+	echo "INFO restore_faults: collapse-memcg needs THP madvise: in another mode a plain restore leaves the monitor nothing to collapse"
+fi
 read_only
 restore_hook
 churn
+traced

@@ -17,6 +17,8 @@
 #   SUITE_EXTRAS "no": leave out the runs after the tests (daemon killed,
 #                eager khugepaged, broken flags, failed dumps and restores,
 #                full and read-only images directories, restore faults)
+#   SUITE_FAULTS "no": leave out the dump and restore faults (they do not
+#                depend on the THP mode: run once per CRIU and kernel)
 Z=$(cd "$(dirname "$0")" && pwd)
 : "${STOCK_MODES:=plain,pre,lazy}"
 : "${CRIU_CHECK=--all}"
@@ -89,11 +91,13 @@ $Z/zdtm_run.sh -m plain -a $Z/tools/flip_none_to_hg.sh -e thp_flags
 # Recording when maps cannot be read, strict, bad config, failed dumps.
 $Z/record_failures.sh
 
-# Dumps into a full or read-only images directory.
-$Z/dump_faults.sh
-
 # Restores that cannot be exact: a corrupt record, with and without strict.
 $Z/restore_failures.sh
+
+[ "$SUITE_FAULTS" = no ] && exit 0
+
+# Dumps into a full or read-only images directory.
+$Z/dump_faults.sh
 
 # Faults during a lazy restore: the monitor killed, collapses failing,
 # criu killed, the images directory read-only.
