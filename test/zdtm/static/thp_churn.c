@@ -83,6 +83,7 @@ static void *churn_tasks(void *arg)
 int main(int argc, char **argv)
 {
 	pthread_t maps, tasks;
+	sigset_t all, old;
 	uint8_t *stable;
 	void *bad;
 
@@ -93,11 +94,15 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	thp_fill(stable, STABLE_LEN, 0x737462);
+	/* SIGTERM must reach the main thread, in test_waitsig() */
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
 	if (pthread_create(&maps, NULL, churn_maps, NULL) ||
 	    pthread_create(&tasks, NULL, churn_tasks, NULL)) {
 		pr_err("pthread_create failed\n");
 		return 1;
 	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
 
 	test_daemon();
 	test_waitsig();

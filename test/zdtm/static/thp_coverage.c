@@ -23,16 +23,19 @@ static struct thp_region regions[] = {
 
 int main(int argc, char **argv)
 {
+	const char *small = getenv("THP_SMALL");
 	enum thp_expect_mode m;
 	unsigned int i;
 	int ret = 0;
 
 	test_init(argc, argv);
 	m = thp_expect_mode();
+	if (small && strcmp(small, "1"))
+		small = NULL;
 	for (i = 0; i < NR_REGIONS; i++) {
-		if (getenv("THP_SMALL") && regions[i].chunks >= 16)
+		if (small && regions[i].chunks >= 16)
 			regions[i].chunks /= 8;
-		else if (getenv("THP_SMALL"))
+		else if (small)
 			regions[i].chunks = 1;
 		if (region_setup(&regions[i]))
 			return 1;
