@@ -15,6 +15,10 @@
 #            use that tree's loader and libraries, so it runs here as
 #            "criu" (its comm matters: the monitor finds criu by name).
 #            Prints ROOT/root.
+#   sanitizers  criu (as above) and, into the same tree, Debian 13's
+#            AddressSanitizer and UBSan runtimes (libasan8, libubsan1
+#            and libstdc++6): the runtime a sanitized plugin needs inside
+#            this criu, built for its C library.  Prints ROOT/root.
 #   kernel   the kernel linux-image-amd64 depends on, unpacked; prints
 #            its tree (boot/vmlinuz-*, lib/modules/*).
 #   source   CRIU's upstream source of the same version (apt-get source
@@ -25,7 +29,7 @@
 # Each is kept once fetched; a new version in the archive is fetched anew.
 set -euo pipefail
 
-what=${1:?usage: debian13.sh criu|kernel|source [ROOT]}
+what=${1:?usage: debian13.sh criu|sanitizers|kernel|source [ROOT]}
 top=$(cd "$(dirname "$0")/.." && pwd)
 root=${2:-$top/build/debian13}
 mkdir -p "$root"
@@ -126,6 +130,19 @@ get_criu() {
 	echo "$dir"
 }
 
+get_sanitizers() {
+	local dir pkgs="libasan8 libubsan1 libstdc++6 gcc-14-base" want p
+	dir=$(get_criu)
+	want=$(for p in $pkgs; do candidate "$p"; done | tr '\n' ' ')
+	if [ "$(cat "$dir/.san-version" 2>/dev/null)" != "$want" ]; then
+		log "$pkgs into $dir"
+		# shellcheck disable=SC2086
+		fetch_unpack "$dir" $pkgs
+		echo "$want" >"$dir/.san-version"
+	fi
+	echo "$dir"
+}
+
 get_kernel() {
 	local pkg
 	pkg=$(apt-cache "${APT_OPTS[@]}" depends linux-image-amd64 |
@@ -175,7 +192,8 @@ get_source() {
 apt_update
 case $what in
 criu) get_criu ;;
+sanitizers) get_sanitizers ;;
 kernel) get_kernel ;;
 source) get_source ;;
-*) echo "usage: debian13.sh criu|kernel|source [ROOT]" >&2; exit 2 ;;
+*) echo "usage: debian13.sh criu|sanitizers|kernel|source [ROOT]" >&2; exit 2 ;;
 esac

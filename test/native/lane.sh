@@ -5,12 +5,14 @@
 #
 # The native lane: Debian 13's CRIU 4.1.1 on this machine's own kernel
 # (test/native/host.sh sets it up), running test/zdtm/suite.sh once per
-# THP mode (default: madvise always) with its results in
+# THP mode (default: madvise always; madvise with the faults, and with
+# the plugin and criu-thp of `make SAN=1 B=build/san`) with its results in
 # OUTROOT/native-<mode>/results.log, as a guest run has them; then CRIU's
 # own zdtm.py with and without the plugin (zdtmpy.sh, THP madvise) into
 # OUTROOT/native-zdtm.py/results.log.  ZDTMPY=no leaves zdtm.py out,
-# ZDTMPY=all runs its whole static suite.  Expects `make all zdtm` to
-# have run.
+# ZDTMPY=all runs its whole static suite.  Expects `make all zdtm` and
+# `make SAN=1 B=build/san PLUGIN=build/san/thp_plugin.so
+# CMD=build/san/criu-thp all` to have run.
 #
 # Pre-dumps need soft-dirty tracking, which this kernel lacks: pre and
 # pre-lazy run in the Debian 13 guest instead (scripts/run-tests.sh).
@@ -24,6 +26,19 @@ modes=("$@")
 [ $# -gt 0 ] || modes=(madvise always)
 H=$top/test/native/host.sh
 
+# sanitizer_result OUT: one RESULT line for the reports in OUT/san-log.
+sanitizer_result() {
+	local n
+	n=$(ls "$1/san-log" 2>/dev/null | wc -l)
+	if [ "$n" = 0 ] && [ -d "$1/san-log" ]; then
+		echo "RESULT sanitizers native - PASS (ASan and UBSan in the plugin, criu-thp and the monitor, LeakSanitizer in criu-thp: no report)"
+		return
+	fi
+	echo "RESULT sanitizers native - FAIL $n reports"
+	cat "$1"/san-log/* 2>/dev/null | grep -E 'ERROR|SUMMARY|runtime error|#[0-9] ' |
+		head -n 40 | sed 's/^/LOG sanitizer: /'
+}
+
 no_modes="pre, pre-lazy: $(uname -r) has no soft-dirty tracking (criu check --feature mem_dirty_track fails); they run in the Debian 13 guest"
 "$H" madvise criu check --feature mem_dirty_track >/dev/null 2>&1 && no_modes=
 
@@ -31,15 +46,22 @@ for thp in "${modes[@]}"; do
 	out=$outroot/native-$thp
 	rm -rf "$out"
 	mkdir -p "$out/work"
-	faults=no	# once per CRIU and kernel: with THP madvise
-	[ "$thp" = madvise ] && faults=
-	SUITE_FAULTS=$faults \
+	# once per CRIU and kernel, with THP madvise: the faults, and the
+	# plugin and criu-thp built with the sanitizers.  A sanitized criu
+	# restore reaches its hook after a lazy transfer of thp_lazy_guard's
+	# 192 MiB has ended: the daemon-killing runs are the always lane's.
+	faults=no san= guard=
+	[ "$thp" = madvise ] && faults= san=1 guard=no
+	SAN=$san SAN_LOG=$out/san-log SUITE_FAULTS=$faults SUITE_GUARD=$guard \
 	ZDTM_WORK="$out/work" ZDTM_MODES="plain lazy remote-lazy migrate" \
 		STOCK_MODES="plain,lazy,remote-lazy,migrate" CRIU_CHECK="" \
 		KERNEL_KIND=stock NO_MODES="$no_modes" \
 		"$H" "$thp" "$top/build/native/stage/opt/criu-thp/zdtm/suite.sh" \
 		>"$out/results.log" 2>"$out/console.log" </dev/null ||
 		echo "RESULT native-suite $thp - FAIL suite.sh exited $?" >>"$out/results.log"
+	if [ -n "$san" ]; then
+		sanitizer_result "$out" >>"$out/results.log"
+	fi
 done
 
 # Why pre and pre-lazy are not here: stock criu cannot pre-dump either.

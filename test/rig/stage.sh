@@ -11,7 +11,8 @@
 # benchmarks in DEST/opt/criu-thp/bench and the kernel series' selftest
 # in DEST/opt/criu-thp/kernel when they were built.  Files only: the
 # guest's initramfs adds the libraries (mkinitramfs.sh).  Expects
-# `make all zdtm` to have run.
+# `make all zdtm` to have run.  STAGE_PLUGIN and STAGE_CMD: another
+# build of the plugin and of criu-thp (host.sh's SAN=1).
 set -euo pipefail
 
 dest=${1:?usage: stage.sh DEST}
@@ -20,8 +21,8 @@ B=$top/build
 O=$dest/opt/criu-thp
 
 mkdir -p "$O"/{lib,zdtm/static,zdtm/tools} "$dest/usr/local/bin"
-install -m 0644 "$top/plugin/thp_plugin.so" "$O/lib/thp_plugin.so"
-install -m 0755 "$top/plugin/criu-thp" "$dest/usr/local/bin/criu-thp"
+install -m 0644 "${STAGE_PLUGIN:-$top/plugin/thp_plugin.so}" "$O/lib/thp_plugin.so"
+install -m 0755 "${STAGE_CMD:-$top/plugin/criu-thp}" "$dest/usr/local/bin/criu-thp"
 install -m 0755 "$B"/zdtm/static/* "$O/zdtm/static/"
 install -m 0644 "$top"/test/zdtm/static/*.desc "$O/zdtm/static/"
 install -m 0755 "$B"/zdtm/tools/* "$O/zdtm/tools/"
