@@ -238,11 +238,12 @@ collapse_memcg() {
 	result collapse-memcg "$why" "${n:-0} chunks failed with 'Device or resource busy' in a memory cgroup of 1 MiB, in the report"
 }
 
-# The images directory read-only once the restore is done.
+# The images directory read-only once the restore is done, the monitor
+# made 3 s late so that it has not written its report yet.
 read_only() {
 	local why=
 	prepare read-only || { result read-only "setup failed"; return; }
-	if ! restore ""; then
+	if ! restore monitor-slow; then
 		why="criu restore failed"
 	elif ! mount --bind "$d/img" "$d/img" ||
 	     ! mount -o remount,bind,ro "$d/img"; then
