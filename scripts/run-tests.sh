@@ -11,9 +11,11 @@
 #      test kernel, about 8 minutes unless cached)
 #   5. zdtm tests, each suite once with THP "madvise" and once with
 #      "always": Debian 13's CRIU 4.1.1 natively on this machine's kernel
-#      (test/native/lane.sh); Debian 12's CRIU 3.17.1 in a QEMU guest on
+#      (test/native/lane.sh; with "madvise" the plugin and criu-thp of
+#      the sanitizer build); Debian 12's CRIU 3.17.1 in a QEMU guest on
 #      its 6.1 kernel; a few on the test kernel; the pre-dump modes with
-#      CRIU 4.1.1 in a guest on Debian 13's 6.12 kernel
+#      CRIU 4.1.1 in a guest on Debian 13's 6.12 kernel.  The dump and
+#      restore faults run with "madvise", natively and in Debian 12.
 # The last line is "N passed, N failed" (", N skipped" when a unit test
 # finds something this machine cannot have; the test says what).
 set -uo pipefail
