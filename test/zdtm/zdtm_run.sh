@@ -130,10 +130,15 @@ criu_opts() {
 # The plugin logs "loaded for <stage> (N hooks)" in every criu log it is
 # loaded in: 12 hooks where criu runs CHECKPOINT_DEVICES from
 # checkpoint_devices() (CRIU 4.1 and later), 10 elsewhere.
-hooks_for_criu() {
+# criu_at_least MAJOR MINOR: the CRIU under test is that version or later.
+criu_at_least() {
 	local major=${CRIU_VERSION%%.*} minor=${CRIU_VERSION#*.}
 	minor=${minor%%.*}
-	if [ "$major" -gt 4 ] || { [ "$major" = 4 ] && [ "$minor" -ge 1 ]; }; then
+	[ "$major" -gt "$1" ] || { [ "$major" = "$1" ] && [ "$minor" -ge "$2" ]; }
+}
+
+hooks_for_criu() {
+	if criu_at_least 4 1; then
 		echo 12
 	else
 		echo 10
@@ -449,9 +454,7 @@ wait_monitor() {
 
 # CRIU 3.19 and later restore the PR_SET_THP_DISABLE state themselves.
 keeps_prctl() {
-	local major=${CRIU_VERSION%%.*} minor=${CRIU_VERSION#*.}
-	minor=${minor%%.*}
-	[ "$major" -gt 3 ] || { [ "$major" = 3 ] && [ "$minor" -ge 19 ]; }
+	criu_at_least 3 19
 }
 
 # criu-thp verify on the restored tree; sets $verify_why, $verify_note.
