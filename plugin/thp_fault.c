@@ -75,8 +75,11 @@ void thp_fault_kill(enum thp_fault f)
 
 void thp_fault_sleep(enum thp_fault f, unsigned int seconds)
 {
-	if (!thp_fault(f))
+	static unsigned int slept;
+
+	if (!thp_fault(f) || (slept & (1u << f)))
 		return;
+	slept |= 1u << f;
 	pr_warn("%s=%s: sleeping %u s\n", THP_FAULT_ENV, names[f], seconds);
 	while (seconds)
 		seconds = sleep(seconds);

@@ -10,7 +10,7 @@
 
 enum thp_fault {
 	THP_FAULT_MONITOR_START,	/* monitor: before it takes anything */
-	THP_FAULT_MONITOR_SLOW,		/* monitor: 3 s late to start */
+	THP_FAULT_MONITOR_SLOW,		/* monitor: 3 s before its 1st collapse */
 	THP_FAULT_MONITOR_GUARDED,	/* monitor: once it guards a task */
 	THP_FAULT_MONITOR_COLLAPSE,	/* monitor: before its first collapse */
 	THP_FAULT_COLLAPSE_ENOMEM,	/* MADV_COLLAPSE fails with ENOMEM */
@@ -27,7 +27,7 @@ int thp_fault(enum thp_fault f);
 /* At point f, if named: say so, and die by SIGKILL. */
 void thp_fault_kill(enum thp_fault f);
 
-/* At point f, if named: say so, and sleep for that many seconds. */
+/* At point f, if named, the first time: say so, and sleep that long. */
 void thp_fault_sleep(enum thp_fault f, unsigned int seconds);
 
 #endif /* THP_FAULT_H */

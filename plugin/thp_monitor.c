@@ -326,6 +326,7 @@ static int collapse_ready(struct mtask *t)
 	close(fd);
 	if (!ret && ready.n) {
 		thp_fault_kill(THP_FAULT_MONITOR_COLLAPSE);
+		thp_fault_sleep(THP_FAULT_MONITOR_SLOW, 3);
 		ret = thp_collapse_chunks(&t->col, ready.v, ready.n);
 	}
 	if (!ret)
@@ -506,7 +507,6 @@ int thp_monitor_run(const struct monitor_opts *o)
 
 	clock_gettime(CLOCK_MONOTONIC, &m.t0);
 	thp_fault_kill(THP_FAULT_MONITOR_START);
-	thp_fault_sleep(THP_FAULT_MONITOR_SLOW, 3);
 	dirfd = open(o->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dirfd < 0) {
 		pr_err("%s: %s\n", o->dir, strerror(errno));

@@ -15,7 +15,8 @@
 #      the sanitizer build); Debian 12's CRIU 3.17.1 in a QEMU guest on
 #      its 6.1 kernel; a few on the test kernel; the pre-dump modes with
 #      CRIU 4.1.1 in a guest on Debian 13's 6.12 kernel.  The dump and
-#      restore faults run with "madvise", natively and in Debian 12.
+#      restore faults run once natively ("always") and in Debian 12
+#      ("madvise").
 # The last line is "N passed, N failed" (", N skipped" when a unit test
 # finds something this machine cannot have; the test says what).
 set -uo pipefail

@@ -5,8 +5,8 @@
 #
 # The native lane: Debian 13's CRIU 4.1.1 on this machine's own kernel
 # (test/native/host.sh sets it up), running test/zdtm/suite.sh once per
-# THP mode (default: madvise always; madvise with the faults, and with
-# the plugin and criu-thp of `make SAN=1 B=build/san`) with its results in
+# THP mode (default: madvise always; madvise with the plugin and criu-thp
+# of `make SAN=1 B=build/san`, always with the faults) with its results in
 # OUTROOT/native-<mode>/results.log, as a guest run has them; then CRIU's
 # own zdtm.py with and without the plugin (zdtmpy.sh, THP madvise) into
 # OUTROOT/native-zdtm.py/results.log.  ZDTMPY=no leaves zdtm.py out,
@@ -46,12 +46,13 @@ for thp in "${modes[@]}"; do
 	out=$outroot/native-$thp
 	rm -rf "$out"
 	mkdir -p "$out/work"
-	# once per CRIU and kernel, with THP madvise: the faults, and the
-	# plugin and criu-thp built with the sanitizers.  A sanitized criu
-	# restore reaches its hook after a lazy transfer of thp_lazy_guard's
-	# 192 MiB has ended: the daemon-killing runs are the always lane's.
-	faults=no san= guard=
-	[ "$thp" = madvise ] && faults= san=1 guard=no
+	# With THP madvise the plugin and criu-thp built with the
+	# sanitizers; a sanitized criu restore reaches its hook after a lazy
+	# transfer of 200 MiB has ended, which the daemon-killing runs and
+	# two of the restore faults need: they are the always lane's, with
+	# the dump faults (once per CRIU and kernel).
+	faults= san= guard=
+	[ "$thp" = madvise ] && faults=no san=1 guard=no
 	SAN=$san SAN_LOG=$out/san-log SUITE_FAULTS=$faults SUITE_GUARD=$guard \
 	ZDTM_WORK="$out/work" ZDTM_MODES="plain lazy remote-lazy migrate" \
 		STOCK_MODES="plain,lazy,remote-lazy,migrate" CRIU_CHECK="" \

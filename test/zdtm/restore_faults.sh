@@ -13,10 +13,9 @@
 #   collapse-enomem   MADV_COLLAPSE fails with ENOMEM, and
 #   collapse-eagain   with EAGAIN (retried first): the report names each
 #                     chunk and the error, and the task is not exact
-#   collapse-memcg    a real failure: the task, restored plainly, in a
-#                     memory cgroup of 1 MiB: no huge page can be charged
-#                     there, and MADV_COLLAPSE fails with EBUSY (THP
-#                     madvise only)
+#   collapse-memcg    a real failure: the task, all its pages in, moved
+#                     into a memory cgroup of 1 MiB: no huge page can be
+#                     charged there, and MADV_COLLAPSE fails with EBUSY
 #   read-only         the images directory turns read-only while the
 #                     monitor works: its log says it cannot write the
 #                     report
@@ -40,16 +39,15 @@ W=${ZDTM_WORK:-/tmp/zdtm}/restore_faults
 result() {
 	local name=$1 why=$2
 	if [ -z "$why" ]; then
-		echo "RESULT $name ${rmode:-lazy} plugin PASS${3:+ ($3)}"
+		echo "RESULT $name lazy plugin PASS${3:+ ($3)}"
 	else
-		echo "RESULT $name ${rmode:-lazy} plugin FAIL $why"
+		echo "RESULT $name lazy plugin FAIL $why"
 		for f in "$d"/img/*.log "$d"/test.out; do
 			[ -f "$f" ] && grep -E 'Error|Warn|thp:|FAIL|killing|guarded|report' "$f" |
 				head -n 20 | sed "s|^|LOG $name/$(basename "$f"): |"
 		done
 	fi
 	rm -f "$d"/img/pages-*.img
-	rmode=
 }
 
 # prepare NAME [full]: thp_coverage running, dumped into $d/img; $pid, $d
@@ -206,18 +204,19 @@ memcg_new() {
 		echo 1048576 >$cg/memory.limit_in_bytes
 }
 
-# A real failure: after a plain restore (collapse async, the monitor 3 s
-# late), the task moves into a memory cgroup of 1 MiB, which cannot be
-# charged a huge page: MADV_COLLAPSE fails with EBUSY.
+# A real failure: once every page is in (the monitor waits 3 s before
+# its first collapse), the task moves into a memory cgroup of 1 MiB,
+# which cannot be charged a huge page: MADV_COLLAPSE fails with EBUSY.
 collapse_memcg() {
 	local why= r n
 	prepare collapse-memcg || { result collapse-memcg "setup failed"; return; }
 	r=$d/img/thp-monitor.json
 	if ! memcg_new; then
 		why="cannot make a memory cgroup"
-	elif ! CRIU_THP_FAULT=monitor-slow criu restore -v4 -L "$LIB" \
-		-D "$d/img" -o restore.log -d >/dev/null 2>&1; then
+	elif ! restore monitor-slow; then
 		why="criu restore failed"
+	elif ! wait_gone "$lazy_pid" || ! wait "$lazy_pid"; then
+		why="the lazy-pages daemon failed"
 	elif ! echo "$pid" >"$cg/cgroup.procs"; then
 		why="cannot move task $pid into $cg"
 	elif ! wait_gone $(monitors); then
@@ -234,12 +233,12 @@ collapse_memcg() {
 	kill -9 "$pid" 2>/dev/null
 	wait_gone "$pid"
 	[ -n "$cg" ] && rmdir "$cg"
-	rmode=plain
 	result collapse-memcg "$why" "${n:-0} chunks failed with 'Device or resource busy' in a memory cgroup of 1 MiB, in the report"
 }
 
 # The images directory read-only once the restore is done, the monitor
-# made 3 s late so that it has not written its report yet.
+# made 3 s late (before its first collapse) so that it has not written
+# its report yet.
 read_only() {
 	local why=
 	prepare read-only || { result read-only "setup failed"; return; }
@@ -351,11 +350,7 @@ monitor_dies monitor-guarded monitor-guarded "monitor: guarded" full
 monitor_dies monitor-collapse monitor-collapse ""
 collapse_fails collapse-enomem collapse-enomem "Cannot allocate memory"
 collapse_fails collapse-eagain collapse-eagain "Resource temporarily unavailable"
-if grep -q '\[madvise\]' /sys/kernel/mm/transparent_hugepage/enabled; then
-	collapse_memcg
-else
-	echo "INFO restore_faults: collapse-memcg needs THP madvise: in another mode a plain restore leaves the monitor nothing to collapse"
-fi
+collapse_memcg
 read_only
 restore_hook
 churn
