@@ -106,3 +106,7 @@ $Z/dump_faults.sh
 # Faults during a lazy restore: the monitor killed, collapses failing,
 # criu killed, the images directory read-only.
 $Z/restore_faults.sh
+
+# Three lazy restores at once, one daemon killed: each monitor guards its
+# own daemon.
+$Z/concurrent.sh 3

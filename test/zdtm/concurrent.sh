@@ -1,0 +1,124 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# concurrent.sh [N]: N (default 3) lazy restores at once, each of its own
+# thp_lazy_guard process from an images directory of its own, with a
+# lazy-pages daemon each; the second one's daemon is killed once 32 MiB
+# of its task's 192 are in.  Each restore's monitor must have guarded its
+# own daemon and no other (the monitor finds the daemon by its name and
+# its images directory); the task whose daemon died ends stopped with its
+# lost pages reported, the others get every page, pass and end exact.
+# RESULT lines as zdtm_run.sh.
+
+Z=$(cd "$(dirname "$0")" && pwd)
+LIB=${PLUGIN_DIR:-/opt/criu-thp/lib}
+W=${ZDTM_WORK:-/tmp/zdtm}/concurrent
+N=${1:-3}
+
+state_of() {
+	sed -n 's/^State:[[:space:]]*\([A-Za-z]\).*/\1/p' "/proc/$1/status" 2>/dev/null
+}
+
+# Wait until pid $1 has $2 KiB in (Rss), for at most 10 s.
+wait_rss() {
+	local i=0 kb
+	while [ $i -lt 1000 ]; do
+		kb=$(awk '/^Rss:/ { print $2 }' /proc/"$1"/smaps_rollup 2>/dev/null)
+		[ "${kb:-0}" -ge "$2" ] && return 0
+		i=$((i + 1))
+		sleep 0.01
+	done
+	return 1
+}
+
+# wait_file F: up to 90 s.
+wait_file() {
+	local i=0
+	while [ ! -f "$1" ] && [ $i -lt 450 ]; do
+		i=$((i + 1))
+		sleep 0.2
+	done
+	[ -f "$1" ]
+}
+
+# Test i: started and dumped; its pid in $W/i/test.pid.
+prepare() {
+	local d=$W/$1
+	mkdir -p "$d/img"
+	THP_EXPECT=lazy "$Z/static/thp_lazy_guard" --pidfile="$d/test.pid" \
+		--outfile="$d/test.out" || return 1
+	criu dump -v4 -L "$LIB" -D "$d/img" -o dump.log \
+		-t "$(cat "$d/test.pid")" >/dev/null 2>&1
+}
+
+# check I DAEMON_PID KILLED: the verdict on restore i; empty or why not.
+check() {
+	local d=$W/$1 r=$W/$1/img/thp-monitor.json pid i=0
+	pid=$(cat "$d/test.pid")
+	if ! wait_file "$r"; then
+		echo "no report in 90 s"
+	elif [ "$(jq .guard.daemon "$r")" != "$2" ]; then
+		echo "the monitor guarded daemon $(jq .guard.daemon "$r"), not its own $2"
+	elif [ -n "$3" ]; then
+		if ! jq -e '.guard.state == "daemon died" and
+			([.tasks[] | select(.stopped and .lost_pages > 0)] | length > 0)' "$r" >/dev/null; then
+			echo "guard: $(jq -c '.guard, [.tasks[] | {pid, stopped, lost_pages}]' "$r")"
+		elif [ "$(state_of "$pid")" != T ]; then
+			echo "task $pid is in state '$(state_of "$pid")', not stopped"
+		fi
+	elif ! jq -e '.guard.state == "normal end" and
+		([.tasks[] | select(.exact and (.stopped | not))] | length == 1)' "$r" >/dev/null; then
+		echo "not a normal end: $(jq -c '.guard, [.tasks[] | {pid, exact, stopped, differences}]' "$r")"
+	else
+		kill -TERM "$pid"
+		while ! grep -q 'PASS\|FAIL' "$d/test.out" 2>/dev/null && [ $i -lt 150 ]; do
+			i=$((i + 1))
+			sleep 0.2
+		done
+		grep -q PASS "$d/test.out" 2>/dev/null ||
+			echo "the restored test did not PASS"
+	fi
+}
+
+rm -rf "$W"
+mkdir -p "$W"
+i=1
+while [ $i -le "$N" ]; do
+	if ! prepare $i; then
+		echo "RESULT concurrent-$N lazy plugin FAIL test $i: setup failed"
+		exit 0
+	fi
+	i=$((i + 1))
+done
+i=1
+while [ $i -le "$N" ]; do
+	criu lazy-pages -v4 -D "$W/$i/img" -o lazy-pages.log >/dev/null 2>&1 &
+	echo $! >"$W/$i/lazy.pid"
+	i=$((i + 1))
+done
+sleep 0.5
+i=1
+while [ $i -le "$N" ]; do
+	criu restore -v4 -L "$LIB" -D "$W/$i/img" -o restore.log -d \
+		--lazy-pages >/dev/null 2>&1 &
+	i=$((i + 1))
+done
+wait_rss "$(cat "$W/2/test.pid")" 32768
+kill -9 "$(cat "$W/2/lazy.pid")"
+wait
+i=1
+while [ $i -le "$N" ]; do
+	killed=
+	[ $i = 2 ] && killed=1
+	why=$(check $i "$(cat "$W/$i/lazy.pid")" $killed)
+	if [ -z "$why" ]; then
+		echo "RESULT concurrent-$N.$i lazy plugin PASS (${killed:+daemon killed: stopped, }its own daemon guarded)"
+	else
+		echo "RESULT concurrent-$N.$i lazy plugin FAIL $why"
+		grep -h 'Error\|thp:' "$W/$i"/img/restore.log | tail -n 8 |
+			sed "s/^/LOG concurrent.$i: /"
+	fi
+	kill -9 "$(cat "$W/$i/test.pid")" 2>/dev/null
+	rm -f "$W/$i"/img/pages-*.img
+	i=$((i + 1))
+done
