@@ -14,22 +14,7 @@ Z=$(cd "$(dirname "$0")" && pwd)
 LIB=${PLUGIN_DIR:-/opt/criu-thp/lib}
 W=${ZDTM_WORK:-/tmp/zdtm}/concurrent
 N=${1:-3}
-
-state_of() {
-	sed -n 's/^State:[[:space:]]*\([A-Za-z]\).*/\1/p' "/proc/$1/status" 2>/dev/null
-}
-
-# Wait until pid $1 has $2 KiB in (Rss), for at most 10 s.
-wait_rss() {
-	local i=0 kb
-	while [ $i -lt 1000 ]; do
-		kb=$(awk '/^Rss:/ { print $2 }' /proc/"$1"/smaps_rollup 2>/dev/null)
-		[ "${kb:-0}" -ge "$2" ] && return 0
-		i=$((i + 1))
-		sleep 0.01
-	done
-	return 1
-}
+. "$Z/procs.sh"
 
 # wait_file F: up to 90 s.
 wait_file() {
@@ -103,7 +88,7 @@ while [ $i -le "$N" ]; do
 		--lazy-pages >/dev/null 2>&1 &
 	i=$((i + 1))
 done
-wait_rss "$(cat "$W/2/test.pid")" 32768
+wait_rss "$(cat "$W/2/test.pid")" 32768 10
 kill -9 "$(cat "$W/2/lazy.pid")"
 wait
 i=1

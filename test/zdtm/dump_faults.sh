@@ -26,6 +26,7 @@
 Z=$(cd "$(dirname "$0")" && pwd)
 LIB=${PLUGIN_DIR:-/opt/criu-thp/lib}
 W=${ZDTM_WORK:-/tmp/zdtm}/dump_faults
+. "$Z/procs.sh"
 
 result() {
 	local name=$1 why=$2
@@ -48,13 +49,8 @@ start() {
 	pid=$(cat "$d/test.pid")
 }
 
-# The test process and its child (no pkill in the guests).
-kill_tree() {
-	kill -9 $(cat /proc/"$pid"/task/*/children 2>/dev/null) "$pid" 2>/dev/null
-}
-
 stop() {
-	kill_tree
+	kill_tree "$pid"
 	umount "$d/img" 2>/dev/null
 }
 
@@ -74,10 +70,6 @@ dump() {
 	local ret=$?
 	unset CRIU_THP_STRICT
 	return $ret
-}
-
-state_of() {
-	sed -n 's/^State:[[:space:]]*\([A-Za-z]\).*/\1/p' "/proc/$1/status" 2>/dev/null
 }
 
 # Alive and not frozen or stopped; empty, or why not.
@@ -197,7 +189,7 @@ write_fails() {
 # process is gone (same pids); sets $why on failure.
 restore_unrecorded() {
 	local i=0
-	kill_tree
+	kill_tree "$pid"
 	while [ -n "$(state_of "$pid")" ] && [ $i -lt 50 ]; do
 		i=$((i + 1))
 		sleep 0.1

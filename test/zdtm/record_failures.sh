@@ -10,6 +10,7 @@
 Z=$(cd "$(dirname "$0")" && pwd)
 LIB=${PLUGIN_DIR:-/opt/criu-thp/lib}
 W=${ZDTM_WORK:-/tmp/zdtm}/record_failures
+. "$Z/procs.sh"
 rm -rf "$W"
 mkdir -p "$W"
 
@@ -37,17 +38,12 @@ start() {
 }
 
 stop() {
-	# the test and its child (no pkill in the guests)
-	kill -9 $(cat /proc/"$pid"/task/*/children 2>/dev/null) "$pid" 2>/dev/null
+	kill_tree "$pid"
 }
 
 dump() {
 	criu dump -v4 -L "$LIB" -D "$d/img" -o ../dump.log -t "$pid" \
 		--leave-running "$@" >/dev/null 2>&1
-}
-
-state_of() {
-	sed -n 's/^State:[[:space:]]*\([A-Za-z]\).*/\1/p' "/proc/$1/status"
 }
 
 thp_images() {

@@ -13,6 +13,7 @@
 Z=$(cd "$(dirname "$0")" && pwd)
 LIB=${PLUGIN_DIR:-/opt/criu-thp/lib}
 W=${ZDTM_WORK:-/tmp/zdtm}/restore_failures
+. "$Z/procs.sh"
 rm -rf "$W"
 mkdir -p "$W"
 
@@ -42,10 +43,6 @@ prepare() {
 		>/dev/null 2>&1 || return 1
 	head -c 20 "$d/img/thp-$pid.img" >"$d/img/cut" &&
 		mv "$d/img/cut" "$d/img/thp-$pid.img"
-}
-
-state_of() {
-	sed -n 's/^State:[[:space:]]*\([A-Za-z]\).*/\1/p' "/proc/$1/status" 2>/dev/null
 }
 
 # Running, sleeping or stopped: anything but gone or a zombie (the guest's

@@ -33,6 +33,7 @@
 Z=$(cd "$(dirname "$0")" && pwd)
 LIB=${PLUGIN_DIR:-/opt/criu-thp/lib}
 W=${ZDTM_WORK:-/tmp/zdtm}/restore_faults
+. "$Z/procs.sh"
 
 # result NAME WHY [NOTE]: the RESULT line; the case's pages are removed
 # (a guest's /tmp is in its memory).
@@ -61,10 +62,6 @@ prepare() {
 	pid=$(cat "$d/test.pid")
 	criu dump -v4 -L "$LIB" -D "$d/img" -o dump.log -t "$pid" \
 		>/dev/null 2>&1
-}
-
-state_of() {
-	sed -n 's/^State:[[:space:]]*\([A-Za-z]\).*/\1/p' "/proc/$1/status" 2>/dev/null
 }
 
 # The monitors working on $d/img (no pgrep in the guests).

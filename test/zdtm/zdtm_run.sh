@@ -84,6 +84,7 @@
 # `criu-thp show --json` after the dump.
 
 ZDTM=$(cd "$(dirname "$0")" && pwd)
+. "$ZDTM/procs.sh"
 PLUGIN_DIR=${PLUGIN_DIR:-/opt/criu-thp/lib}
 CRIU=${CRIU:-criu}
 PORT=27027
@@ -547,10 +548,6 @@ verdict() {
 	fi
 }
 
-state_of() {
-	sed -n 's/^State:[[:space:]]*\([A-Za-z]\).*/\1/p' "/proc/$1/status" 2>/dev/null
-}
-
 # The pages the report names as lost are still absent (first 8 ranges).
 lost_absent() {
 	local r=$1 a b n
@@ -603,18 +600,6 @@ stock_guard() {
 }
 
 # -k: kill the daemon in the middle of the transfer; sets $why.
-# Wait until pid $1 has $2 KiB in (Rss), for at most 3 s.
-wait_rss() {
-	local i=0 kb
-	while [ $i -lt 300 ]; do
-		kb=$(awk '/^Rss:/ { print $2 }' /proc/"$1"/smaps_rollup 2>/dev/null)
-		[ "${kb:-0}" -ge "$2" ] && return 0
-		i=$((i + 1))
-		sleep 0.01
-	done
-	return 1
-}
-
 guard_run() {
 	local v=$lazy_pid
 	[ "$victim" = page-server ] && v=$server_pid
