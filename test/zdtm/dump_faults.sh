@@ -27,18 +27,10 @@ Z=$(cd "$(dirname "$0")" && pwd)
 LIB=${PLUGIN_DIR:-/opt/criu-thp/lib}
 W=${ZDTM_WORK:-/tmp/zdtm}/dump_faults
 . "$Z/procs.sh"
+. "$Z/results.sh"
 
 result() {
-	local name=$1 why=$2
-	if [ -z "$why" ]; then
-		echo "RESULT $name dump plugin PASS${3:+ ($3)}"
-		return
-	fi
-	echo "RESULT $name dump plugin FAIL $why"
-	for f in "$W/$name"/*.log "$W/$name"/img/*.log; do
-		[ -f "$f" ] && grep -E 'Error|Warn|thp:' "$f" |
-			head -n 20 | sed "s|^|LOG $name/$(basename "$f"): |"
-	done
+	result_line dump "$1" "$2" "$3" "$W/$1"/*.log "$W/$1"/img/*.log
 }
 
 start() {

@@ -11,20 +11,12 @@ Z=$(cd "$(dirname "$0")" && pwd)
 LIB=${PLUGIN_DIR:-/opt/criu-thp/lib}
 W=${ZDTM_WORK:-/tmp/zdtm}/record_failures
 . "$Z/procs.sh"
+. "$Z/results.sh"
 rm -rf "$W"
 mkdir -p "$W"
 
 result() {
-	local name=$1 why=$2
-	if [ -z "$why" ]; then
-		echo "RESULT $name dump plugin PASS"
-		return
-	fi
-	echo "RESULT $name dump plugin FAIL $why"
-	for f in "$W/$name"/*.log "$W/$name"/show.*; do
-		[ -f "$f" ] && grep -E 'Error|Warn|thp:|"problem"' "$f" |
-			head -n 20 | sed "s|^|LOG $name/$(basename "$f"): |"
-	done
+	result_line dump "$1" "$2" "" "$W/$1"/*.log "$W/$1"/show.*
 }
 
 # start NAME: the test process, its pid in $pid, its run dir in $d

@@ -14,22 +14,13 @@ Z=$(cd "$(dirname "$0")" && pwd)
 LIB=${PLUGIN_DIR:-/opt/criu-thp/lib}
 W=${ZDTM_WORK:-/tmp/zdtm}/restore_failures
 . "$Z/procs.sh"
+. "$Z/results.sh"
 rm -rf "$W"
 mkdir -p "$W"
 
 result() {
-	local name=$1 why=$2
-	if [ -z "$why" ]; then
-		echo "RESULT $name restore plugin PASS"
-		rm -f "$W/$name"/img/pages-*.img
-		return
-	fi
-	echo "RESULT $name restore plugin FAIL $why"
-	for f in "$W/$name"/img/*.log "$W/$name"/test.out*; do
-		[ -f "$f" ] && grep -E 'Error|Warn|thp:|FAIL' "$f" |
-			head -n 20 | sed "s|^|LOG $name/$(basename "$f"): |"
-	done
-	rm -f "$W/$name"/img/pages-*.img	# a guest's /tmp is in its memory
+	result_line restore "$1" "$2" "" "$W/$1"/img/*.log "$W/$1"/test.out*
+	rm -f "$W/$1"/img/pages-*.img	# a guest's /tmp is in its memory
 }
 
 # prepare NAME: thp_coverage dumped, its record cut; $pid, $d

@@ -34,20 +34,12 @@ Z=$(cd "$(dirname "$0")" && pwd)
 LIB=${PLUGIN_DIR:-/opt/criu-thp/lib}
 W=${ZDTM_WORK:-/tmp/zdtm}/restore_faults
 . "$Z/procs.sh"
+. "$Z/results.sh"
 
 # result NAME WHY [NOTE]: the RESULT line; the case's pages are removed
 # (a guest's /tmp is in its memory).
 result() {
-	local name=$1 why=$2
-	if [ -z "$why" ]; then
-		echo "RESULT $name lazy plugin PASS${3:+ ($3)}"
-	else
-		echo "RESULT $name lazy plugin FAIL $why"
-		for f in "$d"/img/*.log "$d"/test.out; do
-			[ -f "$f" ] && grep -E 'Error|Warn|thp:|FAIL|killing|guarded|report' "$f" |
-				head -n 20 | sed "s|^|LOG $name/$(basename "$f"): |"
-		done
-	fi
+	result_line lazy "$1" "$2" "$3" "$d"/img/*.log "$d"/test.out
 	rm -f "$d"/img/pages-*.img
 }
 
