@@ -166,8 +166,12 @@ echo "native lane took $((SECONDS - lane0)) s"
 # pages (the native lane runs every test without it).
 STOCK="thp_coverage thp_flags thp_lazy_coverage thp_prctl"
 GUEST=12 guest_suite madvise madvise STOCK_TESTS="$STOCK"
-# the dump and restore faults do not depend on the THP mode: once
-GUEST=12 guest_suite always always STOCK_TESTS="$STOCK" SUITE_FAULTS=no
+# With "always" neither the dump and restore faults (they do not depend
+# on the THP mode) nor the remote modes: they differ from lazy only in
+# where the pages come from (the madvise run has them, and natively both).
+GUEST=12 guest_suite always always STOCK_TESTS="$STOCK" SUITE_FAULTS=no \
+	ZDTM_MODES="plain pre lazy pre-lazy" STOCK_MODES="plain,pre,lazy" \
+	NO_MODES="remote-lazy, migrate with THP always: in the madvise run, and natively"
 # The test kernel (kernel/): its selftest, the vma strategy (thp_clr) and
 # thp_flags, whose "none" advice it can restore; the rest is the same as
 # on Debian's 6.1 kernel above.
@@ -182,10 +186,15 @@ done
 # fallback: natively and on 6.1 already), nor thp_lazy_guard (a daemon
 # killed: natively), nor thp_record_shmem and thp_lazy_slow (not run in
 # the pre modes anyway); stock only where 4.x differs from 3.17.1.
+# With "always" only the tests whose huge pages depend on the THP mode.
+d13_tests() {
+	[ "$1" = madvise ] &&
+		echo "thp_coverage thp_flags thp_lazy_coverage thp_prctl thp_record thp_rseq" ||
+		echo "thp_coverage thp_lazy_coverage thp_prctl"
+}
 for thp in madvise always; do
 	GUEST=13 guest_suite "debian13-$thp" "$thp" ZDTM_MODES="pre pre-lazy" \
-		STOCK_MODES=pre SUITE_EXTRAS=no \
-		SUITE_TESTS="thp_coverage thp_flags thp_lazy_coverage thp_prctl thp_record thp_rseq" \
+		STOCK_MODES=pre SUITE_EXTRAS=no SUITE_TESTS="$(d13_tests $thp)" \
 		STOCK_TESTS="thp_coverage thp_flags thp_prctl" \
 		NO_MODES="plain, lazy, remote-lazy, migrate: the native lane runs them with this CRIU on 6.18"
 done
