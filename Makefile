@@ -24,6 +24,7 @@ CFLAGS		?= -O2 -g
 CFLAGS		+= $(WARN) -D_GNU_SOURCE -fPIC -Iplugin -I$(B)/images \
 		   -DTHP_MONITOR_DEFAULT='"$(PREFIX)/bin/criu-thp"'
 LDLIBS_PB	:= -lprotobuf-c
+LDLIBS_CMD	:= $(LDLIBS_PB) -lcompel
 
 # SAN=1: AddressSanitizer and UndefinedBehaviorSanitizer, every object
 # and link (use another B, e.g. B=build/san).  FUZZ=1 (with CC=clang)
@@ -46,10 +47,12 @@ PROTO_OBJ	:= $(patsubst %,$(B)/obj/%.pb-c.o,$(PROTOS))
 SHARED		:= thp_image proc_status proc_smaps proc_pagemap proc_tasks \
 		   chunk_runs thp_coverage thp_record sysfs_thp thp_config thp_dump \
 		   criu_image criu_mm criu_pagemap lazy_pages thp_expect thp_diff \
-		   thp_collapse thp_split thp_verify madv_probe thp_fault
+		   thp_collapse thp_split thp_verify madv_probe thp_fault \
+		   inject inject_stop madv_local
 
-# Only inside criu: injection binds to criu's own compel.
-PLUGIN_ONLY	:= inject inject_stop thp_fix thp_restore monitor_spawn
+# Only inside criu.  Injection binds to criu's own compel in the plugin
+# (criu exports it), to Debian's libcompel in the command.
+PLUGIN_ONLY	:= thp_fix thp_restore monitor_spawn
 SHARED_OBJ	:= $(patsubst %,$(B)/obj/%.o,$(SHARED)) $(PROTO_OBJ)
 
 PLUGIN		:= plugin/thp_plugin.so
@@ -81,7 +84,7 @@ $(PLUGIN): $(PLUGIN_OBJ)
 	$(CC) $(SANITIZE) -shared -o $@ $^ $(LDLIBS_PB)
 
 $(CMD): $(CMD_OBJ)
-	$(CC) $(SANITIZE) -o $@ $^ $(LDLIBS_PB)
+	$(CC) $(SANITIZE) -o $@ $^ $(LDLIBS_CMD)
 
 # ---- tests ---------------------------------------------------------------
 
@@ -95,7 +98,7 @@ $(B)/unit/%: test/unit/%.c $(UNIT_OBJ) $(wildcard test/zdtm/static/*.h) \
 		test/unit/unit.h
 	@mkdir -p $(B)/unit
 	$(CC) $(CFLAGS) -Itest/unit -Itest/zdtm/static -o $@ $< $(UNIT_OBJ) \
-		$(LDLIBS_PB) -lcmocka
+		$(LDLIBS_CMD) -lcmocka
 
 unit: $(UNIT_BIN)
 
@@ -107,7 +110,7 @@ FUZZ_BIN	:= $(patsubst %,$(B)/fuzz-bin/%,$(FUZZ_NAMES))
 $(B)/fuzz-bin/%: test/fuzz/%.c test/fuzz/fuzz.h $(UNIT_OBJ)
 	@mkdir -p $(B)/fuzz-bin
 	$(CC) $(CFLAGS) -fsanitize=fuzzer -Itest/fuzz -o $@ $< $(UNIT_OBJ) \
-		$(LDLIBS_PB)
+		$(LDLIBS_CMD)
 
 fuzz-bin: $(FUZZ_BIN)
 

@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "madv_local.h"
 #include "thp_collapse.h"
 #include "thp_fault.h"
 #include "thp_image.h"
@@ -36,6 +37,7 @@ int thp_collapse_open(struct thp_collapse *c, pid_t pid)
 {
 	memset(c, 0, sizeof(*c));
 	c->pid = pid;
+	c->local = !madv_remote_allowed();
 	c->pidfd = syscall(__NR_pidfd_open, pid, 0);
 	return c->pidfd < 0 ? -errno : 0;
 }
@@ -48,6 +50,14 @@ void thp_collapse_close(struct thp_collapse *c)
 	free(c->fail);
 	c->fail = NULL;
 	c->nfail = c->cap = 0;
+}
+
+static long remote(int pidfd, const struct iovec *iov, size_t n)
+{
+	long ret = syscall(__NR_process_madvise, pidfd, iov, n, MADV_COLLAPSE,
+			   0);
+
+	return ret < 0 ? -errno : ret;
 }
 
 /* Bytes advised, or -errno when the first chunk failed. */
@@ -66,11 +76,11 @@ static long advise(struct thp_collapse *c, const uint64_t *addr, size_t n)
 		ret = -ENOMEM;
 	else if (thp_fault(THP_FAULT_COLLAPSE_EAGAIN))
 		ret = -EAGAIN;
+	else if (c->local)
+		ret = madv_local(c->pid, c->inj, c->traced, iov, n,
+				 MADV_COLLAPSE);
 	else
-		ret = syscall(__NR_process_madvise, c->pidfd, iov, n,
-			      MADV_COLLAPSE, 0);
-	if (ret == -1)
-		ret = -errno;
+		ret = remote(c->pidfd, iov, n);
 	c->busy_ns += now_ns() - t;
 	return ret;
 }

@@ -6,6 +6,7 @@
  * (page count, lock, LRU) and retried with a bounded backoff; every other
  * error is kept with the chunk's address.  The task may run or be stopped;
  * it must not have THP disabled by prctl, nor the chunk's VMA be nh.
+ * Without CAP_SYS_NICE the same advice is injected (madv_local.h).
  */
 #ifndef THP_COLLAPSE_H
 #define THP_COLLAPSE_H
@@ -26,11 +27,16 @@ struct thp_collapse_fail {
 	int err;		/* positive errno */
 };
 
+struct inject;
+
 struct thp_collapse {
 	pid_t pid;
 	int pidfd;
+	int local;		/* no CAP_SYS_NICE: madvise() injected */
+	int traced;		/* the task is stopped and traced by us */
+	struct inject *inj;	/* an injection held open on it, or NULL */
 	unsigned long done, retries;
-	uint64_t busy_ns;	/* time spent in process_madvise */
+	uint64_t busy_ns;	/* time spent in (process_)madvise */
 	struct thp_collapse_fail *fail;
 	size_t nfail, cap;
 };

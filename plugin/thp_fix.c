@@ -33,18 +33,28 @@ struct fix_ctx {
 	void *buf;			/* one chunk, for pulling */
 };
 
+/* The task's injection, opened on first use. */
+static int injector(struct fix_ctx *c)
+{
+	int err;
+
+	if (c->injecting)
+		return 0;
+	err = inject_open(c->f->pid, &c->inj);
+	if (!err)
+		c->injecting = 1;
+	return err;
+}
+
 static int inject(struct fix_ctx *c, int nr, unsigned long a1,
 		  unsigned long a2, unsigned long a3)
 {
 	long ret;
 	int err;
 
-	if (!c->injecting) {
-		err = inject_open(c->f->pid, &c->inj);
-		if (err)
-			return err;
-		c->injecting = 1;
-	}
+	err = injector(c);
+	if (err)
+		return err;
 	err = inject_syscall(&c->inj, nr, &ret, a1, a2, a3, 0);
 	if (err)
 		return -ESRCH;
@@ -270,7 +280,7 @@ int thp_fix_split(struct thp_fix *f, const struct thp_diffs *d)
 		if (d->v[i].kind == THP_DIFF_EXTRA)
 			ret = addr_set_add(&extra, d->v[i].start);
 	if (!ret && extra.n)
-		ret = thp_split_chunks(f->col.pidfd, extra.v, extra.n);
+		ret = thp_split_chunks(&f->col, extra.v, extra.n);
 	if (!ret)
 		f->split += extra.n;
 	else if (ret != -ESRCH)
@@ -287,6 +297,12 @@ static int fix_coverage(struct fix_ctx *c)
 
 	if (!c->plain.n && !c->lift.n)
 		return 0;
+	if (c->f->col.local) {
+		ret = injector(c);
+		if (ret)
+			return ret;
+		c->f->col.inj = &c->inj;
+	}
 	ret = set_prctl(c, 0);
 	if (!ret)
 		ret = thp_collapse_chunks(&c->f->col, c->plain.v, c->plain.n);
@@ -348,8 +364,10 @@ int thp_fix_task(struct thp_fix *f)
 	f->lifted = f->pending = f->handed = f->pulled = f->split = 0;
 	f->prctl_set = 0;
 	ret = thp_collapse_open(&f->col, f->pid);
+	f->col.traced = 1;	/* criu holds it stopped */
 	if (!ret)
 		ret = fix(&c);
+	f->col.inj = NULL;
 	if (c.injecting)
 		inject_close(&c.inj);
 	addr_set_free(&c.plain);

@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "madv_local.h"
 #include "madv_probe.h"
 #include "proc_pagemap.h"
 #include "proc_status.h"
@@ -514,6 +515,8 @@ int thp_monitor_run(const struct monitor_opts *o)
 	}
 	if (thp_verify_ctx_open(&m.ctx, dirfd))
 		goto out_dir;
+	if (!madv_remote_allowed())
+		pr_warn("no CAP_SYS_NICE: each task is stopped while madvise(MADV_COLLAPSE) is injected into it\n");
 	if (monitor_guard_open(&m))
 		goto out_ctx;
 	for (i = 0; i < o->npids; i++)

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "lazy_pages.h"
+#include "madv_local.h"
 #include "madv_probe.h"
 #include "monitor_spawn.h"
 #include "proc_smaps.h"
@@ -89,6 +90,8 @@ static void pick_strategy(struct thp_restore *r)
 	if (ret)
 		pr_warn("strategy vma: the kernel cannot be probed (%s): default strategy instead\n",
 			strerror(-ret));
+	else if (!madv_remote_allowed())
+		pr_warn("strategy vma: criu has no CAP_SYS_NICE, so it cannot give lazy VMAs their advice back from outside: default strategy instead\n");
 	else if (!caps.clr || !caps.remote)
 		pr_warn("strategy vma: this kernel has %s: default strategy instead (lazy VMAs keep their own advice; userfaultfd and PR_SET_THP_DISABLE keep huge pages off missing memory)\n",
 			!caps.clr ? "no MADV_CLR_HUGEPAGE" :
@@ -112,6 +115,8 @@ int thp_restore_prepare(struct thp_restore *r, const struct thp_config *cfg,
 	thp_env_probe(&r->ctx.env);
 	if (read_dump(r))
 		return -1;
+	if (!madv_remote_allowed())
+		pr_warn("criu has no CAP_SYS_NICE: the kernel refuses process_madvise() on the tasks, so chunks are collapsed and split by madvise() injected into each task, and the monitor stops a task for each batch of chunks it collapses\n");
 	pick_strategy(r);
 	if (prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0)) {
 		pr_err("prctl(PR_SET_THP_DISABLE): %s: huge pages may form while memory is filled\n",

@@ -8,6 +8,8 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include "madv_local.h"
+#include "thp_collapse.h"
 #include "thp_split.h"
 
 #ifndef __NR_process_madvise
@@ -20,7 +22,19 @@
 #define PAGE_4K		4096
 #define BATCH		256	/* iovecs per call, below UIO_MAXIOV */
 
-int thp_split_chunks(int pidfd, const uint64_t *addr, size_t n)
+static long cold(const struct thp_collapse *c, const struct iovec *iov,
+		 size_t n)
+{
+	long ret;
+
+	if (c->local)
+		return madv_local(c->pid, c->inj, c->traced, iov, n, MADV_COLD);
+	ret = syscall(__NR_process_madvise, c->pidfd, iov, n, MADV_COLD, 0);
+	return ret < 0 ? -errno : ret;
+}
+
+int thp_split_chunks(const struct thp_collapse *c, const uint64_t *addr,
+		     size_t n)
 {
 	struct iovec iov[BATCH];
 	size_t i, k;
@@ -32,9 +46,9 @@ int thp_split_chunks(int pidfd, const uint64_t *addr, size_t n)
 			iov[i].iov_base = (void *)(uintptr_t)addr[i];
 			iov[i].iov_len = PAGE_4K;
 		}
-		ret = syscall(__NR_process_madvise, pidfd, iov, k, MADV_COLD, 0);
+		ret = cold(c, iov, k);
 		if (ret < 0)
-			return -errno;
+			return ret;
 		addr += k;
 		n -= k;
 	}

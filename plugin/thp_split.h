@@ -8,6 +8,8 @@
  * is then only moved to the inactive list.  Nothing is copied, the data
  * stays where it is, and the task may run or be stopped.
  *
+ * Without CAP_SYS_NICE the same advice is injected (madv_local.h).
+ *
  * The call succeeds whether or not the kernel split the THP (a THP shared
  * with another process is left whole): compare the task again after.
  */
@@ -17,10 +19,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct thp_collapse;
+
 /*
- * Split the chunks at addr[0..n) of the task behind pidfd.  0, or a
- * negative errno from process_madvise() (-ESRCH: the task is gone).
+ * Split the chunks at addr[0..n) of the task c is open on.  0, or a
+ * negative errno from the advice (-ESRCH: the task is gone).
  */
-int thp_split_chunks(int pidfd, const uint64_t *addr, size_t n);
+int thp_split_chunks(const struct thp_collapse *c, const uint64_t *addr,
+		     size_t n);
 
 #endif /* THP_SPLIT_H */

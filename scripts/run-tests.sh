@@ -17,8 +17,8 @@
 #      CRIU 4.1.1 in a guest on Debian 13's 6.12 kernel.  The dump and
 #      restore faults run once natively ("always") and in Debian 12
 #      ("madvise").
-# The last line is "N passed, N failed" (", N skipped" when a unit test
-# finds something this machine cannot have; the test says what).
+# The last line is "N passed, N failed" (", N skipped" when a test finds
+# something this machine or that CRIU cannot have; the test says what).
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -100,6 +100,9 @@ results() {
 		RESULT)
 			if [ "$verdict" = PASS ]; then
 				ok "[$label] $name $mode $plugin $rest"
+			elif [ "$verdict" = SKIP ]; then
+				skipped=$((skipped + 1))
+				echo "SKIP: [$label] $name: $rest"
 			else
 				bad "[$label] $name $mode $plugin: $rest"
 			fi ;;

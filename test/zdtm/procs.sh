@@ -25,3 +25,19 @@ wait_rss() {
 	done
 	return 1
 }
+
+# wait_gone PIDS...: up to 60 s until none is left; 1 if some is.
+wait_gone() {
+	local i=0 p left
+	while [ $i -lt 300 ]; do
+		left=
+		for p in "$@"; do
+			[ -n "$(state_of "$p")" ] && [ "$(state_of "$p")" != Z ] &&
+				left=1
+		done
+		[ -z "$left" ] && return 0
+		i=$((i + 1))
+		sleep 0.2
+	done
+	return 1
+}

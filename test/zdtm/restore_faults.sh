@@ -66,22 +66,6 @@ monitors() {
 	done
 }
 
-# wait_gone PIDS...: up to 60 s until none is left; 1 if some is.
-wait_gone() {
-	local i=0 p left
-	while [ $i -lt 300 ]; do
-		left=
-		for p in "$@"; do
-			[ -n "$(state_of "$p")" ] && [ "$(state_of "$p")" != Z ] &&
-				left=1
-		done
-		[ -z "$left" ] && return 0
-		i=$((i + 1))
-		sleep 0.2
-	done
-	return 1
-}
-
 # restore FAULTS: a lazy restore with CRIU_THP_FAULT=FAULTS; the daemon's
 # pid in $lazy_pid.  0 when criu restore succeeded.
 restore() {

@@ -110,3 +110,6 @@ $Z/restore_faults.sh
 # Three lazy restores at once, one daemon killed: each monitor guards its
 # own daemon.
 $Z/concurrent.sh 3
+
+# A criu without CAP_SYS_NICE; criu --unprivileged (CRIU 4.0 and later).
+$Z/restricted.sh

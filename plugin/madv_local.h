@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * madvise() run inside a task, for a criu without CAP_SYS_NICE.
+ *
+ * The kernel lets process_madvise() act on another process only for a
+ * caller with CAP_SYS_NICE (EPERM otherwise): a criu whose capabilities
+ * were trimmed, or one run --unprivileged with CAP_CHECKPOINT_RESTORE
+ * alone, cannot collapse or split a restored task's chunks from outside.
+ * It can still trace the task, so the same advice is injected as a
+ * madvise() the task makes itself (inject.h).  A task criu holds stopped
+ * and traced (the restore hook) is used as it is; a running one (the
+ * monitor's) is stopped for the batch and let go after.
+ */
+#ifndef MADV_LOCAL_H
+#define MADV_LOCAL_H
+
+#include <stddef.h>
+#include <sys/types.h>
+#include <sys/uio.h>
+
+struct inject;
+
+/* process_madvise() on another process is allowed: CAP_SYS_NICE held. */
+int madv_remote_allowed(void);
+
+/*
+ * madvise(iov[i], advice) inside pid, in order, up to the first failure.
+ * inj: an injection the caller holds open on pid, or NULL to open one
+ * (seizing pid first unless traced).  As process_madvise(): the bytes
+ * advised, or a negative errno when the first range failed (-ESRCH: the
+ * task is gone or cannot be traced).
+ */
+long madv_local(pid_t pid, struct inject *inj, int traced,
+		const struct iovec *iov, size_t n, int advice);
+
+#endif /* MADV_LOCAL_H */
