@@ -6,7 +6,8 @@
 # lazy-pages daemon each; the second one's daemon is killed once 32 MiB
 # of its task's 192 are in.  Each restore's monitor must have guarded its
 # own daemon and no other (the monitor finds the daemon by its name and
-# its images directory); the task whose daemon died ends stopped with its
+# its images directory), and worked on its own task alone (the plugin
+# hands it the pids of its restore); the task whose daemon died ends stopped with its
 # lost pages reported, the others get every page, pass and end exact.
 # RESULT lines as zdtm_run.sh.
 
@@ -44,6 +45,8 @@ check() {
 		echo "no report in 90 s"
 	elif [ "$(jq .guard.daemon "$r")" != "$2" ]; then
 		echo "the monitor guarded daemon $(jq .guard.daemon "$r"), not its own $2"
+	elif [ "$(jq -c '[.tasks[].pid]' "$r")" != "[$pid]" ]; then
+		echo "the monitor worked on tasks $(jq -c '[.tasks[].pid]' "$r"), not on its own $pid alone"
 	elif [ -n "$3" ]; then
 		if ! jq -e '.guard.state == "daemon died" and
 			([.tasks[] | select(.stopped and .lost_pages > 0)] | length > 0)' "$r" >/dev/null; then
