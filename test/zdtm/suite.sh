@@ -113,3 +113,6 @@ $Z/concurrent.sh 3
 
 # A criu without CAP_SYS_NICE; criu --unprivileged (CRIU 4.0 and later).
 $Z/restricted.sh
+
+# Load: a tree of 100 tasks, a task with 20,000 VMAs.
+$Z/zdtm_run.sh -m plain,lazy thp_tree thp_vmas

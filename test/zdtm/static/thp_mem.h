@@ -82,12 +82,22 @@ static inline void *thp_check(void *addr, size_t len, uint64_t seed)
 	return NULL;
 }
 
-/* A /proc/PID/smaps VMA header ("start-end perms ..."): 1 and its bounds. */
+/*
+ * A /proc/PID/smaps VMA header ("start-end perms ..."): 1 and its bounds;
+ * 0 and the bounds untouched for any other line ("FilePmdMapped:" starts
+ * with a hex digit).
+ */
 static inline int thp_smaps_header(const char *line, uint64_t *start,
 				   uint64_t *end)
 {
-	return sscanf(line, "%" SCNx64 "-%" SCNx64 " ", start, end) == 2 &&
-	       strchr(line, '-') < strchr(line, ' ');
+	uint64_t s, e;
+
+	if (sscanf(line, "%" SCNx64 "-%" SCNx64 " ", &s, &e) != 2 ||
+	    strchr(line, '-') > strchr(line, ' '))
+		return 0;
+	*start = s;
+	*end = e;
+	return 1;
 }
 
 #endif /* THP_MEM_H */
