@@ -69,6 +69,7 @@ else
 	put_elf /usr/sbin/criu
 fi
 put_elf /usr/bin/jq			# reads criu-thp show --json
+put_elf /usr/bin/setpriv		# restricted.sh: a criu with fewer caps
 # iptables from the same release as criu's libraries: criu runs it
 if [ -n "$croot" ]; then
 	install -m 0755 "$croot/usr/sbin/xtables-nft-multi" "$stage/usr/sbin/"

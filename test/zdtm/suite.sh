@@ -21,6 +21,8 @@
 #                depend on the THP mode: run once per CRIU and kernel)
 #   SUITE_GUARD  "no": leave out the daemon-killing runs (they need the
 #                restore to reach its hook before the transfer ends)
+#   SUITE_LOAD   the load tests with the faults, as TEST:MODES (default:
+#                thp_tree and thp_vmas, plain and lazy)
 Z=$(cd "$(dirname "$0")" && pwd)
 : "${STOCK_MODES:=plain,pre,lazy}"
 : "${CRIU_CHECK=--all}"
@@ -115,4 +117,6 @@ $Z/concurrent.sh 3
 $Z/restricted.sh
 
 # Load: a tree of 100 tasks, a task with 20,000 VMAs.
-$Z/zdtm_run.sh -m plain,lazy thp_tree thp_vmas
+for l in ${SUITE_LOAD:-thp_tree:plain,lazy thp_vmas:plain,lazy}; do
+	$Z/zdtm_run.sh -m "${l#*:}" "${l%%:*}"
+done
