@@ -32,7 +32,8 @@
  * a lazy restore; the monitor also ends once every task is exact or gone.
  *
  * Report (DIR/thp-monitor.json, JSON): elapsed_s, cpu_s (the monitor's
- * own user + system time), collapse_ms (time inside process_madvise),
+ * own user + system time), maxrss_kb (its peak resident memory),
+ * collapse_ms (time inside process_madvise or the injected madvise),
  * guard {state: off|unarmed|normal end|daemon died, daemon, userfaultfds,
  * why, end_s, stop_ms}, and per task: pid, id, source, gone, recorded,
  * collapsed, pending, collapse_ms, exact, differences, lazy, owed_pages,

@@ -150,14 +150,20 @@ static int same_file(const struct uffd_guard *g, int ours, int theirs)
 			theirs);
 }
 
-/* Index of our reference to the daemon's fd theirs, or -1. */
+/*
+ * Index of our reference to the daemon's fd theirs, or -1.  A reference
+ * is matched by the number the daemon had the file under, then checked
+ * with kcmp (the number may have been reused): one system call per fd,
+ * where comparing with every reference made a scan quadratic in tasks.
+ * The daemon never dups a userfaultfd, so a file has one number there.
+ */
 static int find_ref(const struct uffd_guard *g, int theirs)
 {
 	size_t i;
 
 	for (i = 0; i < g->n; i++)
-		if (g->v[i].fd >= 0 && same_file(g, g->v[i].fd, theirs))
-			return i;
+		if (g->v[i].fd >= 0 && g->v[i].theirs == theirs)
+			return same_file(g, g->v[i].fd, theirs) ? (int)i : -1;
 	return -1;
 }
 
@@ -179,6 +185,7 @@ static int add_ref(struct uffd_guard *g, int theirs)
 	if (fd < 0)
 		return -errno;
 	g->v[g->n].fd = fd;
+	g->v[g->n].theirs = theirs;
 	g->v[g->n].held = 1;
 	g->n++;
 	return 0;
@@ -232,8 +239,9 @@ int uffd_guard_scan(struct uffd_guard *g)
 		if (r->fd < 0)
 			continue;
 		r->held = 0;
-		for (j = 0; !g->gone && j < n && !r->held; j++)
-			r->held = same_file(g, r->fd, fds[j]);
+		for (j = 0; !g->gone && j < n && fds[j] != r->theirs; j++)
+			;
+		r->held = !g->gone && j < n && same_file(g, r->fd, fds[j]);
 		dropped += !r->held;
 	}
 	return dropped;

@@ -26,6 +26,7 @@
 
 struct uffd_ref {
 	int fd;			/* ours; -1 once let go of */
+	int theirs;		/* its number in the daemon */
 	int held;		/* the daemon held it at the last scan */
 };
 

@@ -13,13 +13,18 @@
 #             after a restore with the plugin
 #   growth    the restore hook's time against the number of VMAs (1,000
 #             to 64,000), with the growth exponent fitted to it
+#   load      lazy restores as the process grows in tasks (1 to 400),
+#             VMAs (1,000 to 64,000) and GiB (1 to 8): the hook's time,
+#             criu's and the monitor's time and peak memory, each point
+#             checked exact and its data intact; growth laws fitted
+#             (native only: the guest has too little memory)
 # on a process of MIB MiB (default 1024; half huge, half 4 KiB pages but
 # for workload), where:
 #   guest     Debian 12's CRIU 3.17.1 in the QEMU guest (the default)
 #   native    Debian 13's CRIU 4.1.1 on this machine's kernel
 #             (test/native/host.sh); results in build/results/
 #             bench-WHAT-MODE-native
-#   scripts/bench.sh [madvise|always] [dump|restore|lazy|workload|growth] [guest|native]
+#   scripts/bench.sh [madvise|always] [dump|restore|lazy|workload|growth|load] [guest|native]
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -32,11 +37,14 @@ restore) job=test/bench/restore-job.sh ;;
 lazy) job=test/bench/lazy-job.sh ;;
 workload) job=test/bench/workload-job.sh ;;
 growth) job=test/bench/growth-job.sh ;;
-*) echo "bench.sh [madvise|always] [dump|restore|lazy|workload|growth] [guest|native]" >&2; exit 2 ;;
+load) job=test/bench/load-job.sh ;;
+*) echo "bench.sh [madvise|always] [dump|restore|lazy|workload|growth|load] [guest|native]" >&2; exit 2 ;;
 esac
 scripts/deps.sh
 [ $what != lazy ] || command -v gnuplot >/dev/null ||
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -q gnuplot-nox >/dev/null
+[ $what != load ] || [ -x /usr/bin/time ] ||
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -q time >/dev/null
 make -s all zdtm bench-bin
 case $where in
 guest)

@@ -107,6 +107,7 @@ echo "$thp" >$SYS_THP
 export PATH="$native/bin:$stage/usr/local/bin:$PATH"
 export PLUGIN_DIR=$stage/opt/criu-thp/lib
 export BENCH_DIR=$stage/opt/criu-thp/bench
+export ZDTM_DIR=$stage/opt/criu-thp/zdtm
 export CRIU_THP_MONITOR=$stage/usr/local/bin/criu-thp
 [ "${SAN:-}" = 1 ] && CRIU_THP_MONITOR=$native/bin/criu-thp-monitor
 export CRIU_FAULT=130
