@@ -63,7 +63,8 @@ CMD		:= plugin/criu-thp
 CMD_OBJ		:= $(B)/obj/criu_thp.o $(B)/obj/criu_thp_opts.o \
 		   $(B)/obj/thp_show.o $(B)/obj/log_stderr.o \
 		   $(B)/obj/thp_monitor.o $(B)/obj/monitor_guard.o \
-		   $(B)/obj/monitor_report.o $(B)/obj/uffd_guard.o \
+		   $(B)/obj/monitor_report.o $(B)/obj/monitor_orphan.o \
+		   $(B)/obj/uffd_guard.o \
 		   $(SHARED_OBJ)
 
 all: $(PLUGIN) $(CMD)

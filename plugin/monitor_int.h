@@ -83,4 +83,14 @@ int monitor_guard_pollfd(const struct monitor *m);
 
 int monitor_write_report(const struct monitor *m, const char *path);
 
+/* Reports of monitors whose images directory was removed under them. */
+#define THP_ORPHAN_DIR	"/run/criu-thp"
+
+/*
+ * The report's path: DIR/thp-monitor.json, or in THP_ORPHAN_DIR (the log
+ * copied beside it) when the directory behind dirfd was removed; -1 if
+ * there is nowhere to write it.
+ */
+int monitor_report_path(int dirfd, const char *dir, char *path, size_t len);
+
 #endif /* MONITOR_INT_H */

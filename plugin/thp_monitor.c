@@ -525,8 +525,13 @@ int thp_monitor_run(const struct monitor_opts *o)
 	watch(&m);
 	uffd_guard_release(&m.g.u);
 	bad = finish(&m);
-	snprintf(report, sizeof(report), "%s/%s", o->dir, THP_MONITOR_REPORT);
-	ret = monitor_write_report(&m, o->report ? o->report : report) ? 2 : bad;
+	if (o->report)
+		snprintf(report, sizeof(report), "%s", o->report);
+	if (!o->report && monitor_report_path(dirfd, o->dir, report,
+					      sizeof(report)))
+		ret = 2;
+	else
+		ret = monitor_write_report(&m, report) ? 2 : bad;
 	pr_info("monitor done in %.3f s: %zu tasks, %s\n", monitor_elapsed(&m),
 		m.n, bad ? "not all exact" : "all exact");
 out:

@@ -19,6 +19,8 @@
 #   read-only         the images directory turns read-only while the
 #                     monitor works: its log says it cannot write the
 #                     report
+#   deleted           the images directory is removed while the monitor
+#                     works: its report and log go to /run/criu-thp
 #   restore-hook      criu itself dies in the plugin's hook: the restore
 #                     fails, criu's log ends at the hook, and the task is
 #                     not left stopped
@@ -231,6 +233,39 @@ read_only() {
 	result read-only "$why" "the monitor's log says the report cannot be written"
 }
 
+# The images directory removed once the transfer is over, the monitor
+# still working (as podman removes a checkpoint after a restore): the
+# report and a copy of the log go to /run/criu-thp, the log saying so.
+deleted() {
+	local why= mon r
+	prepare deleted || { result deleted "setup failed"; return; }
+	if ! restore monitor-slow; then
+		why="criu restore failed"
+	elif ! wait_gone "$lazy_pid"; then
+		why="the lazy-pages daemon still runs after 60 s"
+	else
+		mon=$(monitors)
+		rm -rf "$d/img"
+		wait_gone $mon
+		r=/run/criu-thp/thp-monitor.$mon.json
+		if [ -z "$mon" ]; then
+			why="no monitor left once the transfer was over"
+		elif [ ! -f "$r" ]; then
+			why="no report in /run/criu-thp"
+		elif ! jq -e '.tasks[0].exact' "$r" >/dev/null; then
+			why="the report: $(jq -c '.tasks[0] | {exact, failed}' "$r")"
+		elif ! grep -q "was removed: report in $r" "${r%.json}.log"; then
+			why="the log beside it does not say where the report went"
+		elif ! test_verdict; then
+			why="the restored test did not PASS"
+		fi
+		rm -f "$r" "${r%.json}.log"
+		rmdir /run/criu-thp 2>/dev/null
+	fi
+	kill -9 "$pid" 2>/dev/null
+	result deleted "$why" "report and log in /run/criu-thp"
+}
+
 # A task that maps, unmaps, forks and execs while the monitor works on it
 # (thp_churn); the monitor ends well before its timeout.
 churn() {
@@ -325,6 +360,7 @@ collapse_fails collapse-enomem collapse-enomem "Cannot allocate memory"
 collapse_fails collapse-eagain collapse-eagain "Resource temporarily unavailable"
 collapse_memcg
 read_only
+deleted
 restore_hook
 churn
 traced
