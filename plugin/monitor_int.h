@@ -19,6 +19,8 @@
 struct mtask {
 	struct thp_verify v;
 	int loaded, done, gone;
+	int execed;			/* a new program: not ours to watch */
+	int mem_fd;			/* /proc/PID/mem of the restored mm */
 	int dirty;			/* compare again before the next pass */
 	struct thp_collapse col;
 	unsigned long pending;		/* recorded huge, pages not all in */

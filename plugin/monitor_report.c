@@ -70,11 +70,13 @@ static void report_failed(FILE *f, const struct mtask *t)
 static void report_task(FILE *f, const struct mtask *t, int last)
 {
 	fprintf(f, "{\"pid\":%d,\"id\":%u,\"source\":\"%s\",\"gone\":%s,"
+		"\"execed\":%s,"
 		"\"recorded\":%" PRIu64 ",\"collapsed\":%lu,\"pending\":%lu,"
 		"\"collapse_ms\":%.1f,\"exact\":%s,\"differences\":%zu,",
 		t->v.pid, t->v.id, t->loaded ?
 		thp_expect_source_name(&t->v.x) : "none",
-		t->gone ? "true" : "false", want_huge(t), t->col.done,
+		t->gone ? "true" : "false", t->execed ? "true" : "false",
+		want_huge(t), t->col.done,
 		t->pending, t->col.busy_ns / 1e6,
 		t->loaded && !t->gone && !t->v.d.n ? "true" : "false",
 		t->v.d.n);

@@ -16,6 +16,7 @@
 
 #include "inject.h"
 #include "madv_probe.h"
+#include "proc_mem.h"
 #include "proc_pagemap.h"
 #include "thp_coverage.h"
 #include "thp_fix.h"
@@ -315,16 +316,6 @@ static int fix_coverage(struct fix_ctx *c)
 	return ret;
 }
 
-static int open_mem(pid_t pid)
-{
-	char path[32];
-	int fd;
-
-	snprintf(path, sizeof(path), "/proc/%d/mem", pid);
-	fd = open(path, O_RDWR | O_CLOEXEC);
-	return fd < 0 ? -errno : fd;
-}
-
 static int fix(struct fix_ctx *c)
 {
 	int fd, mem, ret;
@@ -332,7 +323,7 @@ static int fix(struct fix_ctx *c)
 	fd = pagemap_open(c->f->pid);
 	if (fd < 0)
 		return fd;
-	mem = open_mem(c->f->pid);
+	mem = proc_mem_open(c->f->pid, O_RDWR);
 	if (mem < 0) {
 		close(fd);
 		return mem;

@@ -17,6 +17,7 @@
 
 #include "madv_local.h"
 #include "madv_probe.h"
+#include "proc_mem.h"
 #include "proc_pagemap.h"
 #include "proc_status.h"
 #include "thp_collapse.h"
@@ -43,6 +44,10 @@ static int load_task(struct monitor *m, struct mtask *t)
 
 	if (!ret)
 		ret = thp_collapse_open(&t->col, t->v.pid);
+	if (!ret) {
+		t->mem_fd = proc_mem_open(t->v.pid, O_RDONLY);
+		ret = t->mem_fd < 0 ? t->mem_fd : 0;
+	}
 	t->loaded = !ret;
 	return ret;
 }
@@ -98,6 +103,7 @@ static int add_task(struct monitor *m, pid_t pid)
 	memset(t, 0, sizeof(*t));
 	t->v.pid = pid;
 	t->col.pidfd = -1;
+	t->mem_fd = -1;
 	t->t_exact = -1;
 	t->t_last_page = -1;
 	t->dirty = 1;
@@ -381,12 +387,36 @@ static int task_finished(const struct mtask *t, unsigned long got)
 	return !t->lazy || t->t_last_page >= 0;
 }
 
+static int exited(int pidfd)
+{
+	struct pollfd p = { .fd = pidfd, .events = POLLIN };
+
+	return poll(&p, 1, 0) > 0;
+}
+
+/*
+ * The restored address space, and with it all we compare, is gone: the
+ * task runs a new program, or it is exiting.  Not ours to watch.
+ */
+static int execed(struct mtask *t)
+{
+	if (!t->loaded || !proc_mem_gone(t->mem_fd))
+		return 0;
+	t->done = t->gone = 1;
+	t->execed = !exited(t->col.pidfd);
+	pr_info("task %d: %s: no longer watched\n", t->v.pid, t->execed ?
+		"it runs a new program (exec)" : "it exited");
+	return 1;
+}
+
 /* One pass over a task; returns the number of chunks collapsed. */
 static unsigned long step_task(struct monitor *m, struct mtask *t)
 {
 	unsigned long before = t->col.done, pending = t->pending;
 	int ret;
 
+	if (execed(t))
+		return 0;
 	ret = t->loaded ? 0 : load_task(m, t);
 	if (!ret && !t->stopped)
 		ret = compare(m, t);
@@ -398,6 +428,8 @@ static unsigned long step_task(struct monitor *m, struct mtask *t)
 		ret = collapse_ready(t);
 	if (!ret)
 		ret = check_last_page(m, t, before);
+	if (execed(t))		/* while we worked on it */
+		return 0;
 	if (ret) {
 		t->done = 1;
 		t->gone = is_gone(ret);
@@ -471,7 +503,7 @@ static int finish(struct monitor *m)
 	for (i = 0; i < m->n; i++) {
 		struct mtask *t = &m->t[i];
 
-		if (!t->loaded || t->gone) {
+		if (!t->loaded || t->gone || execed(t)) {
 			bad |= !t->gone;
 			continue;
 		}
@@ -493,6 +525,8 @@ static void free_tasks(struct monitor *m)
 	for (i = 0; i < m->n; i++) {
 		thp_verify_free(&m->t[i].v);
 		thp_collapse_close(&m->t[i].col);
+		if (m->t[i].mem_fd >= 0)
+			close(m->t[i].mem_fd);
 		page_ranges_free(&m->t[i].owed);
 		page_ranges_free(&m->t[i].lost);
 	}

@@ -35,7 +35,8 @@
  * own user + system time), maxrss_kb (its peak resident memory),
  * collapse_ms (time inside process_madvise or the injected madvise),
  * guard {state: off|unarmed|normal end|daemon died, daemon, userfaultfds,
- * why, end_s, stop_ms}, and per task: pid, id, source, gone, recorded,
+ * why, end_s, stop_ms}, and per task: pid, id, source, gone, execed (it
+ * runs a new program, so its state is no longer compared), recorded,
  * collapsed, pending, collapse_ms, exact, differences, lazy, owed_pages,
  * last_page_s, full_coverage_s, collapsed_during_postcopy, not_yet
  * (EINVAL retried), advice_restored (--vma: VMA parts given their advice

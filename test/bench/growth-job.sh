@@ -15,6 +15,7 @@ B=${BENCH_DIR:-/opt/criu-thp/bench}
 L=${PLUGIN_DIR:-/opt/criu-thp/lib}
 W=${BENCH_WORK:-/tmp/bench}/growth
 NRS=${NRS:-1000 2000 4000 8000 16000 32000 64000}
+. "$(cd "$(dirname "$0")" && pwd)/bench_lib.sh"
 rm -rf $W
 mkdir -p $W && cd $W || exit 1
 
@@ -64,14 +65,8 @@ one() {
 	echo "$2 $1" >>$W/points
 }
 
-# 64,000 VMAs and criu's own mappings during restore pass the default
-# vm.max_map_count (65530): raised for the run, put back after.
-mmc=/proc/sys/vm/max_map_count
-mmc_was=$(cat $mmc)
-trap 'echo "$mmc_was" >$mmc' EXIT
-[ "$mmc_was" -ge 262144 ] || echo 262144 >$mmc
-
-echo "BENCH kernel $(uname -r), THP $(sed 's/.*\[\(.*\)\].*/\1/' /sys/kernel/mm/transparent_hugepage/enabled), $(criu --version | head -n1)"
+raise_map_count
+banner
 : >$W/points
 for nr in $NRS; do
 	one "$nr" || exit 1

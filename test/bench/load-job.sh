@@ -23,6 +23,7 @@ W=${BENCH_WORK:-/tmp/bench}/load
 TASKS=${TASKS:-1 10 100 400}
 VMAS=${VMAS:-1000 4000 16000 64000}
 GIBS=${GIBS:-1 2 4 8}
+. "$(cd "$(dirname "$0")" && pwd)/bench_lib.sh"
 rm -rf $W
 mkdir -p $W && cd $W || exit 1
 
@@ -138,13 +139,8 @@ fit() {
 	}'
 }
 
-# 64,000 VMAs and criu's own pass the default vm.max_map_count.
-mmc=/proc/sys/vm/max_map_count
-mmc_was=$(cat $mmc)
-trap 'echo "$mmc_was" >$mmc' EXIT
-[ "$mmc_was" -ge 262144 ] || echo 262144 >$mmc
-
-echo "BENCH kernel $(uname -r), THP $(sed 's/.*\[\(.*\)\].*/\1/' /sys/kernel/mm/transparent_hugepage/enabled), $(criu --version | head -n1), $(nproc) CPUs, $(($(sed -n 's/MemTotal: *\([0-9]*\).*/\1/p' /proc/meminfo) >> 20)) GiB"
+raise_map_count
+banner
 : >$W/points
 for n in $TASKS; do one tasks $n; done
 for n in $VMAS; do one vmas $n; done

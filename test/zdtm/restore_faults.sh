@@ -21,6 +21,8 @@
 #                     report
 #   deleted           the images directory is removed while the monitor
 #                     works: its report and log go to /run/criu-thp
+#   exec              the task execs a new program (thp_exec): the monitor
+#                     stops watching it at once, the report says so
 #   restore-hook      criu itself dies in the plugin's hook: the restore
 #                     fails, criu's log ends at the hook, and the task is
 #                     not left stopped
@@ -266,6 +268,42 @@ deleted() {
 	result deleted "$why" "report and log in /run/criu-thp"
 }
 
+# The restored task execs a new program while the monitor works on it
+# (thp_exec, SIGUSR1): the monitor stops watching it at once and says so;
+# it does not wait out its timeout comparing sleep(1) with the record.
+exec_new() {
+	local why= r=$W/exec/img/thp-monitor.json el
+	d=$W/exec
+	mkdir -p "$d/img"
+	if ! "$Z/static/thp_exec" --pidfile="$d/test.pid" --outfile="$d/test.out"; then
+		result exec "setup failed"
+		return
+	fi
+	pid=$(cat "$d/test.pid")
+	if ! criu dump -v4 -L "$LIB" -D "$d/img" -o dump.log -t "$pid" \
+		>/dev/null 2>&1; then
+		why="criu dump failed"
+	elif ! restore monitor-slow; then
+		why="criu restore failed"
+	else
+		kill -USR1 "$pid"
+		wait_gone "$lazy_pid"
+		wait_gone $(monitors)
+		el=$(jq .elapsed_s "$r" 2>/dev/null)
+		if [ ! -f "$r" ]; then
+			why="no report"
+		elif ! jq -e '.tasks[0].execed' "$r" >/dev/null; then
+			why="the report does not say it execed: $(jq -c '.tasks[0] | {gone, execed, exact}' "$r")"
+		elif [ "${el%.*}" -ge 30 ]; then
+			why="the monitor took $el s"
+		elif [ "$(cat /proc/"$pid"/comm 2>/dev/null)" != sleep ]; then
+			why="task $pid is not running sleep: $(cat /proc/"$pid"/comm 2>/dev/null)"
+		fi
+	fi
+	kill -9 "$pid" 2>/dev/null
+	result exec "$why" "the monitor let go of it in ${el:-?} s"
+}
+
 # A task that maps, unmaps, forks and execs while the monitor works on it
 # (thp_churn); the monitor ends well before its timeout.
 churn() {
@@ -361,6 +399,7 @@ collapse_fails collapse-eagain collapse-eagain "Resource temporarily unavailable
 collapse_memcg
 read_only
 deleted
+exec_new
 restore_hook
 churn
 traced
