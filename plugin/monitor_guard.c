@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "monitor_int.h"
+#include "proc_status.h"
 #include "thp_log.h"
 
 #define GRAB_WAIT_MS	5000	/* for the daemon to receive a task's uffd */
@@ -221,19 +222,33 @@ static int task_settled(pid_t pid, int sig)
 	return ok;
 }
 
-static int all_settled(const struct monitor *m, int sig)
+static int all_settled(const struct monitor *m)
 {
 	size_t i;
 
 	for (i = 0; i < m->n; i++)
-		if (m->t[i].stopped && !task_settled(m->t[i].v.pid, sig))
+		if (m->t[i].stopped &&
+		    !task_settled(m->t[i].v.pid, m->t[i].stop_sig))
 			return 0;
 	return 1;
+}
+
+/*
+ * A traced task's tracer sees SIGSTOP first and may swallow it, or let
+ * the task out of its stop at any time: it would run on and read zero
+ * pages once we let go of its userfaultfd.  Only SIGKILL is sure.
+ */
+static int traced_by(pid_t pid)
+{
+	struct proc_status st;
+
+	return proc_status_read(pid, &st) ? 0 : st.tracer;
 }
 
 static void stop_task(struct mtask *t, int sig)
 {
 	struct lazy_state ls;
+	pid_t tracer;
 
 	if (lazy_pages_missing(t->v.pid, &t->owed, 1, &ls)) {
 		t->gone = 1;
@@ -241,12 +256,36 @@ static void stop_task(struct mtask *t, int sig)
 	}
 	if (!ls.missing)
 		return;
+	tracer = sig == SIGKILL ? 0 : traced_by(t->v.pid);
+	if (tracer) {
+		pr_err("task %d is traced by %d, which can keep it from stopping: killed instead, so that it cannot read a zero page\n",
+		       t->v.pid, tracer);
+		sig = SIGKILL;
+	}
 	t->lost = ls.ranges;
 	t->stopped = 1;
+	t->stop_sig = sig;
 	kill(t->v.pid, sig);
 	pr_err("task %d: %" PRIu64 " pages in %zu ranges never arrived (first %#" PRIx64 "): %s\n",
 	       t->v.pid, ls.missing, t->lost.n, t->lost.v[0].start,
 	       sig == SIGKILL ? "killed" : "stopped");
+}
+
+/* Kill what did not stop in time: nothing runs on without its pages. */
+static void kill_unsettled(struct monitor *m)
+{
+	size_t i;
+
+	for (i = 0; i < m->n; i++) {
+		struct mtask *t = &m->t[i];
+
+		if (!t->stopped || task_settled(t->v.pid, t->stop_sig))
+			continue;
+		pr_err("task %d did not stop within %d ms: killed, so that it cannot read a zero page\n",
+		       t->v.pid, STOP_WAIT_MS);
+		t->stop_sig = SIGKILL;
+		kill(t->v.pid, SIGKILL);
+	}
 }
 
 /* A daemon killed drops its files before it is reaped: give it 100 ms. */
@@ -271,11 +310,13 @@ static void died(struct monitor *m)
 	for (i = 0; i < m->n; i++)
 		if (m->t[i].lazy && !m->t[i].gone && !m->t[i].stopped)
 			stop_task(&m->t[i], sig);
-	for (ms = 0; ms < STOP_WAIT_MS && !all_settled(m, sig); ms++)
+	for (ms = 0; ms < STOP_WAIT_MS && !all_settled(m); ms++)
 		usleep(1000);
 	m->g.stop_ms = (monitor_elapsed(m) - t) * 1e3;
-	if (!all_settled(m, sig))
-		pr_err("some task did not stop within %d ms\n", STOP_WAIT_MS);
+	if (!all_settled(m))
+		kill_unsettled(m);
+	for (ms = 0; ms < STOP_WAIT_MS && !all_settled(m); ms++)
+		usleep(1000);
 	m->g.state = GUARD_DIED;
 	m->g.t_end = t;
 	snprintf(m->g.why, sizeof(m->g.why), "daemon %d %s", m->g.u.daemon,

@@ -32,6 +32,7 @@ struct mtask {
 	unsigned long during;		/* collapsed before the last page */
 	unsigned long not_yet;		/* EINVAL on a still-armed chunk */
 	int stopped;			/* the guard stopped or killed it */
+	int stop_sig;			/* ... with this signal */
 	unsigned long advice_set;	/* vma strategy: parts given back */
 	int advice_failed;		/* ... and one could not be */
 	struct page_ranges lost;	/* owed pages at the daemon's death */

@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -85,8 +86,10 @@ static void report_task(FILE *f, const struct mtask *t, int last)
 	time_field(f, "last_page_s", t->t_last_page);
 	time_field(f, "full_coverage_s", t->t_exact);
 	fprintf(f, "\"collapsed_during_postcopy\":%lu,\"not_yet\":%lu,"
-		"\"advice_restored\":%lu,\"stopped\":%s,", t->during,
-		t->not_yet, t->advice_set, t->stopped ? "true" : "false");
+		"\"advice_restored\":%lu,\"stopped\":%s,\"killed\":%s,",
+		t->during, t->not_yet, t->advice_set,
+		t->stopped ? "true" : "false",
+		t->stopped && t->stop_sig == SIGKILL ? "true" : "false");
 	report_lost(f, t);
 	report_failed(f, t);
 	fprintf(f, "}%s\n", last ? "" : ",");

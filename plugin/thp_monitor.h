@@ -40,7 +40,8 @@
  * collapsed, pending, collapse_ms, exact, differences, lazy, owed_pages,
  * last_page_s, full_coverage_s, collapsed_during_postcopy, not_yet
  * (EINVAL retried), advice_restored (--vma: VMA parts given their advice
- * back once their pages were in), stopped, lost_pages, lost [{start, end}], failed
+ * back once their pages were in), stopped, killed (by the guard: asked
+ * to, or traced, or not stopped in time), lost_pages, lost [{start, end}], failed
  * [{addr, error}].  Times are seconds from the monitor's start.
  */
 #ifndef THP_MONITOR_H

@@ -30,6 +30,10 @@
 #                     pause (thp_churn): the monitor ends at once
 #   traced            a debugger attaches to the task right after restore
 #                     (tools/thp_tracer): the task ends exact
+#   traced-guard      a debugger that swallows SIGSTOP attaches, and the
+#                     daemon is killed mid-transfer: the guard kills the
+#                     task (thp_lazy_guard, full size) rather than let it
+#                     run on to a zero page
 # In every case the daemon delivers every page, the process checks its
 # data and advice (THP_EXPECT=lazy) and passes, no task is left stopped
 # and no monitor is left running.  RESULT lines as zdtm_run.sh.
@@ -304,6 +308,54 @@ exec_new() {
 	result exec "$why" "the monitor let go of it in ${el:-?} s"
 }
 
+# A debugger that swallows SIGSTOP (thp_tracer --swallow-stop) attached
+# right after restore, and the daemon killed mid-transfer
+# (thp_lazy_guard): the guard cannot stop a traced task for sure, so it
+# kills it, and the task reads no zero page.
+traced_guard() {
+	local why= tracer i=0 r=$W/traced-guard/img/thp-monitor.json
+	d=$W/traced-guard
+	mkdir -p "$d/img"
+	if ! THP_EXPECT=lazy "$Z/static/thp_lazy_guard" --pidfile="$d/test.pid" \
+		--outfile="$d/test.out"; then
+		result traced-guard "setup failed"
+		return
+	fi
+	pid=$(cat "$d/test.pid")
+	if ! criu dump -v4 -L "$LIB" -D "$d/img" -o dump.log -t "$pid" \
+		>/dev/null 2>&1; then
+		why="criu dump failed"
+	elif ! restore ""; then
+		why="criu restore failed"
+	else
+		"$Z/tools/thp_tracer" --swallow-stop "$pid" >"$d/tracer.out" 2>&1 &
+		tracer=$!
+		while ! grep -q attached "$d/tracer.out" && [ $i -lt 100 ]; do
+			i=$((i + 1))
+			sleep 0.05
+		done
+		wait_rss "$pid" 32768 10
+		kill -9 "$lazy_pid"
+		wait_gone $(monitors)
+		if ! grep -q attached "$d/tracer.out"; then
+			why="the tracer did not attach: $(cat "$d/tracer.out")"
+		elif [ ! -f "$r" ]; then
+			why="no report"
+		elif ! jq -e '.guard.state == "daemon died" and .tasks[0].killed' "$r" >/dev/null; then
+			why="guard: $(jq -c '.guard, [.tasks[] | {stopped, killed, lost_pages}]' "$r")"
+		elif ! wait_gone "$pid"; then
+			why="task $pid still runs, in state $(state_of "$pid")"
+		elif grep -q PASS "$d/test.out" 2>/dev/null; then
+			why="the test passed: it cannot have got every page"
+		elif ! log_has thp-monitor.log "is traced by $tracer"; then
+			why="the monitor's log does not say the task was traced by $tracer"
+		fi
+		kill "$tracer" 2>/dev/null
+	fi
+	kill -9 "$pid" 2>/dev/null
+	result traced-guard "$why" "traced: killed, not stopped, when its daemon died"
+}
+
 # A task that maps, unmaps, forks and execs while the monitor works on it
 # (thp_churn); the monitor ends well before its timeout.
 churn() {
@@ -403,3 +455,4 @@ exec_new
 restore_hook
 churn
 traced
+traced_guard

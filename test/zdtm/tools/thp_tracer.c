@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * thp_tracer PID
+ * thp_tracer [--swallow-stop] PID
  *
  * Test tool: a debugger that attaches to every thread of PID (ptrace
  * PTRACE_SEIZE) and lets it run: each signal is passed on, a group-stop
- * is listened through (PTRACE_LISTEN).  On SIGTERM or SIGINT it detaches
+ * is listened through (PTRACE_LISTEN).  With --swallow-stop it keeps
+ * SIGSTOP from the task instead, as a debugger may.  On SIGTERM or SIGINT it detaches
  * and exits 0; it exits 0 when every thread has gone, 2 on an error.
  * Prints "attached N" once it holds them all.
  */
@@ -18,6 +19,7 @@
 #include <sys/wait.h>
 
 static volatile sig_atomic_t quit;
+static int swallow_stop;
 
 static void on_quit(int sig)
 {
@@ -66,6 +68,8 @@ static void resume(pid_t tid, int status)
 			ptrace(PTRACE_CONT, tid, NULL, NULL);
 		return;
 	}
+	if (swallow_stop && sig == SIGSTOP)
+		sig = 0;
 	ptrace(PTRACE_CONT, tid, NULL, (void *)(long)sig);
 }
 
@@ -88,13 +92,14 @@ int main(int argc, char **argv)
 	pid_t tids[256], tid;
 	int n, left, status;
 
-	if (argc != 2) {
-		fprintf(stderr, "usage: thp_tracer PID\n");
+	swallow_stop = argc == 3 && !strcmp(argv[1], "--swallow-stop");
+	if (argc != 2 + swallow_stop) {
+		fprintf(stderr, "usage: thp_tracer [--swallow-stop] PID\n");
 		return 2;
 	}
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
-	n = seize_all(atoi(argv[1]), tids, 256);
+	n = seize_all(atoi(argv[argc - 1]), tids, 256);
 	if (n <= 0)
 		return 2;
 	printf("attached %d\n", n);
