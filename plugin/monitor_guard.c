@@ -26,7 +26,8 @@
 #include "thp_log.h"
 
 #define GRAB_WAIT_MS	5000	/* for the daemon to receive a task's uffd */
-#define STOP_WAIT_MS	2000	/* for a stopped task's threads to stop */
+#define STOP_WAIT_MS	10000	/* for a stopped task's threads to stop */
+#define MAPS_AFTER_MS	20	/* grab(): read maps if no new uffd by then */
 
 int monitor_guard_open(struct monitor *m)
 {
@@ -65,16 +66,18 @@ static size_t armed_tasks(const struct monitor *m)
 }
 
 /*
- * Enough held: one per lazy task is, without reading every task's maps
- * (which, once per task added, made adding tasks quadratic).
+ * Enough held: one per lazy task is.  Fewer may be when the daemon
+ * finished a task before we took its uffd, which only every task's maps
+ * tell (maps): read them once the daemon is slow to show a new uffd, not
+ * at once - once per task added, that made adding tasks quadratic.
  */
-static int held_enough(const struct monitor *m, size_t held)
+static int held_enough(const struct monitor *m, size_t held, int maps)
 {
 	size_t i, lazy = 0;
 
 	for (i = 0; i < m->n; i++)
 		lazy += m->t[i].lazy && !m->t[i].gone;
-	return held >= lazy || held >= armed_tasks(m);
+	return held >= lazy || (maps && held >= armed_tasks(m));
 }
 
 /* Wait until we hold one userfaultfd per armed lazy task. */
@@ -83,17 +86,17 @@ static int grab(struct monitor *m, char *why, size_t len)
 	int waited, ret = -ENOENT;
 	size_t held = 0;
 
-	for (waited = 0; waited <= GRAB_WAIT_MS; waited += 5) {
+	for (waited = 0; waited <= GRAB_WAIT_MS; waited++) {
 		ret = uffd_guard_grab(&m->g.u);
 		if (ret < 0 && ret != -ENOENT)
 			break;
 		held = ret > 0 ? ret : 0;
-		if (held_enough(m, held)) {
+		if (held_enough(m, held, waited >= MAPS_AFTER_MS)) {
 			snprintf(why, len, "guarded: %zu userfaultfds of daemon %d held",
 				 held, m->g.u.daemon);
 			return 0;
 		}
-		usleep(5000);
+		usleep(1000);
 	}
 	snprintf(why, len, "not guarded: %s", ret == -ENOENT ?
 		 "no lazy-pages daemon holds this restore's userfaultfds" :

@@ -22,7 +22,7 @@
 #   SUITE_GUARD  "no": leave out the daemon-killing runs (they need the
 #                restore to reach its hook before the transfer ends)
 #   SUITE_LOAD   the load tests with the faults, as TEST:MODES (default:
-#                thp_tree and thp_vmas, plain and lazy)
+#                thp_tree and thp_vmas, plain and lazy; "no": none)
 Z=$(cd "$(dirname "$0")" && pwd)
 : "${STOCK_MODES:=plain,pre,lazy}"
 : "${CRIU_CHECK=--all}"
@@ -117,6 +117,7 @@ $Z/concurrent.sh 3
 $Z/restricted.sh
 
 # Load: a tree of 100 tasks, a task with 20,000 VMAs.
-for l in ${SUITE_LOAD:-thp_tree:plain,lazy thp_vmas:plain,lazy}; do
+[ "$SUITE_LOAD" = no ] && SUITE_LOAD=
+for l in ${SUITE_LOAD-thp_tree:plain,lazy thp_vmas:plain,lazy}; do
 	$Z/zdtm_run.sh -m "${l#*:}" "${l%%:*}"
 done

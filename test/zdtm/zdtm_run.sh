@@ -522,7 +522,10 @@ check_report() {
 		report_why="no chunk collapsed during postcopy: $(jq -c '[.tasks[] | {collapsed, collapsed_during_postcopy, last_page_s, full_coverage_s}]' "$r")"
 	fi
 	[ -z "$report_why" ] || return 1
-	report_note="report: $(jq -r '[.tasks[] | "\(.collapsed)/\(.recorded) collapsed, \(.collapsed_during_postcopy) during postcopy"] | join("; ")' "$r")"
+	# per task, or summed over a tree of more than 4
+	report_note="report: $(jq -r 'if (.tasks | length) > 4 then
+		"\(.tasks | length) tasks, \([.tasks[].collapsed] | add)/\([.tasks[].recorded] | add) collapsed, \([.tasks[].collapsed_during_postcopy] | add) during postcopy"
+		else [.tasks[] | "\(.collapsed)/\(.recorded) collapsed, \(.collapsed_during_postcopy) during postcopy"] | join("; ") end' "$r")"
 }
 
 is_lazy() {
