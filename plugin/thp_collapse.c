@@ -52,11 +52,14 @@ void thp_collapse_close(struct thp_collapse *c)
 	c->nfail = c->cap = 0;
 }
 
-static long remote(int pidfd, const struct iovec *iov, size_t n)
+long thp_collapse_advise(const struct thp_collapse *c,
+			 const struct iovec *iov, size_t n, int advice)
 {
-	long ret = syscall(__NR_process_madvise, pidfd, iov, n, MADV_COLLAPSE,
-			   0);
+	long ret;
 
+	if (c->local)
+		return madv_local(c->pid, c->inj, c->traced, iov, n, advice);
+	ret = syscall(__NR_process_madvise, c->pidfd, iov, n, advice, 0);
 	return ret < 0 ? -errno : ret;
 }
 
@@ -76,11 +79,8 @@ static long advise(struct thp_collapse *c, const uint64_t *addr, size_t n)
 		ret = -ENOMEM;
 	else if (thp_fault(THP_FAULT_COLLAPSE_EAGAIN))
 		ret = -EAGAIN;
-	else if (c->local)
-		ret = madv_local(c->pid, c->inj, c->traced, iov, n,
-				 MADV_COLLAPSE);
 	else
-		ret = remote(c->pidfd, iov, n);
+		ret = thp_collapse_advise(c, iov, n, MADV_COLLAPSE);
 	c->busy_ns += now_ns() - t;
 	return ret;
 }

@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include <sys/uio.h>
 
 #ifndef MADV_COLLAPSE
 #define MADV_COLLAPSE	25
@@ -44,6 +45,14 @@ struct thp_collapse {
 /* 0, or a negative errno (-ESRCH: no such task). */
 int thp_collapse_open(struct thp_collapse *c, pid_t pid);
 void thp_collapse_close(struct thp_collapse *c);
+
+/*
+ * advice over iov[0..n) of the task c is open on: process_madvise(), or
+ * injected without CAP_SYS_NICE.  As process_madvise(): the bytes
+ * advised, or a negative errno when the first range failed.
+ */
+long thp_collapse_advise(const struct thp_collapse *c,
+			 const struct iovec *iov, size_t n, int advice);
 
 /*
  * Collapse the chunks at addr[0..n).  0 when each was tried (failures
