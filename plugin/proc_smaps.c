@@ -125,19 +125,41 @@ out:
 	return ret;
 }
 
-int smaps_read(pid_t pid, smaps_cb cb, void *arg)
+/* Parse /proc/<pid>/<name> with cb; as smaps_parse, or -errno to open. */
+static int parse_proc_file(pid_t pid, const char *name, smaps_cb cb,
+			   void *arg)
 {
 	char path[64];
 	FILE *f;
 	int ret;
 
-	snprintf(path, sizeof(path), "/proc/%d/smaps", pid);
+	snprintf(path, sizeof(path), "/proc/%d/%s", pid, name);
 	f = fopen(path, "re");
 	if (!f)
 		return -errno;
 	ret = smaps_parse(f, cb, arg);
 	fclose(f);
 	return ret;
+}
+
+int smaps_read(pid_t pid, smaps_cb cb, void *arg)
+{
+	return parse_proc_file(pid, "smaps", cb, arg);
+}
+
+static int take_first(const struct smaps_vma *v, void *arg)
+{
+	memcpy(arg, v, sizeof(*v));
+	return 1;
+}
+
+int smaps_rollup_read(pid_t pid, struct smaps_vma *all)
+{
+	int ret = parse_proc_file(pid, "smaps_rollup", take_first, all);
+
+	if (ret == 1)
+		return 0;
+	return ret ? ret : -ENODATA;
 }
 
 static int is_shmem_path(const char *path)

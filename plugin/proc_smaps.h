@@ -55,6 +55,12 @@ int smaps_parse(FILE *f, smaps_cb cb, void *arg);
 /* Same for /proc/<pid>/smaps; a negative errno if it cannot be opened. */
 int smaps_read(pid_t pid, smaps_cb cb, void *arg);
 
+/*
+ * /proc/<pid>/smaps_rollup: the sums over all VMAs, as one VMA; 0, or a
+ * negative errno (-ENODATA for a task without memory).
+ */
+int smaps_rollup_read(pid_t pid, struct smaps_vma *all);
+
 /* Parse one /proc/PID/maps line (= an smaps header); 0 or -EINVAL. */
 int smaps_parse_maps_line(const char *line, struct smaps_vma *v);
 /* Parse a VmFlags value ("rd wr mr hg"), returning VMF_* bits. */

@@ -19,6 +19,8 @@ static const char *const names[THP_FAULT_NR] = {
 	[THP_FAULT_COLLAPSE_ENOMEM] = "collapse-enomem",
 	[THP_FAULT_COLLAPSE_EAGAIN] = "collapse-eagain",
 	[THP_FAULT_RESTORE_HOOK] = "restore-hook",
+	[THP_FAULT_RECORD_SLOW] = "record-slow",
+	[THP_FAULT_RECORD_UNREAD] = "record-unread",
 };
 
 static int name_of(const char *s, size_t len)

@@ -16,6 +16,8 @@ enum thp_fault {
 	THP_FAULT_COLLAPSE_ENOMEM,	/* MADV_COLLAPSE fails with ENOMEM */
 	THP_FAULT_COLLAPSE_EAGAIN,	/* MADV_COLLAPSE fails with EAGAIN */
 	THP_FAULT_RESTORE_HOOK,		/* criu: at the first restore hook */
+	THP_FAULT_RECORD_SLOW,		/* dump: 10 s after the 1st hg VMA */
+	THP_FAULT_RECORD_UNREAD,	/* the 1st task read changes each time */
 	THP_FAULT_NR,
 };
 

@@ -13,8 +13,12 @@
 #include "proc_status.h"
 #include "sysfs_thp.h"
 #include "thp_image.h"
+#include "thp_fault.h"
 #include "thp_log.h"
 #include "thp_record.h"
+
+/* Times a task is read before its huge pages are given up as unknown. */
+#define THP_RECORD_TRIES	3
 
 struct task_ctx {
 	ThpTaskEntry *e;
@@ -23,6 +27,7 @@ struct task_ctx {
 	int coverage;			/* still reading the huge-page map */
 	char problem[256];
 	struct thp_record_stats *st;
+	uint64_t pmd_kb;		/* PMD-mapped KiB, all VMAs, per smaps */
 };
 
 static ThpAdvice vma_advice(const struct smaps_vma *v)
@@ -47,7 +52,7 @@ static void note_coverage(struct task_ctx *c, const ThpVmaEntry *ve,
 		st->ambiguous++;
 	if (cov->inconsistent)
 		st->inconsistent++;
-	if (cov->ambiguous || cov->inconsistent)
+	if (cov->ambiguous)
 		pr_warn("task %u VMA %" PRIx64 "-%" PRIx64 ": %" PRIu64
 			" whole THPs at aligned chunks, %" PRIu64
 			" KiB PMD-mapped per smaps: %s; recorded as unresolved\n",
@@ -55,6 +60,11 @@ static void note_coverage(struct task_ctx *c, const ThpVmaEntry *ve,
 			ve->pmd_mapped_kb,
 			cov->inconsistent ? "the counts disagree" :
 			"which are PMD-mapped cannot be told without PAGEMAP_SCAN");
+	else if (cov->inconsistent)
+		pr_warn("task %u VMA %" PRIx64 "-%" PRIx64 ": %" PRIu64
+			" KiB PMD-mapped per smaps, %" PRIu64 " chunks per the page map: the page tables changed while being read; recorded as the page map shows\n",
+			c->e->id, ve->start, ve->end, ve->pmd_mapped_kb,
+			chunk_runs_count(cov->pmd.v, cov->pmd.n));
 }
 
 /* Read the VMA's huge-page map; on failure the task's becomes unknown. */
@@ -122,7 +132,11 @@ static int record_vma(const struct smaps_vma *v, void *arg)
 		return ret;
 	}
 	c->st->vmas++;
-	return vma_coverage(c, v, ve);
+	c->pmd_kb += smaps_pmd_mapped_kb(v);
+	ret = vma_coverage(c, v, ve);
+	if (!ret && ve->advice == THP_ADVICE__HUGE)
+		thp_fault_sleep(THP_FAULT_RECORD_SLOW, 10);
+	return ret;
 }
 
 /* Coverage became unknown half-way: keep flags, drop every chunk list. */
@@ -191,34 +205,89 @@ static void finish_entry(struct task_ctx *c, const struct thp_env *env)
 		e->problem = strdup(c->problem);
 }
 
+/* One reading of the task into c; 0 or a negative errno. */
+static int record_once(pid_t pid, unsigned int id, const struct thp_env *env,
+		       struct task_ctx *c)
+{
+	int ret;
+
+	c->reader.pagemap_fd = c->reader.kpf_fd = -1;
+	c->e = malloc(sizeof(*c->e));
+	if (!c->e)
+		return -ENOMEM;
+	thp_task_entry__init(c->e);
+	c->e->version = THP_IMAGE_VERSION;
+	c->e->id = id;
+
+	ret = task_status(pid, c->e, c->problem, sizeof(c->problem));
+	if (ret)
+		return ret;
+	start_coverage(c, pid, env);
+	ret = smaps_read(pid, record_vma, c);
+	coverage_reader_close(&c->reader);
+	return ret;
+}
+
+/*
+ * The task is frozen, but khugepaged is not: it may collapse a chunk
+ * after its VMA was read.  smaps_rollup, read after all of them, must add
+ * up to what they said, or the task is read again.  Without smaps_rollup
+ * (before Linux 4.14) this cannot be told: taken as unchanged.
+ */
+static int changed(pid_t pid, const struct task_ctx *c, uint64_t *now)
+{
+	static int unread;	/* CRIU_THP_FAULT=record-unread: reads faked */
+	struct smaps_vma *all;
+	int ret;
+
+	if (thp_fault(THP_FAULT_RECORD_UNREAD) && unread < THP_RECORD_TRIES) {
+		unread++;
+		*now = c->pmd_kb + (THP_CHUNK_SIZE >> 10);
+		return 1;
+	}
+	all = malloc(sizeof(*all));
+	if (!all)
+		return 0;
+	ret = smaps_rollup_read(pid, all);
+	*now = smaps_pmd_mapped_kb(all);
+	free(all);
+	return !ret && *now != c->pmd_kb;
+}
+
 int thp_record_task(pid_t pid, unsigned int id, const struct thp_env *env,
 		    ThpTaskEntry **out, struct thp_record_stats *st)
 {
-	struct task_ctx c = { .st = st };
-	int ret;
+	struct task_ctx c;
+	uint64_t now;
+	int ret, try;
 
-	memset(st, 0, sizeof(*st));
-	c.reader.pagemap_fd = c.reader.kpf_fd = -1;
-	c.e = malloc(sizeof(*c.e));
-	if (!c.e)
-		return -ENOMEM;
-	thp_task_entry__init(c.e);
-	c.e->version = THP_IMAGE_VERSION;
-	c.e->id = id;
-
-	ret = task_status(pid, c.e, c.problem, sizeof(c.problem));
-	if (ret)
-		goto err;
-	start_coverage(&c, pid, env);
-	ret = smaps_read(pid, record_vma, &c);
-	coverage_reader_close(&c.reader);
-	if (ret)
-		goto err;
+	for (try = 1;; try++) {
+		memset(&c, 0, sizeof(c));
+		memset(st, 0, sizeof(*st));
+		c.st = st;
+		ret = record_once(pid, id, env, &c);
+		if (ret)
+			goto err;
+		if (!c.coverage || !changed(pid, &c, &now))
+			break;
+		if (try == THP_RECORD_TRIES) {
+			snprintf(c.problem, sizeof(c.problem),
+				 "its huge pages changed each of the %d times it was read",
+				 try);
+			c.coverage = 0;
+			break;
+		}
+		pr_warn("task %u: %" PRIu64 " KiB PMD-mapped when its VMAs were read, %" PRIu64
+			" KiB now: its huge pages changed while it was recorded (khugepaged?); recording it again\n",
+			id, c.pmd_kb, now);
+		thp_task_entry__free_unpacked(c.e, NULL);
+	}
 	finish_entry(&c, env);
 	*out = c.e;
 	return 0;
 err:
-	thp_task_entry__free_unpacked(c.e, NULL);
+	if (c.e)
+		thp_task_entry__free_unpacked(c.e, NULL);
 	return ret;
 }
 

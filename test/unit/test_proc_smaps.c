@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * /proc/PID/smaps parser: VmFlags, fields, kinds, malformed input, and the
- * live smaps of this process after madvise().
+ * /proc/PID/smaps parser: VmFlags, fields, kinds, malformed input, the
+ * live smaps of this process after madvise(), and smaps_rollup.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -187,6 +187,31 @@ static void live_advice(void **state)
 	}
 }
 
+static int add_rss(const struct smaps_vma *v, void *arg)
+{
+	*(uint64_t *)arg += v->rss_kb;
+	return 0;
+}
+
+/*
+ * smaps_rollup is one VMA of sums: its Rss is that of smaps, give or
+ * take the pages the two reads themselves touch.
+ */
+static void rollup(void **state)
+{
+	struct smaps_vma *all = malloc(sizeof(*all));
+	uint64_t rss = 0;
+
+	(void)state;
+	assert_non_null(all);
+	assert_int_equal(smaps_read(getpid(), add_rss, &rss), 0);
+	assert_int_equal(smaps_rollup_read(getpid(), all), 0);
+	assert_true(all->rss_kb > 0);
+	assert_true(all->rss_kb + 256 > rss && rss + 256 > all->rss_kb);
+	assert_int_equal(smaps_rollup_read(-1, all), -ENOENT);
+	free(all);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -196,6 +221,7 @@ int main(void)
 		cmocka_unit_test(malformed),
 		cmocka_unit_test(callback_stops_the_walk),
 		cmocka_unit_test(live_advice),
+		cmocka_unit_test(rollup),
 	};
 
 	return cmocka_run_group_tests_name("proc_smaps", tests, NULL, NULL);
