@@ -64,7 +64,7 @@ CMD_OBJ		:= $(B)/obj/criu_thp.o $(B)/obj/criu_thp_opts.o \
 		   $(B)/obj/thp_show.o $(B)/obj/log_stderr.o \
 		   $(B)/obj/thp_monitor.o $(B)/obj/monitor_guard.o \
 		   $(B)/obj/monitor_report.o $(B)/obj/monitor_orphan.o \
-		   $(B)/obj/uffd_guard.o \
+		   $(B)/obj/uffd_guard.o $(B)/obj/proc_cgroup.o \
 		   $(SHARED_OBJ)
 
 all: $(PLUGIN) $(CMD)
@@ -96,9 +96,10 @@ UNIT_BIN	:= $(patsubst %,$(B)/unit/%,$(UNIT_TESTS))
 UNIT_OBJ	:= $(filter-out $(B)/obj/criu_thp.o,$(CMD_OBJ))
 
 $(B)/unit/%: test/unit/%.c $(UNIT_OBJ) $(wildcard test/zdtm/static/*.h) \
-		test/unit/unit.h
+		test/unit/unit.h | $(CMD)
 	@mkdir -p $(B)/unit
-	$(CC) $(CFLAGS) -Itest/unit -Itest/zdtm/static -o $@ $< $(UNIT_OBJ) \
+	$(CC) $(CFLAGS) -Itest/unit -Itest/zdtm/static \
+		-DCRIU_THP_BIN='"$(abspath $(CMD))"' -o $@ $< $(UNIT_OBJ) \
 		$(LDLIBS_CMD) -lcmocka
 
 unit: $(UNIT_BIN)

@@ -53,7 +53,7 @@ static int cmd_verify(struct criu_thp_opts *o)
 	if (thp_verify_ctx_open(&ctx, dirfd))
 		goto out_dir;
 	if (!thp_verify_load(&ctx, o->mon.pids[0], &v) &&
-	    !thp_verify_compare(&ctx, &v)) {
+	    !thp_verify_compare_settled(&ctx, &v, 20, 100)) {
 		thp_verify_print(stdout, &v);
 		ret = v.d.n ? 1 : 0;
 	}

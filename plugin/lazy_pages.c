@@ -190,24 +190,29 @@ int lazy_pages_armed(pid_t pid)
 	return smaps_read(pid, has_um, NULL);
 }
 
-int lazy_pages_range_in(pid_t pid, const struct page_ranges *owed,
-			uint64_t start, uint64_t end)
+int lazy_pages_range_in_fd(int pagemap_fd, const struct page_ranges *owed,
+			   uint64_t start, uint64_t end)
 {
 	struct page_ranges range = { };
 	struct lazy_state s = { };
-	int fd, ret;
+	int ret;
 
 	ret = page_ranges_add(&range, start, end);
-	if (ret)
-		return ret;
-	fd = pagemap_open(pid);
-	if (fd < 0) {
-		ret = fd;
-		goto out;
-	}
-	ret = scan_owed(fd, owed, &range, 0, &s);
-	close(fd);
-out:
+	if (!ret)
+		ret = scan_owed(pagemap_fd, owed, &range, 0, &s);
 	page_ranges_free(&range);
 	return ret ? ret : !s.missing;
+}
+
+int lazy_pages_range_in(pid_t pid, const struct page_ranges *owed,
+			uint64_t start, uint64_t end)
+{
+	int fd, ret;
+
+	fd = pagemap_open(pid);
+	if (fd < 0)
+		return fd;
+	ret = lazy_pages_range_in_fd(fd, owed, start, end);
+	close(fd);
+	return ret;
 }

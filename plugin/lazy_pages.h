@@ -39,6 +39,9 @@ int lazy_pages_lost(pid_t pid, const struct page_ranges *owed,
 /* 1 when every page of owed in [start, end) is in, 0 if not, or -errno. */
 int lazy_pages_range_in(pid_t pid, const struct page_ranges *owed,
 			uint64_t start, uint64_t end);
+/* The same through an open /proc/PID/pagemap. */
+int lazy_pages_range_in_fd(int pagemap_fd, const struct page_ranges *owed,
+			   uint64_t start, uint64_t end);
 
 /* 1 if a VMA of pid is registered for missing pages, 0 if not, or -errno. */
 int lazy_pages_armed(pid_t pid);

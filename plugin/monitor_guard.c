@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "monitor_int.h"
+#include "proc_mem.h"
 #include "proc_status.h"
 #include "thp_log.h"
 
@@ -163,6 +164,21 @@ int monitor_guard_add(struct monitor *m, struct mtask *t, char *why,
 	return ret;
 }
 
+/*
+ * The restored address space of t is gone (the task exited or execed),
+ * perhaps while its pages were being counted: a pagemap read after the
+ * mm was torn down says "not present" for every page the maps, read
+ * before, listed - pages no task will ever wait for.  The daemon lets go
+ * of such a task as it exits.
+ */
+static int mm_gone(struct mtask *t)
+{
+	if (t->mem_fd < 0 || !proc_mem_gone(t->mem_fd))
+		return 0;
+	t->gone = 1;
+	return 1;
+}
+
 /* Tasks still owed pages; marks the gone ones. */
 static size_t owing(struct monitor *m)
 {
@@ -178,6 +194,8 @@ static size_t owing(struct monitor *m)
 			t->gone = 1;
 			continue;
 		}
+		if (ls.missing && mm_gone(t))
+			continue;
 		n += ls.missing != 0;
 	}
 	return n;
@@ -257,8 +275,10 @@ static void stop_task(struct mtask *t, int sig)
 		t->gone = 1;
 		return;
 	}
-	if (!ls.missing)
+	if (!ls.missing || mm_gone(t)) {
+		page_ranges_free(&ls.ranges);
 		return;
+	}
 	tracer = sig == SIGKILL ? 0 : traced_by(t->v.pid);
 	if (tracer) {
 		pr_err("task %d is traced by %d, which can keep it from stopping: killed instead, so that it cannot read a zero page\n",

@@ -27,6 +27,7 @@ struct mtask {
 	double t_exact;			/* seconds from start, or -1 */
 	/* lazy restores */
 	int lazy;			/* owed pages, "um" VMAs at the start */
+	int unarmed;			/* no "um" VMA left: for good */
 	struct page_ranges owed;	/* PE_LAZY pages of the image */
 	double t_last_page;		/* every owed page in, or -1 */
 	unsigned long during;		/* collapsed before the last page */
@@ -64,6 +65,7 @@ struct monitor {
 	size_t len;
 	struct timespec t0;
 	struct monitor_guard g;
+	int cgroups_left;		/* hierarchies left for criu's parent's */
 };
 
 double monitor_elapsed(const struct monitor *m);

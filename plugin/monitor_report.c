@@ -106,10 +106,10 @@ static void report_head(FILE *f, const struct monitor *m)
 	for (i = 0; i < m->n; i++)
 		busy += m->t[i].col.busy_ns / 1e6;
 	fprintf(f, "{\"elapsed_s\":%.3f,\"cpu_s\":%.3f,\"maxrss_kb\":%ld,"
-		"\"collapse_ms\":%.1f,", monitor_elapsed(m),
+		"\"collapse_ms\":%.1f,\"cgroups_left\":%d,", monitor_elapsed(m),
 		ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 +
 		ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6, ru.ru_maxrss,
-		busy);
+		busy, m->cgroups_left);
 	fprintf(f, "\"guard\":{\"state\":\"%s\",\"daemon\":%d,"
 		"\"userfaultfds\":%zu,\"why\":\"%s\",", guard_name[g->state],
 		g->u.daemon, g->u.n, g->why);

@@ -45,6 +45,7 @@ static void monitor_exec(const char *bin, int dirfd, const char *dir,
 		_exit(127);
 	close_from(3);
 	argv[n++] = "criu-thp";
+	argv[n++] = "-v";		/* what it did, step by step, in its log */
 	argv[n++] = "monitor";
 	argv[n++] = "-D";
 	argv[n++] = (char *)dir;

@@ -36,6 +36,8 @@ static int parse_line(const char *line, struct proc_status *st,
 	if (sscanf(line, "Tgid: %d", &v) == 1) {
 		st->tgid = v;
 		*seen |= 1;
+	} else if (sscanf(line, "PPid: %d", &v) == 1) {
+		st->ppid = v;
 	} else if (sscanf(line, "TracerPid: %d", &v) == 1) {
 		st->tracer = v;
 		*seen |= 2;

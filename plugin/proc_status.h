@@ -11,6 +11,7 @@
 
 struct proc_status {
 	pid_t tgid;		/* Tgid: */
+	pid_t ppid;		/* PPid: */
 	pid_t tracer;		/* TracerPid: */
 	pid_t nspid;		/* last field of NSpid: (innermost pid ns) */
 	char state;		/* first letter of State: */

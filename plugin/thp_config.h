@@ -9,7 +9,8 @@
  *                          fails the restore (and implies sync)
  *   collapse = sync|async  restore coverage before the task resumes, or
  *                          right after from a detached criu-thp monitor
- *                          (default async: no added downtime)
+ *                          (default async: the tasks wait only for the
+ *                          monitor to read their images)
  *   monitor = PATH         the criu-thp command for async collapse and
  *                          lazy restores (default THP_MONITOR_DEFAULT)
  *   guard = stop|kill      what the monitor does to a task whose

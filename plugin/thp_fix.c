@@ -199,6 +199,8 @@ static int sort_missing(struct fix_ctx *c, int pagemap_fd, int mem_fd)
 					    THP_CHUNK_SIZE);
 		if (!ret && pullable(c, x))
 			ret = pull(c, pagemap_fd, x->start);
+		if (!ret && !c->f->lazy && x->vma->kind != THP_VMA_KIND__SHMEM)
+			ret = 1;	/* holes in the image (thp_fix.h) */
 		if (ret < 0)
 			return ret;
 		if (!ret) {

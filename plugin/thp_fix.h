@@ -15,7 +15,11 @@
  * unless it needs the task stopped and the monitor guards the restore
  * ("pull"): then its pages are fetched from the lazy-pages daemon now.
  * Shmem chunks are always pulled: criu restores shmem eagerly, but the
- * task maps its pages only when it touches them.  Advice "none" is set
+ * task maps its pages only when it touches them.  A chunk of a task not
+ * restored lazily whose pages are not all in never gets the rest: the
+ * image lacks them (CRIU 3.x dumps memory before the plugin records, and
+ * khugepaged may collapse in between); it is collapsed as it is, the
+ * missing pages filled with zeros, as they read.  Advice "none" is set
  * with MADV_CLR_HUGEPAGE (the kernel/ series); on a kernel without it
  * such a VMA stays as it is, and counts as not exact.  A chunk huge
  * after all this that was small at dump is split (thp_fix_split()).
@@ -37,6 +41,7 @@ struct thp_fix {
 	const struct thp_diffs *diffs;
 	int sync;			/* collapse every chunk here */
 	int pull;			/* fetch lazy chunks that need a stop */
+	int lazy;			/* a VMA is registered with userfaultfd */
 	int clr;			/* the kernel has MADV_CLR_HUGEPAGE */
 	/* out */
 	unsigned int advice_set;	/* VMA parts given their advice */

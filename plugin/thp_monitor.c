@@ -21,6 +21,7 @@
 #include "proc_pagemap.h"
 #include "proc_status.h"
 #include "thp_collapse.h"
+#include "proc_cgroup.h"
 #include "thp_fault.h"
 #include "thp_image.h"
 #include "thp_log.h"
@@ -29,6 +30,8 @@
 #define POLL_MIN_MS	10
 #define POLL_MAX_MS	1000
 #define GUARD_POLL_MS	50	/* while the guard holds what a task may wait on */
+#define FINAL_TRIES	20	/* to read a task khugepaged keeps changing */
+#define FINAL_PAUSE_MS	100
 
 double monitor_elapsed(const struct monitor *m)
 {
@@ -146,7 +149,11 @@ static void parse_input(struct monitor *m)
 		m->len = 0;	/* a line longer than any pid: drop it */
 }
 
-/* criu detaches from all tasks after the last hook: none can follow. */
+/*
+ * criu detaches from all tasks at once, after the last hook: none can
+ * follow.  One task that is still there tells (reading every task at
+ * each poll made adding n tasks cost n^2 reads).
+ */
 static int criu_detached(const struct monitor *m)
 {
 	struct proc_status st;
@@ -155,10 +162,9 @@ static int criu_detached(const struct monitor *m)
 	if (m->o->criu_pid <= 0)
 		return 0;
 	for (i = 0; i < m->n; i++)
-		if (proc_status_read(m->t[i].v.pid, &st) ||
-		    st.tracer != m->o->criu_pid)
-			return 1;
-	return 0;
+		if (!proc_status_read(m->t[i].v.pid, &st))
+			return st.tracer != m->o->criu_pid;
+	return m->n > 0;	/* all gone */
 }
 
 /* Wait up to ms for pids; returns at once when input is closed. */
@@ -293,14 +299,43 @@ static int restore_advice(struct mtask *t)
 			t->advice_failed = 1;
 			return 0;
 		}
+		pr_info("task %d: %" PRIx64 "-%" PRIx64 ": every page in, advice %s given back\n",
+			t->v.pid, x->start, x->end, thp_advice_name(x->want));
 		t->advice_set++;
 		t->dirty = 1;
 	}
 	return 0;
 }
 
+/*
+ * Whether a chunk not all present is as in as it will ever be: every page
+ * the image has of it is, and the rest never comes.  CRIU 3.x dumps the
+ * memory before the plugin records, and khugepaged may collapse a chunk
+ * in between, filling pages the image leaves out; MADV_COLLAPSE fills
+ * them with zeros, as they read.  Not while a userfaultfd is registered
+ * over the task: one none PTE in an armed VMA fails the collapse
+ * (FACTS.md section 1), so such chunks wait for the daemon and the guard
+ * to let go.  1 ready, 0 not yet, or a negative errno.
+ */
+static int holes_only(const struct monitor *m, struct mtask *t, int fd,
+		      uint64_t addr)
+{
+	int ret;
+
+	if (!t->unarmed) {
+		if (t->lazy && m->g.state == GUARD_ON)
+			return 0;
+		ret = lazy_pages_armed(t->v.pid);
+		if (ret)
+			return ret < 0 ? ret : 0;
+		t->unarmed = 1;
+	}
+	return lazy_pages_range_in_fd(fd, &t->owed, addr,
+				      addr + THP_CHUNK_SIZE);
+}
+
 /* Collapse what is in; counts what is not. */
-static int collapse_ready(struct mtask *t)
+static int collapse_ready(const struct monitor *m, struct mtask *t)
 {
 	const struct thp_diffs *d = &t->v.d;
 	struct addr_set ready = { };
@@ -325,6 +360,8 @@ static int collapse_ready(struct mtask *t)
 		    diff_over(d, &u, THP_DIFF_NO_VMA, x->start))
 			continue;
 		ret = pagemap_range_present(fd, x->start, THP_CHUNK_SIZE);
+		if (!ret)
+			ret = holes_only(m, t, fd, x->start);
 		if (ret == 1)
 			ret = addr_set_add(&ready, x->start);
 		else if (!ret)
@@ -409,6 +446,23 @@ static int execed(struct mtask *t)
 	return 1;
 }
 
+/*
+ * The live task could not be read for its huge chunks: khugepaged changed
+ * it each time - it may well be collapsing what we are to.  The
+ * comparison then lists no chunk to collapse; that is not "nothing to
+ * do": read it again on the next pass.
+ */
+static int read_again(const struct mtask *t)
+{
+	const char *why = thp_verify_unread(&t->v);
+
+	if (!why)
+		return 0;
+	pr_warn("task %d: which chunks are huge cannot be told (%s): reading it again\n",
+		t->v.pid, why);
+	return 1;
+}
+
 /* One pass over a task; returns the number of chunks collapsed. */
 static unsigned long step_task(struct monitor *m, struct mtask *t)
 {
@@ -425,7 +479,7 @@ static unsigned long step_task(struct monitor *m, struct mtask *t)
 	if (!ret && !t->stopped && t->dirty)
 		ret = compare(m, t);
 	if (!ret && !t->stopped)
-		ret = collapse_ready(t);
+		ret = collapse_ready(m, t);
 	if (!ret)
 		ret = check_last_page(m, t, before);
 	if (execed(t))		/* while we worked on it */
@@ -437,7 +491,8 @@ static unsigned long step_task(struct monitor *m, struct mtask *t)
 			"cannot be watched");
 		return 0;
 	}
-	t->dirty = t->col.done != before || (pending && !t->pending);
+	t->dirty = t->col.done != before || (pending && !t->pending) ||
+		   read_again(t);
 	t->done = task_finished(t, t->col.done - before);
 	return t->col.done - before;
 }
@@ -507,7 +562,8 @@ static int finish(struct monitor *m)
 			bad |= !t->gone;
 			continue;
 		}
-		if (thp_verify_compare(&m->ctx, &t->v)) {
+		if (thp_verify_compare_settled(&m->ctx, &t->v, FINAL_TRIES,
+					       FINAL_PAUSE_MS)) {
 			t->gone = 1;
 			continue;
 		}
@@ -533,6 +589,27 @@ static void free_tasks(struct monitor *m)
 	free(m->t);
 }
 
+/*
+ * runc moves criu into the container's cgroups before a restore, and the
+ * monitor, forked by criu, starts there: it would show in `runc ps`,
+ * count against the container's limits, die with `runc kill --all` and
+ * keep `runc delete` from removing the cgroup.  It joins the cgroups of
+ * criu's parent (runc) instead; under a bare criu they are its own.
+ */
+static int leave_criu_cgroups(pid_t criu)
+{
+	struct proc_status st;
+	int n;
+
+	if (criu <= 0 || proc_status_read(criu, &st) || st.ppid <= 1)
+		return 0;
+	n = cgroup_follow(st.ppid);
+	if (n < 0)
+		pr_warn("the cgroups of criu's parent %d cannot be read\n",
+			st.ppid);
+	return n > 0 ? n : 0;
+}
+
 int thp_monitor_run(const struct monitor_opts *o)
 {
 	struct monitor m = { .o = o, .input = o->pids_on_stdin };
@@ -542,6 +619,7 @@ int thp_monitor_run(const struct monitor_opts *o)
 
 	clock_gettime(CLOCK_MONOTONIC, &m.t0);
 	thp_fault_kill(THP_FAULT_MONITOR_START);
+	m.cgroups_left = leave_criu_cgroups(o->criu_pid);
 	dirfd = open(o->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dirfd < 0) {
 		pr_err("%s: %s\n", o->dir, strerror(errno));

@@ -26,6 +26,10 @@
 #include "thp_restore.h"
 #include "thp_verify.h"
 
+/* The task is stopped, criu waits: a short retry when khugepaged works */
+#define HOOK_TRIES	5
+#define HOOK_PAUSE_MS	20
+
 static void read_mode(struct thp_verify_ctx *c)
 {
 	struct thp_sysfs s;
@@ -204,15 +208,18 @@ static int want_monitor(struct thp_restore *r)
  * A lazy task goes to the monitor before anything else: once it answers
  * "guarded", a dying lazy-pages daemon can no longer feed the task zero
  * pages, and chunks may be pulled.  "not lazy" means the daemon had
- * nothing left to send.  1 when the monitor has the task.
+ * nothing left to send.  1 when the monitor has the task; *lazy when a
+ * VMA of it is registered with userfaultfd (or that cannot be read).
  */
-static int guard_lazy(struct thp_restore *r, pid_t pid, int *guarded)
+static int guard_lazy(struct thp_restore *r, pid_t pid, int *guarded,
+		      int *lazy)
 {
 	char answer[192];
 	int ret;
 
 	*guarded = 0;
 	ret = lazy_pages_armed(pid);
+	*lazy = ret != 0;
 	if (ret <= 0)
 		return 0;
 	r->lazy++;
@@ -285,6 +292,26 @@ static void hold_lazy_vmas(struct thp_restore *r, pid_t pid)
 }
 
 /*
+ * A task with chunks still to collapse goes to the monitor, and the hook
+ * waits for its answer: the monitor answers once it has read the task's
+ * images, which podman removes as soon as the restore ends.  0 when the
+ * monitor has the task.
+ */
+static int hand_over(struct thp_restore *r, pid_t pid)
+{
+	char answer[192];
+	int ret;
+
+	ret = monitor_ask(r->monitor_fd, pid, answer, sizeof(answer));
+	if (!ret && !strncmp(answer, "not guarded: cannot load", 24))
+		ret = -EIO;
+	if (ret)
+		pr_warn("task %d: the monitor cannot take it: %s\n", pid,
+			answer);
+	return ret;
+}
+
+/*
  * Chunks huge after the fix that were small at dump (thp_fix_split()):
  * split them, then compare again.  The task's prctl state is its own by
  * now: a collapse khugepaged began while it was lifted is refused at its
@@ -301,7 +328,8 @@ static int split_extra(struct thp_restore *r, struct thp_fix *f,
 		return ret;
 	pr_info("task %d: %lu chunks huge that were small at dump split\n",
 		f->pid, f->split - before);
-	return thp_verify_compare(&r->ctx, v);
+	return thp_verify_compare_settled(&r->ctx, v, HOOK_TRIES,
+					  HOOK_PAUSE_MS);
 }
 
 /*
@@ -314,10 +342,11 @@ static int fix_and_check(struct thp_restore *r, struct thp_verify *v)
 	size_t bad = 1;
 	int ret, added;
 
-	ret = thp_verify_compare(&r->ctx, v);
+	ret = thp_verify_compare_settled(&r->ctx, v, HOOK_TRIES,
+					 HOOK_PAUSE_MS);
 	if (ret)
 		return ret;
-	added = guard_lazy(r, v->pid, &f.pull);
+	added = guard_lazy(r, v->pid, &f.pull, &f.lazy);
 	if (!r->sync && thp_diffs_count(&v->d, THP_DIFF_MISSING))
 		want_monitor(r);
 	f.have = v->live;
@@ -327,13 +356,14 @@ static int fix_and_check(struct thp_restore *r, struct thp_verify *v)
 	if (ret != -ESRCH)
 		report_fix(&f);
 	if (!ret)
-		ret = thp_verify_compare(&r->ctx, v);
+		ret = thp_verify_compare_settled(&r->ctx, v, HOOK_TRIES,
+						 HOOK_PAUSE_MS);
 	if (!ret && thp_diffs_count(&v->d, THP_DIFF_EXTRA))
 		ret = split_extra(r, &f, v);
 	if (!ret)
 		bad = report_left(&f, &v->d);
 	if (!ret && (f.handed || f.pending) && !added &&
-	    !monitor_add(r->monitor_fd, v->pid))
+	    !hand_over(r, v->pid))
 		added = 1;
 	if (added && (f.handed || f.pending))
 		r->handed++;

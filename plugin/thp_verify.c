@@ -6,6 +6,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "proc_status.h"
 #include "sysfs_thp.h"
@@ -76,6 +77,35 @@ int thp_verify_compare(const struct thp_verify_ctx *c, struct thp_verify *v)
 		return ret;
 	}
 	return thp_diff_tasks(v->x.e, v->live, &v->d);
+}
+
+const char *thp_verify_unread(const struct thp_verify *v)
+{
+	size_t i;
+
+	for (i = 0; i < v->d.n; i++)
+		if (v->d.v[i].kind == THP_DIFF_UNKNOWN && v->d.v[i].want)
+			return v->live && v->live->problem ? v->live->problem :
+			       "unknown reason";
+	return NULL;
+}
+
+int thp_verify_compare_settled(const struct thp_verify_ctx *c,
+			       struct thp_verify *v, int tries,
+			       unsigned int pause_ms)
+{
+	const char *why;
+	int ret, try;
+
+	for (try = 1;; try++) {
+		ret = thp_verify_compare(c, v);
+		why = ret ? NULL : thp_verify_unread(v);
+		if (!why || try >= tries)
+			return ret;
+		pr_warn("task %d: which chunks are huge cannot be told (%s): reading it again in %u ms\n",
+			v->pid, why, pause_ms);
+		usleep(pause_ms * 1000);
+	}
 }
 
 void thp_verify_free(struct thp_verify *v)

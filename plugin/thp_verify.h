@@ -40,6 +40,16 @@ int thp_verify_load(const struct thp_verify_ctx *c, pid_t pid,
 		    struct thp_verify *v);
 /* Read the live task again and compare; 0 or a negative errno. */
 int thp_verify_compare(const struct thp_verify_ctx *c, struct thp_verify *v);
+/*
+ * Why the live task could not be read for the huge chunks the record
+ * knows (khugepaged changed it each time, thp_record.h), or NULL when it
+ * was.  The comparison then lists no chunk either way.
+ */
+const char *thp_verify_unread(const struct thp_verify *v);
+/* thp_verify_compare(), up to tries times, pause_ms apart, while unread. */
+int thp_verify_compare_settled(const struct thp_verify_ctx *c,
+			       struct thp_verify *v, int tries,
+			       unsigned int pause_ms);
 void thp_verify_free(struct thp_verify *v);
 
 /* The table and each difference; the last line says match or not. */
