@@ -16,6 +16,10 @@
 #   collapse-memcg    a real failure: the task, all its pages in, moved
 #                     into a memory cgroup of 1 MiB: no huge page can be
 #                     charged there, and MADV_COLLAPSE fails with EBUSY
+#   collapse-fragmented  another: no free 2 MiB block left in memory
+#                     (tools/thp_fragment), MADV_COLLAPSE fails with
+#                     ENOMEM; where memory is small enough to fill in a
+#                     few seconds (up to 8 GiB: the guests)
 #   read-only         the images directory turns read-only while the
 #                     monitor works: its log says it cannot write the
 #                     report
@@ -37,6 +41,7 @@
 # In every case the daemon delivers every page, the process checks its
 # data and advice (THP_EXPECT=lazy) and passes, no task is left stopped
 # and no monitor is left running.  RESULT lines as zdtm_run.sh.
+# Arguments: the cases to run (default all).
 
 Z=$(cd "$(dirname "$0")" && pwd)
 LIB=${PLUGIN_DIR:-/opt/criu-thp/lib}
@@ -64,14 +69,9 @@ prepare() {
 		>/dev/null 2>&1
 }
 
-# The monitors working on $d/img (no pgrep in the guests).
+# The monitors working on $d/img.
 monitors() {
-	local f
-	for f in /proc/[0-9]*/cmdline; do
-		{ tr '\0' ' ' <"$f"; } 2>/dev/null |
-			grep -q "^criu-thp monitor -D $d/img " &&
-			basename "$(dirname "$f")"
-	done
+	monitor_pids "$d/img"
 }
 
 # restore FAULTS: a lazy restore with CRIU_THP_FAULT=FAULTS; the daemon's
@@ -80,7 +80,9 @@ restore() {
 	CRIU_THP_FAULT=$1 criu lazy-pages -v4 -D "$d/img" -o lazy-pages.log \
 		>/dev/null 2>&1 &
 	lazy_pid=$!
-	sleep 0.5
+	wait_socket "$d/img/lazy-pages.socket"
+	# a daemon to be killed mid-transfer: slow from the start
+	[ -n "$slow_daemon" ] && cpu_limit $lazy_pid 10
 	CRIU_THP_FAULT=$1 criu restore -v4 -L "$LIB" -D "$d/img" \
 		-o restore.log -d --lazy-pages >/dev/null 2>&1
 }
@@ -116,6 +118,79 @@ log_has() {
 	grep -q "$2" "$d/img/$1" 2>/dev/null
 }
 
+# The vm sysctls collapse_fragmented changes, saved in $d/sysctl.
+FRAG_SYSCTLS="min_free_kbytes watermark_scale_factor lowmem_reserve_ratio extfrag_threshold compaction_proactiveness"
+
+sysctl_save() {
+	local s
+	mkdir -p "$d/sysctl"
+	for s in $FRAG_SYSCTLS; do
+		cat /proc/sys/vm/$s >"$d/sysctl/$s" || return 1
+	done
+}
+
+sysctl_put_back() {
+	local s
+	for s in "$@"; do
+		cat "$d/sysctl/$s" >/proc/sys/vm/$s
+	done
+}
+
+# Fragment memory: thp_fragment takes every free 2 MiB block and gives
+# half of each back.  The kernel's reserves (min_free_kbytes, the
+# low-memory reserve of DMA32) must be too small to hide a block from it,
+# and compaction of fragmented zones off (extfrag_threshold 1000), or it
+# would move the halves together again.  $frag: its pid.
+fragment() {
+	local i=0 v= z
+	for z in $(cat "$d/sysctl/lowmem_reserve_ratio"); do
+		v="$v 2147483647"
+	done
+	echo 1024 >/proc/sys/vm/min_free_kbytes &&
+		echo 1 >/proc/sys/vm/watermark_scale_factor &&
+		echo $v >/proc/sys/vm/lowmem_reserve_ratio &&
+		echo 1000 >/proc/sys/vm/extfrag_threshold &&
+		echo 0 >/proc/sys/vm/compaction_proactiveness &&
+		echo 3 >/proc/sys/vm/drop_caches || return 1
+	"$Z/tools/thp_fragment" >"$d/fragment.out" 2>&1 &
+	frag=$!
+	while ! grep -q '^fragmented:' "$d/fragment.out" && [ $i -lt 1200 ] &&
+		kill -0 $frag 2>/dev/null; do
+		i=$((i + 1))
+		sleep 0.1
+	done
+	sysctl_put_back min_free_kbytes watermark_scale_factor lowmem_reserve_ratio
+	grep -q '^fragmented: .*, 0 free blocks of 2 MiB' "$d/fragment.out"
+}
+
+# A real ENOMEM: restored into fragmented memory, the task's chunks
+# cannot be collapsed; the report names each, the task runs and passes.
+collapse_fragmented() {
+	local why= r n= kb frag=
+	kb=$(sed -n 's/^MemTotal: *\([0-9]*\).*/\1/p' /proc/meminfo)
+	if [ "$kb" -gt 8388608 ]; then
+		echo "INFO collapse-fragmented not here: $((kb >> 20)) GiB of memory take too long to fill; the Debian 12 guest runs it"
+		return
+	fi
+	prepare collapse-fragmented ||
+		{ result collapse-fragmented "setup failed"; return; }
+	r=$d/img/thp-monitor.json
+	if ! sysctl_save; then
+		why="cannot read the vm sysctls"
+	elif ! fragment; then
+		why="memory not fragmented: $(cat "$d/fragment.out")"
+	elif ! restore ""; then
+		why="criu restore failed"
+	else
+		settled
+	fi
+	[ -z "$why" ] && failed_with "Cannot allocate memory"
+	[ -n "$frag" ] && kill $frag 2>/dev/null && wait $frag
+	[ -d "$d/sysctl" ] && sysctl_put_back $FRAG_SYSCTLS
+	kill -9 "$pid" 2>/dev/null
+	result collapse-fragmented "$why" "${n:-0} chunks failed with 'Cannot allocate memory' in fragmented memory ($(sed -n 's/^fragmented: //p' "$d/fragment.out")), in the report"
+}
+
 # monitor_dies NAME FAULT LINE [full]: the monitor killed at FAULT;
 # criu's log has LINE (empty: none needed).
 monitor_dies() {
@@ -139,6 +214,18 @@ monitor_dies() {
 	result "$1" "$why" "no report; the task got every page and passed"
 }
 
+# failed_with ERROR: $why unless the report $r names a chunk that failed
+# with ERROR; how many in $n.
+failed_with() {
+	if [ ! -f "$r" ]; then
+		why="no report"
+		return
+	fi
+	n=$(jq --arg e "$1" '[.tasks[].failed[] | select(.error == $e)] | length' "$r")
+	[ "${n:-0}" -gt 0 ] ||
+		why="the report names no chunk that failed with '$1'"
+}
+
 # collapse_fails NAME FAULT ERROR: every chunk failed with ERROR.
 collapse_fails() {
 	local why= r n
@@ -149,17 +236,9 @@ collapse_fails() {
 	else
 		settled
 	fi
-	if [ -n "$why" ]; then
-		:
-	elif [ ! -f "$r" ]; then
-		why="no report"
-	elif [ "$(jq '[.tasks[] | select(.exact)] | length' "$r")" != 0 ]; then
+	[ -z "$why" ] && failed_with "$3"
+	[ -z "$why" ] && [ "$(jq '[.tasks[] | select(.exact)] | length' "$r")" != 0 ] &&
 		why="the report says a task is exact"
-	else
-		n=$(jq --arg e "$3" '[.tasks[].failed[] | select(.error == $e)] | length' "$r")
-		[ "${n:-0}" -gt 0 ] ||
-			why="the report names no chunk that failed with '$3'"
-	fi
 	kill -9 "$pid" 2>/dev/null
 	result "$1" "$why" "${n:-0} chunks failed with '$3', in the report"
 }
@@ -204,13 +283,8 @@ collapse_memcg() {
 		why="a monitor still runs after 60 s"
 	elif ! test_verdict; then
 		why="the restored test did not PASS"
-	elif [ ! -f "$r" ]; then
-		why="no report"
-	else
-		n=$(jq '[.tasks[].failed[] | select(.error == "Device or resource busy")] | length' "$r")
-		[ "${n:-0}" -gt 0 ] ||
-			why="the report names no chunk that failed with EBUSY"
 	fi
+	[ -z "$why" ] && failed_with "Device or resource busy"
 	kill -9 "$pid" 2>/dev/null
 	wait_gone "$pid"
 	[ -n "$cg" ] && rmdir "$cg"
@@ -328,6 +402,7 @@ traced_guard_once() {
 		why="criu dump failed"
 		return
 	fi
+	slow_daemon=1
 	restore "" || { why="criu restore failed"; return; }
 	"$Z/tools/thp_tracer" --swallow-stop "$pid" >"$d/tracer.out" 2>&1 &
 	tracer=$!
@@ -335,8 +410,7 @@ traced_guard_once() {
 		i=$((i + 1))
 		sleep 0.01
 	done
-	wait_rss "$pid" 32768 10
-	kill -9 "$lazy_pid"
+	kill_mid_transfer "$pid" 32768 "$lazy_pid" 10
 	wait_gone $(monitors)
 	if ! grep -q attached "$d/tracer.out"; then
 		why="the tracer did not attach: $(cat "$d/tracer.out")"
@@ -451,20 +525,28 @@ restore_hook() {
 	result restore-hook "$why" "criu's log ends in the hook; the task got every page and passed"
 }
 
+# want CASE: the case is to run (every case when none was named).
+CASES=" $* "
+want() {
+	[ "$CASES" = "  " ] || case "$CASES" in *" $1 "*) ;; *) return 1 ;; esac
+}
+
 rm -rf "$W"
 mkdir -p "$W"
 # full size where the task must still be lazy at the hook: CRIU 3.17.1
 # may have sent all of the small form's 17 chunks by then
-monitor_dies monitor-start monitor-start "restored lazily and not guarded: no answer from the monitor" full
-monitor_dies monitor-guarded monitor-guarded "monitor: guarded" full
-monitor_dies monitor-collapse monitor-collapse ""
-collapse_fails collapse-enomem collapse-enomem "Cannot allocate memory"
-collapse_fails collapse-eagain collapse-eagain "Resource temporarily unavailable"
-collapse_memcg
-read_only
-deleted
-exec_new
-restore_hook
-churn
-traced
-traced_guard
+want monitor-start && monitor_dies monitor-start monitor-start "restored lazily and not guarded: no answer from the monitor" full
+want monitor-guarded && monitor_dies monitor-guarded monitor-guarded "monitor: guarded" full
+want monitor-collapse && monitor_dies monitor-collapse monitor-collapse ""
+want collapse-enomem && collapse_fails collapse-enomem collapse-enomem "Cannot allocate memory"
+want collapse-eagain && collapse_fails collapse-eagain collapse-eagain "Resource temporarily unavailable"
+want collapse-memcg && collapse_memcg
+want collapse-fragmented && collapse_fragmented
+want read-only && read_only
+want deleted && deleted
+want exec && exec_new
+want restore-hook && restore_hook
+want churn && churn
+want traced && traced
+want traced-guard && traced_guard
+exit 0
