@@ -26,7 +26,8 @@ install -m 0755 "${STAGE_CMD:-$top/plugin/criu-thp}" "$dest/usr/local/bin/criu-t
 install -m 0755 "$B"/zdtm/static/* "$O/zdtm/static/"
 install -m 0644 "$top"/test/zdtm/static/*.desc "$O/zdtm/static/"
 install -m 0755 "$B"/zdtm/tools/* "$O/zdtm/tools/"
-install -m 0755 "$top"/test/zdtm/tools/*.sh "$O/zdtm/tools/"
+install -m 0755 "$top"/test/zdtm/tools/*.sh "$top"/test/zdtm/tools/*.py \
+	"$top"/test/zdtm/tools/*.java "$O/zdtm/tools/"
 install -m 0644 "$top"/test/zdtm/tools/*.jq "$O/zdtm/tools/"
 install -m 0755 "$top"/test/zdtm/*.sh "$O/zdtm/"
 if [ -n "$(ls "$B"/bench/ 2>/dev/null)" ]; then

@@ -14,13 +14,17 @@
 #   NO_MODES     why the modes this machine cannot run are not here
 #   SUITE_TESTS  the tests (default: every one in static/ but the noauto)
 #   STOCK_TESTS  those of them also run without the plugin (default: all)
-#   SUITE_EXTRAS "no": leave out the runs after the tests (daemon killed,
-#                eager khugepaged, broken flags, failed dumps and restores,
-#                full and read-only images directories, restore faults)
+#   SUITE_EXTRAS "no": leave out the runs after the tests (real programs,
+#                daemon killed, eager khugepaged, broken flags, failed
+#                dumps and restores, full and read-only images
+#                directories, restore faults)
 #   SUITE_FAULTS "no": leave out the dump and restore faults (they do not
 #                depend on the THP mode: run once per CRIU and kernel)
 #   SUITE_GUARD  "no": leave out the daemon-killing runs (they need the
 #                restore to reach its hook before the transfer ends)
+#   SUITE_RUNC   the runc.sh cases to run, where runc is (default: the
+#                native lane's, below); the Debian 12 guests name theirs;
+#                "no": none (the test kernel: no BPF device cgroup)
 #   SUITE_LOAD   the load tests with the faults, as TEST:MODES (default:
 #                thp_tree and thp_vmas, plain and lazy; "no": none)
 Z=$(cd "$(dirname "$0")" && pwd)
@@ -66,7 +70,36 @@ for t in $SUITE_TESTS; do
 done
 # The plugin found through CRIU_LIBS_DIR instead of -L: one test will do.
 $Z/zdtm_run.sh -m plain,lazy -p env thp_coverage
+
+# runc containers (runc.sh), where runc is: the native lane.  On cgroup
+# v2 three cases, a lazy migration between two network namespaces with
+# bare criu and with runc (runc.sh's lazy case), and podman (podman.sh);
+# with the faults (once per CRIU and kernel, and
+# not sanitized: the page server must die before the transfer ends) on
+# cgroup v1, the other three and redis as the container's init (THP
+# always: redis disables THP for itself).
+if ! command -v runc >/dev/null; then
+	echo "INFO runc: none here; the runc and two-host tests run in the native lane"
+elif [ "$SUITE_RUNC" = no ]; then
+	echo "INFO runc: not on this kernel; the Debian 12 guests and the native lane run it"
+elif [ -n "$SUITE_RUNC" ]; then
+	$Z/runc.sh $SUITE_RUNC
+elif [ "$SUITE_FAULTS" = no ]; then
+	$Z/runc.sh usrlib none deleted
+	$Z/two_hosts.sh
+	command -v podman >/dev/null && $Z/podman.sh
+else
+	RUNC_CGROUP=v1 $Z/runc.sh libdir lazy lazy-killed redis
+fi
 [ "$SUITE_EXTRAS" = no ] && exit 0
+
+# Real programs: redis (with jemalloc's advice), python3 with glibc's
+# hugetlb tunable; the cases of this THP mode.
+if command -v redis-server >/dev/null; then
+	$Z/apps.sh
+else
+	echo "INFO apps: no redis-server here"
+fi
 
 # A lazy-pages daemon (or page server) killed in the middle of the
 # transfer: with the plugin the task is stopped (or killed), never fed a

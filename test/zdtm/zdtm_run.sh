@@ -49,6 +49,10 @@
 #                frozen source keeps its pids until every page is sent,
 #                so the test runs as the init of a pid namespace of its
 #                own (ZDTM_NEWPID=1) and comes back in a new one.
+#                Two hosts: ZDTM_NET_SRC and ZDTM_NET_DST name network
+#                namespaces (/run/netns) joined at ZDTM_ADDR, the source's
+#                address: the test and its dump run in the first, the
+#                daemon and the restore in the second.
 #
 # Environment: CRIU (the criu to run, default "criu"), PLUGIN_DIR (the
 # plugin's directory), ZDTM_MODES (the modes "all" means), ZDTM_WORK
@@ -88,6 +92,10 @@ ZDTM=$(cd "$(dirname "$0")" && pwd)
 PLUGIN_DIR=${PLUGIN_DIR:-/opt/criu-thp/lib}
 CRIU=${CRIU:-criu}
 PORT=27027
+ADDR=${ZDTM_ADDR:-127.0.0.1}
+SRC= DST= WRAP=
+[ -n "$ZDTM_NET_SRC" ] && SRC="nsenter --net=/run/netns/$ZDTM_NET_SRC"
+[ -n "$ZDTM_NET_DST" ] && DST="nsenter --net=/run/netns/$ZDTM_NET_DST"
 KNOWN_MODES="plain pre lazy pre-lazy remote-lazy migrate"
 CRIU_VERSION=$($CRIU --version | sed -n 's/^Version: *//p')
 ALL_MODES=${ZDTM_MODES:-$KNOWN_MODES}
@@ -176,7 +184,7 @@ start_daemon() {
 	local name=$1 st=$rundir/$1.status
 	shift
 	mkfifo "$st"
-	$CRIU "$name" $(criu_opts) --status-fd 3 "$@" 3>"$st" &
+	$WRAP $CRIU "$name" $(criu_opts) --status-fd 3 "$@" 3>"$st" &
 	daemon_pid=$!
 	[ "$(dd if="$st" bs=1 count=1 2>/dev/null | wc -c)" = 1 ]
 }
@@ -184,18 +192,24 @@ start_daemon() {
 log_failure() {
 	local f
 	echo "LOG --- $test_name $mode $plugin: $1"
+	# what tells most first: a CI log keeps only the head of it
+	[ -f "$rimg/thp-monitor.json" ] &&
+		jq -c '.guard, [.tasks[] | {pid, lazy, pending, last_page_s, stopped, lost_pages}]' \
+			"$rimg/thp-monitor.json" | sed 's/^/LOG report: /'
+	[ -f "$rimg/thp-monitor.log" ] &&
+		grep -E 'timeout|every page|daemon|advice|cannot|not guarded|guarded:|gone|collapsed|monitor done' \
+			"$rimg/thp-monitor.log" | head -n 12 |
+			sed 's/^/LOG thp-monitor.log: /'
+	for f in "$rundir"/verify.*; do
+		[ -f "$f" ] && grep -v '^ \|^VMA\|^(' "$f" |
+			sed "s/^/LOG $(basename "$f"): /"
+	done
 	for f in "$rundir"/test.out "$rundir"/test.out.inprogress; do
 		[ -f "$f" ] && sed 's/^/LOG test: /' "$f"
-	done
-	for f in "$rundir"/verify.*; do
-		[ -f "$f" ] && sed "s/^/LOG $(basename "$f"): /" "$f"
 	done
 	[ -f "$rimg/thp-monitor.log" ] &&
 		grep -v '^ \|^VMA\|^7f\|^(' "$rimg/thp-monitor.log" |
 		tail -n 15 | sed 's/^/LOG thp-monitor.log: /'
-	[ -f "$rimg/thp-monitor.json" ] &&
-		jq -c '.guard, [.tasks[] | {pid, lazy, pending, last_page_s, stopped, lost_pages}]' \
-			"$rimg/thp-monitor.json" | sed 's/^/LOG report: /'
 	[ -n "$record_why" ] && criu-thp show -D "$rundir/img" 2>&1 |
 		sed 's/^/LOG show: /'
 	for f in "$rundir"/*/*.log; do
@@ -272,15 +286,19 @@ do_dump() {
 # The dumping criu serves the pages once it says it is ready; by then the
 # images (the plugin's too) are complete and go to "the other machine".
 migrate_dump() {
+	WRAP=$SRC
 	start_daemon dump -t "$pid" -D "$rundir/img" -o dump.log \
-		--lazy-pages --address 127.0.0.1 --port $PORT || return 1
+		--lazy-pages --address "$ADDR" --port $PORT
+	local ret=$?
+	WRAP=
+	[ $ret = 0 ] || return 1
 	server_pid=$daemon_pid
 	mkdir -p "$rundir/dst"
 	cp -a "$rundir/img/." "$rundir/dst/"
 }
 
 do_restore() {
-	local img=$rimg
+	local img=$rimg addr ret
 	case $mode in
 	lazy|pre-lazy)
 		start_daemon lazy-pages -D "$img" -o lazy-pages.log ||
@@ -295,12 +313,23 @@ do_restore() {
 				return 1
 			server_pid=$daemon_pid
 		fi
+		addr=127.0.0.1
+		[ $mode = migrate ] && WRAP=$DST addr=$ADDR
 		start_daemon lazy-pages -D "$img" -o lazy-pages.log \
-			--page-server --address 127.0.0.1 --port $PORT ||
-			return 1
+			--page-server --address "$addr" --port $PORT
+		ret=$?
+		WRAP=
+		[ $ret = 0 ] || return 1
 		lazy_pid=$daemon_pid
 		;;
 	esac
+	# -k: slow from the start, or the pages can all be sent while the
+	# plugin's restore hook still works (kill_mid_transfer)
+	if [ "$victim" = page-server ]; then
+		cpu_limit "$server_pid" 10
+	elif [ -n "$victim" ]; then
+		cpu_limit "$lazy_pid" 10
+	fi
 	stopped=
 	desc_flag "$test" stopped && stopped=--leave-stopped
 	case $mode in
@@ -308,7 +337,7 @@ do_restore() {
 		timeout 120 $CRIU restore -D "$img" -o restore.log -d $stopped \
 			$(criu_opts) ;;
 	migrate)
-		timeout 120 $CRIU restore -D "$img" -o restore.log -d --lazy-pages \
+		timeout 120 $DST $CRIU restore -D "$img" -o restore.log -d --lazy-pages \
 			$stopped --pidfile "$rundir/restored.pid" \
 			$(criu_opts) &&
 			pid=$(cat "$rundir/restored.pid") ;;
@@ -607,8 +636,7 @@ guard_run() {
 	local v=$lazy_pid
 	[ "$victim" = page-server ] && v=$server_pid
 	# in the middle of the transfer: once 32 MiB of the test's 192 are in
-	wait_rss "$pid" 32768
-	kill -9 "$v"
+	kill_mid_transfer "$pid" 32768 "$v"
 	wait "$v" 2>/dev/null
 	why= guard_note=
 	if [ $plugin != stock ]; then
@@ -642,7 +670,7 @@ run_one() {
 	[ $mode = migrate ] && newpid=1
 
 	if ! THP_EXPECT=$(expect_for_mode) THP_CRIU_VERSION=$CRIU_VERSION \
-		ZDTM_NEWPID=$newpid "$bin" \
+		ZDTM_NEWPID=$newpid ${newpid:+$SRC} "$bin" \
 		--pidfile="$rundir/test.pid" --outfile="$rundir/test.out"; then
 		result FAIL "test did not start"
 		return

@@ -21,6 +21,7 @@ static volatile sig_atomic_t got_sigterm;
 static const char *outfile, *pidfile;
 static char *inprogress;
 static int ready_fd = -1;
+static int foreground;
 
 static void on_sigterm(int sig)
 {
@@ -126,19 +127,28 @@ static void new_pid_ns(void)
 	}
 }
 
-void test_init(int argc, char **argv)
+/*
+ * ZDTM_FOREGROUND=1: no fork; the test stays the process it was started
+ * as (a container's init), and writes its own pid (as it sees it) to the
+ * pidfile once it is ready.
+ */
+static int in_foreground(void)
 {
-	struct sigaction sa = { .sa_handler = on_sigterm };
+	const char *v = getenv("ZDTM_FOREGROUND");
+
+	return v && !strcmp(v, "1");
+}
+
+/* Fork; the parent waits until the child is ready (wait_ready). */
+static void daemonize(void)
+{
 	int p[2];
 	pid_t pid;
 
-	parse_args(argc, argv);
 	if (pipe(p)) {
 		perror("pipe");
 		exit(1);
 	}
-	if (asprintf(&inprogress, "%s" INPROGRESS, outfile) < 0)
-		exit(1);
 	new_pid_ns();
 	pid = fork();
 	if (pid < 0) {
@@ -149,9 +159,20 @@ void test_init(int argc, char **argv)
 		close(p[1]);
 		wait_ready(pid, p[0]);
 	}
-
 	close(p[0]);
 	ready_fd = p[1];
+}
+
+void test_init(int argc, char **argv)
+{
+	struct sigaction sa = { .sa_handler = on_sigterm };
+
+	parse_args(argc, argv);
+	if (asprintf(&inprogress, "%s" INPROGRESS, outfile) < 0)
+		exit(1);
+	foreground = in_foreground();
+	if (!foreground)
+		daemonize();
 	setsid();
 	open_outfile();
 	atexit(finish_outfile);
@@ -164,6 +185,10 @@ void test_init(int argc, char **argv)
 
 void test_daemon(void)
 {
+	if (foreground) {
+		write_pidfile(getpid());
+		return;
+	}
 	if (write(ready_fd, "", 1) != 1)
 		pr_perror("can't tell the parent that the test is ready");
 	close(ready_fd);
