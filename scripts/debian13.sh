@@ -19,6 +19,17 @@
 #            AddressSanitizer and UBSan runtimes (libasan8, libubsan1
 #            and libstdc++6): the runtime a sanitized plugin needs inside
 #            this criu, built for its C library.  Prints ROOT/root.
+#   runc     criu (as above) and, into the same tree, runc with the
+#            libraries it needs; ROOT/root/usr/sbin/runc is patched like
+#            criu (it re-executes itself as the container's init, so it
+#            must start by itself).  Prints ROOT/root.
+#   podman   runc (as above) and, into the same tree, podman, conmon,
+#            netavark, the containers-common configuration and the
+#            libraries they link; podman, conmon and netavark patched like
+#            criu.  Prints ROOT/root.
+#   redis    criu (as above) and, into the same tree, redis-server,
+#            redis-cli and redis-benchmark with jemalloc and every library
+#            they need; the three patched like criu.  Prints ROOT/root.
 #   kernel   the kernel linux-image-amd64 depends on, unpacked; prints
 #            its tree (boot/vmlinuz-*, lib/modules/*).
 #   source   CRIU's upstream source of the same version (apt-get source
@@ -29,7 +40,7 @@
 # Each is kept once fetched; a new version in the archive is fetched anew.
 set -euo pipefail
 
-what=${1:?usage: debian13.sh criu|sanitizers|kernel|source [ROOT]}
+what=${1:?usage: debian13.sh criu|sanitizers|runc|podman|redis|kernel|source [ROOT]}
 top=$(cd "$(dirname "$0")/.." && pwd)
 root=${2:-$top/build/debian13}
 mkdir -p "$root"
@@ -107,6 +118,20 @@ fetch_unpack() {
 	done
 }
 
+# patch_bin TREE FILE...: run FILE with TREE's loader and libraries.
+patch_bin() {
+	local dir=$1 b missing
+	shift
+	for b in "$@"; do
+		patchelf --set-interpreter "$dir/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2" \
+			--force-rpath --set-rpath "$dir/usr/lib/x86_64-linux-gnu" \
+			"$dir/$b"
+		missing=$("$dir/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2" \
+			--list "$dir/$b" | grep 'not found' || true)
+		[ -z "$missing" ] || { log "$b: $missing"; exit 1; }
+	done
+}
+
 get_criu() {
 	local ver dir=$root/root
 	ver=$(candidate criu)
@@ -118,9 +143,7 @@ get_criu() {
 	log "criu $ver, iptables and their libraries into $dir"
 	rm -rf "$dir"
 	fetch_unpack "$dir" $( (closure criu; closure iptables) | sort -u)
-	patchelf --set-interpreter "$dir/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2" \
-		--force-rpath --set-rpath "$dir/usr/lib/x86_64-linux-gnu" \
-		"$dir/usr/sbin/criu"
+	patch_bin "$dir" usr/sbin/criu
 	if ! "$dir/usr/sbin/criu" --version >"$dir/.criu-check" 2>&1; then
 		log "the unpacked criu does not start:"
 		cat "$dir/.criu-check" >&2
@@ -139,6 +162,68 @@ get_sanitizers() {
 		# shellcheck disable=SC2086
 		fetch_unpack "$dir" $pkgs
 		echo "$want" >"$dir/.san-version"
+	fi
+	echo "$dir"
+}
+
+get_runc() {
+	local dir want
+	dir=$(get_criu)
+	want=$(candidate runc)
+	[ -n "$want" ] || { log "no runc in trixie's lists"; exit 1; }
+	if [ "$(cat "$dir/.runc-version" 2>/dev/null)" != "$want" ]; then
+		log "runc $want into $dir"
+		# shellcheck disable=SC2046
+		fetch_unpack "$dir" $(closure runc)
+		patch_bin "$dir" usr/sbin/runc
+		"$dir/usr/sbin/runc" --version >"$dir/.runc-check" 2>&1 ||
+			{ log "the unpacked runc does not start:"; cat "$dir/.runc-check" >&2; exit 1; }
+		echo "$want" >"$dir/.runc-version"
+	fi
+	echo "$dir"
+}
+
+# The libraries podman, conmon and netavark link, and theirs: named here,
+# as libgpgme's Depends would pull gnupg and every pinentry.
+PODMAN_PKGS="podman conmon netavark golang-github-containers-common
+	golang-github-containers-image libsubid5 libsqlite3-0 libgpgme11t64
+	libassuan9 libgpg-error0 libglib2.0-0t64 libffi8 libpcre2-8-0
+	libmount1 libblkid1 libselinux1 libsystemd0 libcap2 libgcrypt20
+	liblz4-1 liblzma5 libzstd1 libaudit1 libcap-ng0 libbsd0 libmd0
+	libsemanage2 libsepol2 libbz2-1.0 libacl1 libattr1"
+
+get_podman() {
+	local dir want
+	dir=$(get_runc)
+	want=$(candidate podman)
+	[ -n "$want" ] || { log "no podman in trixie's lists"; exit 1; }
+	if [ "$(cat "$dir/.podman-version" 2>/dev/null)" != "$want" ]; then
+		log "podman $want and its libraries into $dir"
+		# shellcheck disable=SC2086
+		fetch_unpack "$dir" $PODMAN_PKGS
+		patch_bin "$dir" usr/bin/podman usr/bin/conmon \
+			usr/lib/podman/netavark
+		"$dir/usr/bin/podman" --version >"$dir/.podman-check" 2>&1 ||
+			{ log "the unpacked podman does not start:"; cat "$dir/.podman-check" >&2; exit 1; }
+		echo "$want" >"$dir/.podman-version"
+	fi
+	echo "$dir"
+}
+
+get_redis() {
+	local dir want
+	dir=$(get_criu)
+	want=$(candidate redis-server)
+	[ -n "$want" ] || { log "no redis-server in trixie's lists"; exit 1; }
+	if [ "$(cat "$dir/.redis-version" 2>/dev/null)" != "$want" ]; then
+		log "redis $want and its libraries into $dir"
+		# shellcheck disable=SC2046
+		fetch_unpack "$dir" $(closure redis-server)
+		patch_bin "$dir" usr/bin/redis-check-rdb usr/bin/redis-cli \
+			usr/bin/redis-benchmark
+		"$dir/usr/bin/redis-server" --version >"$dir/.redis-check" 2>&1 ||
+			{ log "the unpacked redis does not start:"; cat "$dir/.redis-check" >&2; exit 1; }
+		echo "$want" >"$dir/.redis-version"
 	fi
 	echo "$dir"
 }
@@ -193,7 +278,10 @@ apt_update
 case $what in
 criu) get_criu ;;
 sanitizers) get_sanitizers ;;
+runc) get_runc ;;
+podman) get_podman ;;
+redis) get_redis ;;
 kernel) get_kernel ;;
 source) get_source ;;
-*) echo "usage: debian13.sh criu|sanitizers|kernel|source [ROOT]" >&2; exit 2 ;;
+*) echo "usage: debian13.sh criu|sanitizers|runc|podman|redis|kernel|source [ROOT]" >&2; exit 2 ;;
 esac

@@ -14,6 +14,11 @@ PACKAGES=(
 	qemu-system-x86 busybox-static cpio kmod gzip	# the guest rig
 	iptables				# criu runs it in the guest
 	jq					# the guest runner reads show --json
+	asciidoctor man-db bash-completion	# make man; test/install.sh
+	redis-tools				# apps.sh in the guest: redis 7.0 (no service)
+	openjdk-17-jdk-headless			# apps.sh natively: a JVM (java runs its source)
+	procps util-linux			# pgrep, pkill, nsenter, unshare (runc, two hosts)
+	runc tar				# runc.sh in the Debian 12 guest: runc 1.1.5
 	python3 python3-yaml python3-protobuf iproute2	# CRIU's zdtm.py
 	apt dpkg patchelf			# apt-get download, dpkg-deb -x; Debian 13 criu
 	linux-source-6.1 xz-utils patch		# kernel/build.sh: the test kernel

@@ -6,7 +6,8 @@
 #   2. build with gcc and with clang, -Werror
 #   3. host unit tests (cmocka) on the running kernel, built plain and
 #      with AddressSanitizer and UndefinedBehaviorSanitizer (make SAN=1);
-#      each libFuzzer harness of test/fuzz/ for 3 s (scripts/fuzz.sh)
+#      each libFuzzer harness of test/fuzz/ for 3 s (scripts/fuzz.sh);
+#      make install into a scratch root (test/install.sh)
 #   4. the kernel series (kernel/build.sh: applies, checkpatch, builds the
 #      test kernel, about 8 minutes unless cached)
 #   5. zdtm tests, each suite once with THP "madvise" and once with
@@ -112,6 +113,12 @@ results() {
 	done <"$2"
 }
 
+# make install into a scratch root: files, man pages, bash completion,
+# make uninstall.
+mkdir -p build/results/install
+test/install.sh >build/results/install/results.log 2>&1
+results install build/results/install/results.log
+
 # Each libFuzzer harness for 3 s, from its seeds and every input that
 # once crashed (the long run: scripts/fuzz.sh long).
 mkdir -p build/results/fuzz
@@ -129,8 +136,14 @@ guest_suite() {
 	mkdir -p "$out"
 	{
 		echo '#!/bin/sh'
-		for v in "$@"; do
-			echo "export ${v%%=*}='${v#*=}'"
+		# runc needs a root it can pivot from (test/rig/init.sh)
+		case " $* " in
+		*" SUITE_RUNC=no "*) ;;
+		*" SUITE_RUNC="*) echo '# guest: own root' ;;
+		esac
+		for v in "$@"; do	# single-quoted; a ' in it as '\''
+			printf "export %s='%s'\n" "${v%%=*}" \
+				"$(printf %s "${v#*=}" | sed "s/'/'\\\\''/g")"
 		done
 		echo 'exec /opt/criu-thp/zdtm/suite.sh'
 	} >"$out/job.sh"
@@ -170,32 +183,47 @@ echo "native lane took $((SECONDS - lane0)) s"
 STOCK="thp_coverage thp_flags thp_lazy_coverage thp_prctl"
 # The load tests natively only: all four pass here too, but take 118 s
 # (README, "What the plugin guarantees").
-GUEST=12 guest_suite madvise madvise STOCK_TESTS="$STOCK" SUITE_LOAD=no
+# redis (apps.sh) with 100,000 keys (117 MiB) where it runs emulated.
+# Stock pre-dumps: with THP always (below), and in Debian 13's guest.
+# Neither remote-lazy nor migrate: runc's lazy migration (runc.sh lazy)
+# takes their path (criu lazy-pages --page-server), and the daemon-killing
+# runs and runc.sh lazy-killed kill its page server.  runc 1.1.5: the
+# containers share the guest's network namespace (RUNC_NET, runc.sh).
+GUEST=12 guest_suite madvise madvise STOCK_TESTS="$STOCK" SUITE_LOAD=no \
+	STOCK_MODES="plain,lazy" ZDTM_REDIS_KEYS=100000 \
+	ZDTM_MODES="plain pre lazy pre-lazy" \
+	SUITE_RUNC="usrlib none lazy pre-lazy" RUNC_NET=host \
+	NO_MODES="remote-lazy, migrate: natively; here runc's lazy migration takes their path"
 # With "always" neither the dump and restore faults (they do not depend
 # on the THP mode) nor the remote modes: they differ from lazy only in
-# where the pages come from (the madvise run has them, and natively both).
+# where the pages come from (natively both).  Stock pre-dumps in Debian
+# 13's guest.
 GUEST=12 guest_suite always always STOCK_TESTS="$STOCK" SUITE_FAULTS=no \
-	ZDTM_MODES="plain pre lazy pre-lazy" STOCK_MODES="plain,pre,lazy" \
-	NO_MODES="remote-lazy, migrate with THP always: in the madvise run, and natively"
+	ZDTM_REDIS_KEYS=100000 \
+	ZDTM_MODES="plain pre lazy pre-lazy" STOCK_MODES="plain,lazy" \
+	SUITE_RUNC="libdir lazy-killed redis" RUNC_NET=host \
+	NO_MODES="remote-lazy, migrate with THP always: natively"
 # The test kernel (kernel/): its selftest, the vma strategy (thp_clr) and
 # thp_flags, whose "none" advice it can restore; the rest is the same as
 # on Debian's 6.1 kernel above.
 for thp in madvise always; do
 	[ -n "$kdir" ] && GUEST=12 KERNEL=$kdir/bzImage guest_suite \
 		"patched-$thp" "$thp" SUITE_TESTS="thp_clr thp_flags" \
-		STOCK_TESTS=thp_flags SUITE_EXTRAS=no
+		STOCK_TESTS=thp_flags SUITE_EXTRAS=no SUITE_RUNC=no
 done
 # Debian 13: CRIU 4.1.1 on its 6.12 kernel, what the native lane cannot
 # run here (pre-dumps need soft-dirty tracking), on one host thread
 # (test/rig/boot.sh -1), so a few tests: not thp_clr (the vma strategy's
 # fallback: natively and on 6.1 already), nor thp_lazy_guard (a daemon
 # killed: natively), nor thp_record_shmem and thp_lazy_slow (not run in
-# the pre modes anyway); stock only where 4.x differs from 3.17.1.
-# With "always" only the tests whose huge pages depend on the THP mode.
+# the pre modes anyway), nor thp_record and thp_rseq (pre modes: in the
+# Debian 12 guest; this CRIU: natively); stock only where 4.x differs
+# from 3.17.1.  With "always" only the tests whose huge pages depend on
+# the THP mode.
 d13_tests() {
 	[ "$1" = madvise ] &&
-		echo "thp_coverage thp_flags thp_lazy_coverage thp_prctl thp_record thp_rseq" ||
-		echo "thp_coverage thp_lazy_coverage thp_prctl"
+		echo "thp_coverage thp_flags thp_lazy_coverage thp_prctl" ||
+		echo "thp_coverage thp_prctl"
 }
 for thp in madvise always; do
 	GUEST=13 guest_suite "debian13-$thp" "$thp" ZDTM_MODES="pre pre-lazy" \

@@ -3,9 +3,10 @@
 #
 # host.sh THP_MODE CMD [ARG...]
 #
-# Run CMD natively with Debian 13's CRIU 4.1.1 (scripts/debian13.sh,
-# unpacked under build/, nothing installed) as "criu" first in PATH, this
-# project's test tree staged in build/native/stage (test/rig/stage.sh:
+# Run CMD natively with Debian 13's CRIU 4.1.1, runc, podman and redis
+# (scripts/debian13.sh, unpacked under build/, nothing installed) first
+# in PATH, this project's test tree staged in build/native/stage
+# (test/rig/stage.sh:
 # PLUGIN_DIR, BENCH_DIR and criu-thp, also as CRIU_THP_MONITOR), and the
 # host set up for it.  Expects `make all zdtm` (and bench-bin for the
 # benchmarks) to have run.
@@ -74,7 +75,8 @@ shift
 SYS_THP=/sys/kernel/mm/transparent_hugepage/enabled
 PIPE_MAX=4194304
 
-croot=$("$top/scripts/debian13.sh" criu)
+croot=$("$top/scripts/debian13.sh" podman)	# criu, runc and podman
+"$top/scripts/debian13.sh" redis >/dev/null	# and redis, in the same tree
 native=$top/build/native
 stage=$native/stage
 rm -rf "$stage" "$native/bin"
@@ -87,11 +89,18 @@ else
 	"$top/test/rig/stage.sh" "$stage"
 	ln -sfn "$croot/usr/sbin/criu" "$native/bin/criu"
 fi
+ln -sfn "$croot/usr/sbin/runc" "$native/bin/runc"
+ln -sfn "$croot/usr/bin/podman" "$native/bin/podman"
+for b in redis-server redis-cli redis-benchmark; do
+	ln -sfn "$croot/usr/bin/$b" "$native/bin/$b"
+done
 
 thp_was=$(sed 's/.*\[\(.*\)\].*/\1/' $SYS_THP)
 nr_open_was=$(cat /proc/sys/fs/nr_open)
 pipe_was=$(cat /proc/sys/fs/pipe-max-size)
 put_back() {
+	# cgroups a test slowed a daemon in (procs.sh cpu_limit), if left
+	rmdir /sys/fs/cgroup/cpu/criu-thp-slow.* 2>/dev/null || true
 	echo "$thp_was" >$SYS_THP
 	echo "$nr_open_was" >/proc/sys/fs/nr_open
 	echo "$pipe_was" >/proc/sys/fs/pipe-max-size

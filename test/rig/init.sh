@@ -8,6 +8,26 @@
 export PATH=/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 export HOME=/root
 
+# A root that pivot_root(2) accepts, for a job that asks for one (a line
+# "# guest: own root": runc, and criu restoring a container, pivot into
+# the container's root): the initramfs is the rootfs, which cannot be
+# pivoted away; a copy of it in a tmpfs moved over / can.
+own_root() {
+	local f
+	mkdir /newroot && mount -t tmpfs tmpfs /newroot || return 1
+	for f in /*; do
+		case $f in
+		/proc|/sys|/dev|/tmp|/run|/newroot) mkdir -p /newroot$f ;;
+		*) cp -a $f /newroot/ || return 1 ;;
+		esac
+	done
+	cd /newroot && mount -o move /newroot / && exec chroot . /bin/sh /init.sh moved
+}
+if [ "$1" != moved ] && grep -q '^# guest: own root' /job 2>/dev/null; then
+	own_root
+	echo "init: no root of its own: the job's containers will not start"
+fi
+
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t securityfs securityfs /sys/kernel/security 2>/dev/null

@@ -22,7 +22,7 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 # Load order matters: libcrc32c only soft-depends on crc32c_generic.
 MODULES="crc32c_generic libcrc32c nfnetlink nf_tables unix_diag inet_diag
 	 tcp_diag udp_diag raw_diag af_packet_diag netlink_diag tun veth
-	 macvlan autofs4 overlay"
+	 macvlan autofs4 overlay x_tables nft_compat xt_mark"
 
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
@@ -70,6 +70,20 @@ else
 fi
 put_elf /usr/bin/jq			# reads criu-thp show --json
 put_elf /usr/bin/setpriv		# restricted.sh: a criu with fewer caps
+# apps.sh: Debian 12's redis (redis-tools: redis-check-rdb is the server
+# too, by the name it runs as); not in Debian 13's guest, which does not
+# run it
+if [ -z "$croot" ]; then
+	for b in redis-check-rdb redis-cli redis-benchmark; do
+		put_elf /usr/bin/$b
+	done
+	ln -s redis-check-rdb "$stage/usr/bin/redis-server"
+	# runc.sh: Debian 12's runc 1.1.5, and GNU tar, with which criu
+	# dumps a container's tmpfs mounts (busybox's lacks its options)
+	put_elf /usr/sbin/runc
+	put_elf /usr/bin/tar
+	put_elf /usr/bin/pgrep		# runc.sh lazy-killed: the page server
+fi
 # iptables from the same release as criu's libraries: criu runs it
 if [ -n "$croot" ]; then
 	install -m 0755 "$croot/usr/sbin/xtables-nft-multi" "$stage/usr/sbin/"
