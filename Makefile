@@ -9,7 +9,9 @@
 #   make bench      dump time with and without the plugin, in the guest
 #   make fuzz       the libFuzzer harnesses (clang, ASan, UBSan); scripts/fuzz.sh
 #   make SAN=1 B=build/san ...   everything with ASan and UBSan
-#   make install    DESTDIR, PREFIX and CRIU_PLUGIN_DIR are honoured
+#   make man        the man pages (asciidoctor) into $(B)/man
+#   make install    DESTDIR, PREFIX, MANDIR, COMPLETIONDIR and
+#                   CRIU_PLUGIN_DIR are honoured
 #
 # Generated code and every other build product goes to $(B).
 
@@ -17,6 +19,8 @@ CC		?= gcc
 B		:= build
 PREFIX		?= /usr/local
 CRIU_PLUGIN_DIR	?= /usr/lib/criu
+MANDIR		?= $(PREFIX)/share/man
+COMPLETIONDIR	?= $(PREFIX)/share/bash-completion/completions
 DESTDIR		?=
 
 WARN		:= -Wall -Wextra -Werror
@@ -178,15 +182,34 @@ test:
 demo:
 	@scripts/demo.sh
 
-# ---- install -------------------------------------------------------------
+# ---- man pages and install ---------------------------------------------
 
-install: all
+# docs/man/NAME.SECTION.adoc -> $(B)/man/NAME.SECTION
+MAN		:= $(patsubst docs/man/%.adoc,$(B)/man/%,$(wildcard docs/man/*.adoc))
+
+$(B)/man/%: docs/man/%.adoc plugin/version.h
+	@mkdir -p $(B)/man
+	asciidoctor -b manpage -a mansource=criu-thp \
+		-a manversion=$$(sed -n 's/.*VERSION[^"]*"\(.*\)"/\1/p' plugin/version.h) \
+		-o $@ $<
+
+man: $(MAN)
+
+install: all man
 	install -D -m 0644 $(PLUGIN) $(DESTDIR)$(CRIU_PLUGIN_DIR)/thp_plugin.so
 	install -D -m 0755 $(CMD) $(DESTDIR)$(PREFIX)/bin/criu-thp
+	for m in $(MAN); do \
+		install -D -m 0644 $$m \
+			$(DESTDIR)$(MANDIR)/man$${m##*.}/$$(basename $$m); \
+	done
+	install -D -m 0644 scripts/bash-completion/criu-thp \
+		$(DESTDIR)$(COMPLETIONDIR)/criu-thp
 
 uninstall:
 	rm -f $(DESTDIR)$(CRIU_PLUGIN_DIR)/thp_plugin.so \
-		$(DESTDIR)$(PREFIX)/bin/criu-thp
+		$(DESTDIR)$(PREFIX)/bin/criu-thp \
+		$(patsubst $(B)/man/%,$(DESTDIR)$(MANDIR)/man*/%,$(MAN)) \
+		$(DESTDIR)$(COMPLETIONDIR)/criu-thp
 
 clean:
 	rm -rf $(B)/obj $(B)/images $(B)/unit $(B)/zdtm $(B)/bench $(PLUGIN) \
@@ -196,6 +219,6 @@ clean:
 distclean:
 	rm -rf $(B) $(PLUGIN) $(CMD)
 
-.PHONY: all unit zdtm fuzz fuzz-bin bench-bin bench deps test demo install uninstall clean \
-	distclean
+.PHONY: all unit zdtm fuzz fuzz-bin bench-bin bench deps test demo man install uninstall \
+	clean distclean
 .SECONDARY:
