@@ -30,7 +30,16 @@ t0=$(date +%s)
 ok() { passed=$((passed + 1)); echo "PASS: $*"; }
 bad() { failed=$((failed + 1)); echo "FAIL: $*"; }
 
+# Where the time went: the slowest steps of the suite runs (suite.sh's
+# "INFO time" lines), then the whole.
+slowest() {
+	grep -H '^INFO time ' build/results/*/results.log 2>/dev/null |
+		sed 's|^build/results/\([^/]*\)/results.log:INFO time \([0-9]*\) s: |\2 s \1: |' |
+		sort -rn | head -n 15 | sed 's/^/time: /'
+}
+
 finish() {
+	slowest
 	echo "wall time: $(($(date +%s) - t0)) s"
 	if [ "$skipped" = 0 ]; then
 		echo "$passed passed, $failed failed"

@@ -37,13 +37,24 @@ if [ -z "$KERNEL_KIND" ]; then
 fi
 export KERNEL_KIND
 
+# timed CMD...: run it; an INFO line says how many seconds it took (what
+# the test command's time goes to: scripts/run-tests.sh sums them up).
+timed() {
+	_t0=$(date +%s)
+	"$@"
+	_rc=$?
+	echo "INFO time $(($(date +%s) - _t0)) s: $*" | sed "s|$Z/||g" |
+		cut -c1-150
+	return $_rc
+}
+
 echo "INFO kernel $(uname -r), THP $(cat /sys/kernel/mm/transparent_hugepage/enabled), $(criu --version | head -n1)"
 echo "INFO modes: ${ZDTM_MODES:-all}; stock: $STOCK_MODES"
 [ -n "$NO_MODES" ] && echo "INFO not here: $NO_MODES"
 
 # The kernel series' selftest: every case passes on the test kernel, and
 # skips (no MADV_CLR_HUGEPAGE) on any other.
-$Z/kernel_selftest.sh $KERNEL_KIND
+timed $Z/kernel_selftest.sh $KERNEL_KIND
 if setsid criu check $CRIU_CHECK >/tmp/criu-check.log 2>&1; then
 	echo "RESULT criu-check ${CRIU_CHECK:--} - PASS"
 else
@@ -63,13 +74,13 @@ fi
 echo "INFO tests: $SUITE_TESTS; stock: ${STOCK_TESTS:-all}${SUITE_EXTRAS:+; extras: $SUITE_EXTRAS}"
 
 for t in $SUITE_TESTS; do
-	$Z/zdtm_run.sh "$t"			# every mode, plugin via -L
+	timed $Z/zdtm_run.sh "$t"			# every mode, plugin via -L
 	case " ${STOCK_TESTS:-$t} " in
-	*" $t "*) $Z/zdtm_run.sh -m "$STOCK_MODES" -p none "$t" ;;	# stock criu
+	*" $t "*) timed $Z/zdtm_run.sh -m "$STOCK_MODES" -p none "$t" ;;	# stock criu
 	esac
 done
 # The plugin found through CRIU_LIBS_DIR instead of -L: one test will do.
-$Z/zdtm_run.sh -m plain,lazy -p env thp_coverage
+timed $Z/zdtm_run.sh -m plain,lazy -p env thp_coverage
 
 # runc containers (runc.sh), where runc is: the native lane.  On cgroup
 # v2 three cases, a lazy migration between two network namespaces with
@@ -83,20 +94,20 @@ if ! command -v runc >/dev/null; then
 elif [ "$SUITE_RUNC" = no ]; then
 	echo "INFO runc: not on this kernel; the Debian 12 guests and the native lane run it"
 elif [ -n "$SUITE_RUNC" ]; then
-	$Z/runc.sh $SUITE_RUNC
+	timed $Z/runc.sh $SUITE_RUNC
 elif [ "$SUITE_FAULTS" = no ]; then
-	$Z/runc.sh usrlib none deleted
-	$Z/two_hosts.sh
-	command -v podman >/dev/null && $Z/podman.sh
+	timed $Z/runc.sh usrlib none deleted
+	timed $Z/two_hosts.sh
+	command -v podman >/dev/null && timed $Z/podman.sh
 else
-	RUNC_CGROUP=v1 $Z/runc.sh libdir lazy lazy-killed redis
+	timed env RUNC_CGROUP=v1 $Z/runc.sh libdir lazy lazy-killed redis
 fi
 [ "$SUITE_EXTRAS" = no ] && exit 0
 
 # Real programs: redis (with jemalloc's advice), python3 with glibc's
 # hugetlb tunable; the cases of this THP mode.
 if command -v redis-server >/dev/null; then
-	$Z/apps.sh
+	timed $Z/apps.sh
 else
 	echo "INFO apps: no redis-server here"
 fi
@@ -105,10 +116,10 @@ fi
 # transfer: with the plugin the task is stopped (or killed), never fed a
 # zero page; stock CRIU feeds it zero pages.
 if [ "$SUITE_GUARD" != no ]; then
-	$Z/zdtm_run.sh -m lazy -k lazy-pages thp_lazy_guard
-	$Z/zdtm_run.sh -m remote-lazy -k page-server thp_lazy_guard
-	CRIU_THP_GUARD=kill $Z/zdtm_run.sh -m lazy -k lazy-pages thp_lazy_guard
-	$Z/zdtm_run.sh -m lazy -p none -k lazy-pages thp_lazy_guard
+	timed $Z/zdtm_run.sh -m lazy -k lazy-pages thp_lazy_guard
+	timed $Z/zdtm_run.sh -m remote-lazy -k page-server thp_lazy_guard
+	timed env CRIU_THP_GUARD=kill $Z/zdtm_run.sh -m lazy -k lazy-pages thp_lazy_guard
+	timed $Z/zdtm_run.sh -m lazy -p none -k lazy-pages thp_lazy_guard
 fi
 
 # khugepaged scanning without a pause: every moment a restore lets it see
@@ -119,38 +130,38 @@ K=/sys/kernel/mm/transparent_hugepage/khugepaged
 sleep_ms=$(cat $K/scan_sleep_millisecs) pages=$(cat $K/pages_to_scan)
 echo 0 >$K/scan_sleep_millisecs
 echo 65536 >$K/pages_to_scan
-$Z/zdtm_run.sh -m lazy,remote-lazy thp_record thp_record_shmem |
+timed $Z/zdtm_run.sh -m lazy,remote-lazy thp_record thp_record_shmem |
 	sed 's/^RESULT \([^ ]*\)/RESULT \1+eager-khugepaged/'
 echo "$sleep_ms" >$K/scan_sleep_millisecs
 echo "$pages" >$K/pages_to_scan
 
 # The tests can fail: break what thp_flags checks, from outside, after restore.
-$Z/zdtm_run.sh -m plain -a $Z/tools/flip_none_to_hg.sh -e thp_flags
+timed $Z/zdtm_run.sh -m plain -a $Z/tools/flip_none_to_hg.sh -e thp_flags
 
 # Recording when maps cannot be read, strict, bad config, failed dumps.
-$Z/record_failures.sh
+timed $Z/record_failures.sh
 
 # Restores that cannot be exact: a corrupt record, with and without strict.
-$Z/restore_failures.sh
+timed $Z/restore_failures.sh
 
 [ "$SUITE_FAULTS" = no ] && exit 0
 
 # Dumps into a full or read-only images directory.
-$Z/dump_faults.sh
+timed $Z/dump_faults.sh
 
 # Faults during a lazy restore: the monitor killed, collapses failing,
 # criu killed, the images directory read-only.
-$Z/restore_faults.sh
+timed $Z/restore_faults.sh
 
 # Three lazy restores at once, one daemon killed: each monitor guards its
 # own daemon.
-$Z/concurrent.sh 3
+timed $Z/concurrent.sh 3
 
 # A criu without CAP_SYS_NICE; criu --unprivileged (CRIU 4.0 and later).
-$Z/restricted.sh
+timed $Z/restricted.sh
 
 # Load: a tree of 100 tasks, a task with 20,000 VMAs.
 [ "$SUITE_LOAD" = no ] && SUITE_LOAD=
 for l in ${SUITE_LOAD-thp_tree:plain,lazy thp_vmas:plain,lazy}; do
-	$Z/zdtm_run.sh -m "${l#*:}" "${l%%:*}"
+	timed $Z/zdtm_run.sh -m "${l#*:}" "${l%%:*}"
 done
