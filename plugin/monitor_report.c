@@ -68,28 +68,32 @@ static void report_failed(FILE *f, const struct mtask *t)
 	fprintf(f, "]");
 }
 
+static const char *json_bool(int v)
+{
+	return v ? "true" : "false";
+}
+
 static void report_task(FILE *f, const struct mtask *t, int last)
 {
-	fprintf(f, "{\"pid\":%d,\"id\":%u,\"source\":\"%s\",\"gone\":%s,"
-		"\"execed\":%s,"
-		"\"recorded\":%" PRIu64 ",\"collapsed\":%lu,\"pending\":%lu,"
-		"\"collapse_ms\":%.1f,\"exact\":%s,\"differences\":%zu,",
-		t->v.pid, t->v.id, t->loaded ?
-		thp_expect_source_name(&t->v.x) : "none",
-		t->gone ? "true" : "false", t->execed ? "true" : "false",
-		want_huge(t), t->col.done,
-		t->pending, t->col.busy_ns / 1e6,
-		t->loaded && !t->gone && !t->v.d.n ? "true" : "false",
-		t->v.d.n);
+	fprintf(f, "{\"pid\":%d,\"id\":%u,\"source\":\"%s\",", t->v.pid,
+		t->v.id, t->loaded ? thp_expect_source_name(&t->v.x) : "none");
+	fprintf(f, "\"gone\":%s,\"execed\":%s,", json_bool(t->gone),
+		json_bool(t->execed));
+	fprintf(f, "\"recorded\":%" PRIu64 ",\"collapsed\":%lu,", want_huge(t),
+		t->col.done);
+	fprintf(f, "\"pending\":%lu,\"collapse_ms\":%.1f,", t->pending,
+		t->col.busy_ns / 1e6);
+	fprintf(f, "\"exact\":%s,\"differences\":%zu,",
+		json_bool(t->loaded && !t->gone && !t->v.d.n), t->v.d.n);
 	fprintf(f, "\"lazy\":%s,\"owed_pages\":%" PRIu64 ",",
-		t->lazy ? "true" : "false", page_ranges_pages(&t->owed));
+		json_bool(t->lazy), page_ranges_pages(&t->owed));
 	time_field(f, "last_page_s", t->t_last_page);
 	time_field(f, "full_coverage_s", t->t_exact);
-	fprintf(f, "\"collapsed_during_postcopy\":%lu,\"not_yet\":%lu,"
-		"\"advice_restored\":%lu,\"stopped\":%s,\"killed\":%s,",
-		t->during, t->not_yet, t->advice_set,
-		t->stopped ? "true" : "false",
-		t->stopped && t->stop_sig == SIGKILL ? "true" : "false");
+	fprintf(f, "\"collapsed_during_postcopy\":%lu,\"not_yet\":%lu,",
+		t->during, t->not_yet);
+	fprintf(f, "\"advice_restored\":%lu,\"stopped\":%s,\"killed\":%s,",
+		t->advice_set, json_bool(t->stopped),
+		json_bool(t->stopped && t->stop_sig == SIGKILL));
 	report_lost(f, t);
 	report_failed(f, t);
 	fprintf(f, "}%s\n", last ? "" : ",");
@@ -105,14 +109,15 @@ static void report_head(FILE *f, const struct monitor *m)
 	getrusage(RUSAGE_SELF, &ru);
 	for (i = 0; i < m->n; i++)
 		busy += m->t[i].col.busy_ns / 1e6;
-	fprintf(f, "{\"elapsed_s\":%.3f,\"cpu_s\":%.3f,\"maxrss_kb\":%ld,"
-		"\"collapse_ms\":%.1f,\"cgroups_left\":%d,", monitor_elapsed(m),
+	fprintf(f, "{\"elapsed_s\":%.3f,\"cpu_s\":%.3f,\"maxrss_kb\":%ld,",
+		monitor_elapsed(m),
 		ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 +
-		ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6, ru.ru_maxrss,
-		busy, m->cgroups_left);
-	fprintf(f, "\"guard\":{\"state\":\"%s\",\"daemon\":%d,"
-		"\"userfaultfds\":%zu,\"why\":\"%s\",", guard_name[g->state],
-		g->u.daemon, g->u.n, g->why);
+		ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6, ru.ru_maxrss);
+	fprintf(f, "\"collapse_ms\":%.1f,\"cgroups_left\":%d,", busy,
+		m->cgroups_left);
+	fprintf(f, "\"guard\":{\"state\":\"%s\",\"daemon\":%d,",
+		guard_name[g->state], g->u.daemon);
+	fprintf(f, "\"userfaultfds\":%zu,\"why\":\"%s\",", g->u.n, g->why);
 	time_field(f, "end_s", g->state >= GUARD_NORMAL ? g->t_end : -1);
 	fprintf(f, "\"stop_ms\":%.1f},\"tasks\":[\n", g->stop_ms);
 }

@@ -101,7 +101,7 @@ static int mounts(char *line, const struct cg *c, char **root, char **mnt)
 		f[i] = strtok_r(NULL, " ", &save);
 	type = strtok_r(dash + 3, " ", &save);
 	strtok_r(NULL, " ", &save);
-	super = strtok_r(NULL, " \n", &save);
+	super = strtok_r(NULL, "\n ", &save);
 	if (i < 6 || !f[4] || !type || !super)
 		return 0;
 	if (c->id == 0 ? strcmp(type, "cgroup2") :

@@ -53,7 +53,8 @@ static int parse_line(const char *line, struct proc_status *st,
 	} else if (!strncmp(line, "ShdPnd:", 7)) {
 		st->shdpnd = strtoull(line + 7, NULL, 16);
 	} else if (!strncmp(line, "State:", 6)) {
-		sscanf(line + 6, " %c", &st->state);
+		if (sscanf(line + 6, " %c", &st->state) != 1)
+			st->state = '?';
 	}
 	return 0;
 }

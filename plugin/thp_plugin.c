@@ -69,7 +69,8 @@ struct criu_abi_plugin_desc CR_PLUGIN_DESC = {
  * whose hook runs inside collect_pstree().  Then the plugin offers 3.x's
  * 10 hooks and records at exit(DUMP).
  */
-extern int checkpoint_devices(void) __attribute__((weak));
+int checkpoint_devices(void);
+#pragma weak checkpoint_devices
 
 /* Runs at dlopen(), before criu reads the descriptor. */
 static void __attribute__((constructor)) thp_plugin_hooks(void)

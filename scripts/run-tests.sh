@@ -3,7 +3,8 @@
 #
 # Every test of criu-thp, from a fresh machine (run as root):
 #   1. install what is missing (scripts/deps.sh)
-#   2. build with gcc and with clang, -Werror
+#   2. build with gcc and with clang, -Werror; the kernel coding style
+#      (scripts/style.sh: checkpatch.pl)
 #   3. host unit tests (cmocka) on the running kernel, built plain and
 #      with AddressSanitizer and UndefinedBehaviorSanitizer (make SAN=1);
 #      each libFuzzer harness of test/fuzz/ for 3 s (scripts/fuzz.sh);
@@ -70,6 +71,15 @@ build() {
 build clang CC=clang B=build/clang PLUGIN=build/clang/thp_plugin.so \
 	CMD=build/clang/criu-thp
 build gcc || finish
+
+# The kernel coding style (checkpatch.pl --no-tree -f; scripts/style.sh
+# says which rules it leaves out, and why).
+if scripts/style.sh >build/style.log 2>&1; then
+	ok "$(tail -n 1 build/style.log) (checkpatch.pl)"
+else
+	bad "$(tail -n 1 build/style.log) (checkpatch.pl, scripts/style.sh)"
+	head -n 30 build/style.log
+fi
 
 # cmocka prints "[  PASSED  ] N test(s)." and "[  FAILED  ] N test(s), ..."
 # once per group; a test binary may run several groups.

@@ -272,18 +272,42 @@ static void absurd_values(void **state)
 	for (i = 0; i < 12; i++) {
 		make_task();
 		switch (i) {
-		case 0: run_a.nr = 0xffffffffu; break;		/* absurd count */
-		case 1: run_a.nr = 9; break;			/* past VMA end */
-		case 2: run_a.first += 4096; break;		/* unaligned */
-		case 3: run_b.first = run_a.first; break;	/* overlap */
-		case 4: vma_nh.start = vma_hg.start; break;	/* VMA overlap */
-		case 5: vma_file.kind = 99; break;
-		case 6: vma_nh.advice = 3; break;
-		case 7: run_pte.first = run_b.first; break;	/* PMD and PTE */
-		case 8: run_unres.first = vma_hg.start; break;	/* other VMA */
-		case 9: run_unres.nr = 0; break;
-		case 10: task.coverage_known = 0; break;	/* yet chunks */
-		case 11: task.source = 7; break;
+		case 0:		/* absurd count */
+			run_a.nr = 0xffffffffu;
+			break;
+		case 1:		/* past VMA end */
+			run_a.nr = 9;
+			break;
+		case 2:		/* unaligned */
+			run_a.first += 4096;
+			break;
+		case 3:		/* overlap */
+			run_b.first = run_a.first;
+			break;
+		case 4:		/* VMA overlap */
+			vma_nh.start = vma_hg.start;
+			break;
+		case 5:
+			vma_file.kind = 99;
+			break;
+		case 6:
+			vma_nh.advice = 3;
+			break;
+		case 7:		/* PMD and PTE */
+			run_pte.first = run_b.first;
+			break;
+		case 8:		/* other VMA */
+			run_unres.first = vma_hg.start;
+			break;
+		case 9:
+			run_unres.nr = 0;
+			break;
+		case 10:		/* yet chunks */
+			task.coverage_known = 0;
+			break;
+		case 11:
+			task.source = 7;
+			break;
 		}
 		buf = task_file(&len);
 		assert_int_equal(thp_img_decode_task(buf, len, "t", &t), -EBADMSG);

@@ -29,7 +29,7 @@ static int collect(const struct smaps_vma *v, void *arg)
 }
 
 static const char smaps_two[] =
-	"7f0000000000-7f0000800000 rw-p 00000000 00:00 0 \n"
+	"7f0000000000-7f0000800000 rw-p 00000000 00:00 0\x20\n"	/* as padded */
 	"Size:               8192 kB\n"
 	"Rss:                8192 kB\n"
 	"AnonHugePages:      6144 kB\n"

@@ -62,7 +62,7 @@ static void child(int ready, enum thp_expect_mode m)
 	    prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0))
 		_exit(1);
 	if (child_region.src_kb != region_len(&child_region) >> 10) {
-		pr_err("child: region not huge before the dump\n");
+		pr_err("the forked task's region is not huge before the dump\n");
 		_exit(1);
 	}
 	if (write(ready, "", 1) != 1)

@@ -201,23 +201,28 @@ static inline int shapes_make(struct thp_shapes *s, int with_shmem)
 	const size_t M = 1ul << 20;
 	uint8_t *p, *split, *pte;
 
-	if (!(split = shape_region(s, 8 * M, 0, SHAPE_HG, 1)))
+	split = shape_region(s, 8 * M, 0, SHAPE_HG, 1);
+	if (!split)
 		return -1;
 	shape_expect(s, "split", split, 8 * M, SHAPE_HG, 0xb, 0x4);
 
-	if (!(p = shape_region(s, 4 * M, 0, SHAPE_NH, 0)))
+	p = shape_region(s, 4 * M, 0, SHAPE_NH, 0);
+	if (!p)
 		return -1;
 	shape_expect(s, "small", p, 4 * M, SHAPE_NH, 0, 0);
 
-	if (!(p = shape_region(s, 6 * M, M, SHAPE_HG, 1)))
+	p = shape_region(s, 6 * M, M, SHAPE_HG, 1);
+	if (!p)
 		return -1;
 	shape_expect(s, "unaligned", p, 6 * M, SHAPE_HG, 0x3, 0);
 
-	if (!(p = shape_region(s, M, 0, SHAPE_HG, 0)))
+	p = shape_region(s, M, 0, SHAPE_HG, 0);
+	if (!p)
 		return -1;
 	shape_expect(s, "tiny", p, M, SHAPE_HG, 0, 0);
 
-	if (!(p = shape_region(s, 4 * M, 0, SHAPE_HG, 1)))
+	p = shape_region(s, 4 * M, 0, SHAPE_HG, 1);
+	if (!p)
 		return -1;
 	if (mprotect(p + M, M, PROT_READ))
 		return shape_fail(s, "mprotect");
@@ -225,18 +230,21 @@ static inline int shapes_make(struct thp_shapes *s, int with_shmem)
 	shape_expect(s, "straddle-ro", p + M, M, SHAPE_HG, 0, 0);
 	shape_expect(s, "straddle-hi", p + 2 * M, 2 * M, SHAPE_HG, 0x1, 0);
 
-	if (!(p = shape_region(s, 4 * M, 0, SHAPE_HG, 1)))
+	p = shape_region(s, 4 * M, 0, SHAPE_HG, 1);
+	if (!p)
 		return -1;
 	if (madvise(p, 4 * M, MADV_NOHUGEPAGE))
 		return shape_fail(s, "MADV_NOHUGEPAGE");
 	shape_expect(s, "nh-huge", p, 4 * M, SHAPE_NH, 0x3, 0);
 
-	if (!(pte = shape_region(s, 4 * M, 0, SHAPE_HG, 1)))
+	pte = shape_region(s, 4 * M, 0, SHAPE_HG, 1);
+	if (!pte)
 		return -1;
 	shape_expect(s, "pte-only", pte, 4 * M, SHAPE_HG, 0, 0x3);
 
 	if (with_shmem) {
-		if (!(p = shape_shmem(s, 6 * M)))
+		p = shape_shmem(s, 6 * M);
+		if (!p)
 			return -1;
 		shape_expect(s, "shmem", p, 6 * M, SHAPE_HG, 0x3, 0);
 		s->vma[s->nr - 1].shared = 1;
