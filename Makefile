@@ -25,8 +25,11 @@ DESTDIR		?=
 
 WARN		:= -Wall -Wextra -Werror
 CFLAGS		?= -O2 -g
-CFLAGS		+= $(WARN) -D_GNU_SOURCE -fPIC -Iplugin -I$(B)/images \
-		   -DTHP_MONITOR_DEFAULT='"$(PREFIX)/bin/criu-thp"'
+# plugin/<part>/: one folder per step of the data flow (plugin/README.md)
+PARTS		:= common image record criu collapse monitor verify cmd
+vpath %.c $(addprefix plugin/,$(PARTS))
+CFLAGS		+= $(WARN) -D_GNU_SOURCE -fPIC $(addprefix -Iplugin/,$(PARTS)) \
+		   -I$(B)/images -DTHP_MONITOR_DEFAULT='"$(PREFIX)/bin/criu-thp"'
 LDLIBS_PB	:= -lprotobuf-c
 LDLIBS_CMD	:= $(LDLIBS_PB) -lcompel
 
@@ -81,7 +84,7 @@ $(B)/obj/%.pb-c.o: $(B)/images/%.pb-c.c $(PROTO_H)
 	@mkdir -p $(B)/obj
 	$(CC) $(CFLAGS) -c -o $@ $<
 
-$(B)/obj/%.o: plugin/%.c $(PROTO_H) $(wildcard plugin/*.h)
+$(B)/obj/%.o: %.c $(PROTO_H) $(wildcard plugin/*/*.h)
 	@mkdir -p $(B)/obj
 	$(CC) $(CFLAGS) -c -o $@ $<
 
@@ -187,10 +190,10 @@ demo:
 # docs/man/NAME.SECTION.adoc -> $(B)/man/NAME.SECTION
 MAN		:= $(patsubst docs/man/%.adoc,$(B)/man/%,$(wildcard docs/man/*.adoc))
 
-$(B)/man/%: docs/man/%.adoc plugin/version.h
+$(B)/man/%: docs/man/%.adoc plugin/common/version.h
 	@mkdir -p $(B)/man
 	asciidoctor -b manpage -a mansource=criu-thp \
-		-a manversion=$$(sed -n 's/.*VERSION[^"]*"\(.*\)"/\1/p' plugin/version.h) \
+		-a manversion=$$(sed -n 's/.*VERSION[^"]*"\(.*\)"/\1/p' plugin/common/version.h) \
 		-o $@ $<
 
 man: $(MAN)

@@ -4,7 +4,7 @@
 # restore_faults.sh: faults during a restore, lazy unless said.
 # thp_coverage (its small form, THP_SMALL: 17 chunks) is dumped with the
 # plugin and restored with `criu restore --lazy-pages` and a lazy-pages
-# daemon, a fault injected through CRIU_THP_FAULT (plugin/thp_fault.h)
+# daemon, a fault injected through CRIU_THP_FAULT (plugin/common/thp_fault.h)
 # or made from outside:
 #   monitor-start     the monitor dies before it takes anything: criu's log
 #                     says the task is not guarded; the pages still come
