@@ -10,6 +10,7 @@
 #   make fuzz       the libFuzzer harnesses (clang, ASan, UBSan); scripts/fuzz.sh
 #   make SAN=1 B=build/san ...   everything with ASan and UBSan
 #   make man        the man pages (asciidoctor) into $(B)/man
+#   make deb        the Debian package (scripts/deb.sh) into $(B)/deb
 #   make install    DESTDIR, PREFIX, MANDIR, COMPLETIONDIR and
 #                   CRIU_PLUGIN_DIR are honoured
 #
@@ -82,17 +83,17 @@ $(B)/images/%.pb-c.c $(B)/images/%.pb-c.h: images/%.proto
 
 $(B)/obj/%.pb-c.o: $(B)/images/%.pb-c.c $(PROTO_H)
 	@mkdir -p $(B)/obj
-	$(CC) $(CFLAGS) -c -o $@ $<
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
 $(B)/obj/%.o: %.c $(PROTO_H) $(wildcard plugin/*/*.h)
 	@mkdir -p $(B)/obj
-	$(CC) $(CFLAGS) -c -o $@ $<
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
 $(PLUGIN): $(PLUGIN_OBJ)
-	$(CC) $(SANITIZE) -shared -o $@ $^ $(LDLIBS_PB)
+	$(CC) $(SANITIZE) $(LDFLAGS) -shared -o $@ $^ $(LDLIBS_PB)
 
 $(CMD): $(CMD_OBJ)
-	$(CC) $(SANITIZE) -o $@ $^ $(LDLIBS_CMD)
+	$(CC) $(SANITIZE) $(LDFLAGS) -o $@ $^ $(LDLIBS_CMD)
 
 # ---- tests ---------------------------------------------------------------
 
@@ -185,6 +186,11 @@ test:
 demo:
 	@scripts/demo.sh
 
+# The Debian package (debian/), built from a copy of the tree in
+# $(B)/deb: $(B)/deb/criu-thp_VERSION_amd64.deb.
+deb:
+	@scripts/deb.sh
+
 # ---- man pages and install ---------------------------------------------
 
 # docs/man/NAME.SECTION.adoc -> $(B)/man/NAME.SECTION
@@ -222,6 +228,6 @@ clean:
 distclean:
 	rm -rf $(B) $(PLUGIN) $(CMD)
 
-.PHONY: all unit zdtm fuzz fuzz-bin bench-bin bench deps test demo man install uninstall \
-	clean distclean
+.PHONY: all unit zdtm fuzz fuzz-bin bench-bin bench deps test demo deb man install \
+	uninstall clean distclean
 .SECONDARY:

@@ -21,6 +21,7 @@ PACKAGES=(
 	runc tar				# runc.sh in the Debian 12 guest: runc 1.1.5
 	python3 python3-yaml python3-protobuf iproute2	# CRIU's zdtm.py
 	apt dpkg patchelf			# apt-get download, dpkg-deb -x; Debian 13 criu
+	dpkg-dev debhelper lintian		# make deb (scripts/deb.sh)
 	linux-source-6.1 xz-utils patch		# kernel/build.sh: the test kernel
 	bison flex bc libelf-dev
 )

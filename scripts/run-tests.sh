@@ -132,6 +132,15 @@ results() {
 	done <"$2"
 }
 
+# The Debian package: built (make deb), lintian without an error; the
+# Debian 12 guest installs, uses and removes it (package.sh).
+if deb=$(scripts/deb.sh 2>build/deb.log); then
+	ok "Debian package $(basename "$deb") built, lintian: no error ($(grep -c '^[WI]:' build/deb/lintian.log) warnings and notes)"
+else
+	bad "Debian package (scripts/deb.sh)"
+	tail -n 20 build/deb.log
+fi
+
 # make install into a scratch root: files, man pages, bash completion,
 # make uninstall.
 mkdir -p build/results/install
@@ -201,7 +210,7 @@ echo "native lane took $((SECONDS - lane0)) s"
 # pages (the native lane runs every test without it).
 STOCK="thp_coverage thp_flags thp_lazy_coverage thp_prctl"
 # The load tests natively only: all four pass here too, but take 118 s
-# (README, "What the plugin guarantees").
+# (docs/guarantees.md).
 # redis (apps.sh) with 100,000 keys (117 MiB) where it runs emulated.
 # Stock pre-dumps: with THP always (below), and in Debian 13's guest.
 # Neither remote-lazy nor migrate: runc's lazy migration (runc.sh lazy)
@@ -210,7 +219,7 @@ STOCK="thp_coverage thp_flags thp_lazy_coverage thp_prctl"
 # containers share the guest's network namespace (RUNC_NET, runc.sh).
 GUEST=12 guest_suite madvise madvise STOCK_TESTS="$STOCK" SUITE_LOAD=no \
 	STOCK_MODES="plain,lazy" ZDTM_REDIS_KEYS=100000 \
-	ZDTM_MODES="plain pre lazy pre-lazy" \
+	ZDTM_MODES="plain pre lazy pre-lazy" SUITE_PACKAGE=yes \
 	SUITE_RUNC="usrlib none lazy pre-lazy" RUNC_NET=host \
 	NO_MODES="remote-lazy, migrate: natively; here runc's lazy migration takes their path"
 # With "always" neither the dump and restore faults (they do not depend

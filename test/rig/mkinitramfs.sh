@@ -47,6 +47,26 @@ put_elf() {
 	put_libs "$1"
 }
 
+# package.sh: dpkg, to install the package of `make deb`; its database
+# knows the packages that one depends on (its Depends: line), as this
+# host has them - the guest's files are this host's.
+put_dpkg() {
+	local p db=$stage/var/lib/dpkg
+
+	for p in /usr/bin/dpkg /usr/bin/dpkg-deb /usr/bin/dpkg-query \
+		 /usr/sbin/start-stop-daemon /usr/sbin/ldconfig; do
+		put_elf "$p"
+	done
+	mkdir -p "$db/info" "$db/updates" "$db/triggers" "$stage/etc/dpkg"
+	touch "$db/available"
+	: >"$db/status"
+	for p in criu libc6 libprotobuf-c1; do
+		dpkg-query -s "$p" >>"$db/status"
+		echo >>"$db/status"
+		cp /var/lib/dpkg/info/"$p"{,:amd64}.list "$db/info/" 2>/dev/null || true
+	done
+}
+
 # Merged /usr, as on Debian: one copy of each library whichever path a
 # program names it by.
 mkdir -p "$stage"/{bin,sbin,usr/bin,usr/sbin,usr/lib,usr/lib64,etc,proc,sys,dev,tmp,run,root}
@@ -83,6 +103,7 @@ if [ -z "$croot" ]; then
 	put_elf /usr/sbin/runc
 	put_elf /usr/bin/tar
 	put_elf /usr/bin/pgrep		# runc.sh lazy-killed: the page server
+	put_dpkg
 fi
 # iptables from the same release as criu's libraries: criu runs it
 if [ -n "$croot" ]; then

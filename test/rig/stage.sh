@@ -8,8 +8,9 @@
 # criu's default directory, so a run loads it only when asked: -L or
 # CRIU_LIBS_DIR), criu-thp in DEST/usr/local/bin, the zdtm tests, their
 # .desc files, tools and scripts in DEST/opt/criu-thp/zdtm, the
-# benchmarks in DEST/opt/criu-thp/bench and the kernel series' selftest
-# in DEST/opt/criu-thp/kernel when they were built.  Files only: the
+# benchmarks in DEST/opt/criu-thp/bench, the kernel series' selftest
+# in DEST/opt/criu-thp/kernel and the Debian package (make deb) in
+# DEST/opt/criu-thp/deb when they were built.  Files only: the
 # guest's initramfs adds the libraries (mkinitramfs.sh).  Expects
 # `make all zdtm` to have run.  STAGE_PLUGIN and STAGE_CMD: another
 # build of the plugin and of criu-thp (host.sh's SAN=1).
@@ -33,6 +34,10 @@ install -m 0755 "$top"/test/zdtm/*.sh "$O/zdtm/"
 if [ -n "$(ls "$B"/bench/ 2>/dev/null)" ]; then
 	mkdir -p "$O/bench"
 	install -m 0755 "$B"/bench/* "$O/bench/"
+fi
+if [ -n "$(ls "$B"/deb/criu-thp_*_amd64.deb 2>/dev/null)" ]; then
+	mkdir -p "$O/deb"		# package.sh: the package of make deb
+	install -m 0644 "$B"/deb/criu-thp_*_amd64.deb "$O/deb/"
 fi
 if [ -x "$B/kernel/current/madv_clr_hugepage" ]; then
 	mkdir -p "$O/kernel"

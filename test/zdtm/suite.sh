@@ -25,6 +25,8 @@
 #   SUITE_RUNC   the runc.sh cases to run, where runc is (default: the
 #                native lane's, below); the Debian 12 guests name theirs;
 #                "no": none (the test kernel: no BPF device cgroup)
+#   SUITE_PACKAGE "yes": install, use and remove the package of make deb
+#                with dpkg (package.sh; in a guest only)
 #   SUITE_LOAD   the load tests with the faults, as TEST:MODES (default:
 #                thp_tree and thp_vmas, plain and lazy; "no": none)
 Z=$(cd "$(dirname "$0")" && pwd)
@@ -102,6 +104,9 @@ elif [ "$SUITE_FAULTS" = no ]; then
 else
 	timed env RUNC_CGROUP=v1 $Z/runc.sh libdir lazy lazy-killed redis
 fi
+# The Debian package installed, used and removed with dpkg (a guest's
+# root is its own; natively it would be this machine's).
+[ "$SUITE_PACKAGE" = yes ] && timed $Z/package.sh
 [ "$SUITE_EXTRAS" = no ] && exit 0
 
 # Real programs: redis (with jemalloc's advice), python3 with glibc's
