@@ -47,23 +47,46 @@ put_elf() {
 	put_libs "$1"
 }
 
+# The installed packages PKG... depend on, and theirs, and so on (each
+# alternative that is installed), PKG... included; one a line.
+dep_closure() {
+	local todo=("$@") seen=" " p d
+	while [ ${#todo[@]} -gt 0 ]; do
+		p=${todo[0]}
+		todo=("${todo[@]:1}")
+		case $seen in *" $p "*) continue ;; esac
+		[ "$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null)" = installed ] ||
+			continue
+		seen="$seen$p "
+		echo "$p"
+		for d in $(dpkg-query -W -f='${Depends},${Pre-Depends}' "$p" |
+			   tr ',|' '\n\n' | sed 's/(.*)//; s/:any//; s/ //g'); do
+			todo+=("$d")
+		done
+	done
+}
+
 # package.sh: dpkg, to install the package of `make deb`; its database
-# knows the packages that one depends on (its Depends: line), as this
-# host has them - the guest's files are this host's.
+# knows what that one depends on (the criu, libc6 and libprotobuf-c1 of
+# its Depends: line) and what those depend on, as this host has them:
+# the guest's files are this host's.
 put_dpkg() {
 	local p db=$stage/var/lib/dpkg
 
 	for p in /usr/bin/dpkg /usr/bin/dpkg-deb /usr/bin/dpkg-query \
+		 /usr/bin/dpkg-split /usr/bin/dpkg-trigger \
 		 /usr/sbin/start-stop-daemon /usr/sbin/ldconfig; do
 		put_elf "$p"
 	done
+	rm -f "$stage/bin/dpkg" "$stage/bin/dpkg-deb"	# busybox's applets
 	mkdir -p "$db/info" "$db/updates" "$db/triggers" "$stage/etc/dpkg"
 	touch "$db/available"
 	: >"$db/status"
-	for p in criu libc6 libprotobuf-c1; do
+	for p in $(dep_closure criu libc6 libprotobuf-c1); do
 		dpkg-query -s "$p" >>"$db/status"
 		echo >>"$db/status"
-		cp /var/lib/dpkg/info/"$p"{,:amd64}.list "$db/info/" 2>/dev/null || true
+		cp /var/lib/dpkg/info/"$p".list "$db/info/" 2>/dev/null ||
+			cp /var/lib/dpkg/info/"$p":amd64.list "$db/info/"
 	done
 }
 

@@ -45,3 +45,31 @@ test_verdict() {
 	grep -q PASS "$1" 2>/dev/null ||
 		echo "the restored test did not pass: $(grep -m1 FAIL "$1" 2>/dev/null || tail -n 1 "$1" 2>/dev/null)"
 }
+
+# save_files FILE...: each FILE that exists copied into $W/saved, and
+# whether /etc/criu was there; /etc/criu made; put_back_files at exit
+# puts them back (and removes what the run added).
+save_files() {
+	local f
+	SAVED_FILES="$*"
+	mkdir -p "$W/saved"
+	[ -d /etc/criu ] || touch "$W/saved/etc-criu.made"
+	mkdir -p /etc/criu
+	for f in "$@"; do
+		[ -e "$f" ] && cp -a "$f" "$W/saved/$(basename "$f")"
+	done
+	trap put_back_files EXIT
+	trap 'exit 130' INT
+	trap 'exit 143' TERM HUP
+}
+
+put_back_files() {
+	local f
+	[ -n "${PUT_BACK_FIRST:-}" ] && $PUT_BACK_FIRST
+	for f in $SAVED_FILES; do
+		rm -f "$f"
+		[ -e "$W/saved/$(basename "$f")" ] &&
+			cp -a "$W/saved/$(basename "$f")" "$f"
+	done
+	[ -f "$W/saved/etc-criu.made" ] && rmdir /etc/criu 2>/dev/null
+}

@@ -24,6 +24,10 @@ FILES="/usr/lib/criu/thp_plugin.so /usr/bin/criu-thp
 	/usr/share/man/man1/criu-thp.1.gz /usr/share/man/man7/criu-thp-plugin.7.gz
 	/usr/share/bash-completion/completions/criu-thp"
 CONF=/etc/criu/thp.conf
+# Debian's dpkg by its path: busybox sh runs its own dpkg applet for the
+# bare name, whatever comes first in PATH.
+DPKG=/usr/bin/dpkg
+DPKG_QUERY=/usr/bin/dpkg-query
 log=/tmp/package.log
 
 # missing FILE...: the ones not there
@@ -41,17 +45,20 @@ present() {
 }
 
 why=
-if ! dpkg -i "$deb" >$log 2>&1; then
+if ! $DPKG -i "$deb" >$log 2>&1; then
 	why="dpkg -i failed: $(tail -n 3 $log | tr '\n' ' ')"
 elif [ -n "$(missing $FILES $CONF)" ]; then
 	why="not installed: $(missing $FILES $CONF)"
-elif ! dpkg-query -W -f='${Conffiles}' criu-thp | grep -q " $CONF "; then
+elif ! $DPKG_QUERY -W -f='${Conffiles}' criu-thp | grep -q " $CONF "; then
 	why="$CONF is not a conffile"
 elif ! /usr/bin/criu-thp --version >/dev/null 2>&1; then
 	why="/usr/bin/criu-thp --version fails"
 fi
-result_line install package "$why" "$(dpkg-query -W -f='${Package} ${Version}' criu-thp)" $log
-[ -n "$why" ] && exit 0
+result_line install package "$why" "$($DPKG_QUERY -W -f='${Package} ${Version}' criu-thp)"
+if [ -n "$why" ]; then
+	sed 's/^/LOG package install: /' $log
+	exit 0
+fi
 
 # Only the package's criu-thp on PATH: the staged one aside.
 mv /usr/local/bin/criu-thp /usr/local/bin/criu-thp.staged
@@ -60,7 +67,7 @@ PLUGIN_DIR=/usr/lib/criu "$Z/zdtm_run.sh" -m plain,lazy thp_coverage |
 mv /usr/local/bin/criu-thp.staged /usr/local/bin/criu-thp
 
 why=
-if ! dpkg -r criu-thp >$log 2>&1; then
+if ! $DPKG -r criu-thp >$log 2>&1; then
 	why="dpkg -r failed: $(tail -n 3 $log | tr '\n' ' ')"
 elif [ -n "$(present $FILES)" ]; then
 	why="left after dpkg -r: $(present $FILES)"
@@ -70,11 +77,11 @@ fi
 result_line remove package "$why" "" $log
 
 why=
-if ! dpkg -P criu-thp >$log 2>&1; then
+if ! $DPKG -P criu-thp >$log 2>&1; then
 	why="dpkg -P failed: $(tail -n 3 $log | tr '\n' ' ')"
 elif [ -e $CONF ]; then
 	why="left after dpkg -P: $CONF"
-elif dpkg-query -W criu-thp >/dev/null 2>&1; then
-	why="dpkg still knows criu-thp: $(dpkg-query -W criu-thp)"
+elif $DPKG_QUERY -W criu-thp >/dev/null 2>&1; then
+	why="dpkg still knows criu-thp: $($DPKG_QUERY -W criu-thp)"
 fi
 result_line purge package "$why" "" $log

@@ -75,14 +75,9 @@ setup() {
 	criu_wrapper
 	chmod +x "$W/bin/criu"
 	PATH=$W/bin:$PATH
-	[ -d /etc/criu ] || touch "$W/etc-criu.made"
-	mkdir -p /etc/criu $USRLIB
-	for f in /etc/criu/thp.conf $USRLIB/thp_plugin.so; do
-		[ -e "$f" ] && cp -a "$f" "$W/$(basename "$f").saved"
-	done
-	trap put_back EXIT
-	trap 'exit 130' INT
-	trap 'exit 143' TERM HUP
+	mkdir -p $USRLIB
+	PUT_BACK_FIRST=remove_containers
+	save_files /etc/criu/thp.conf $USRLIB/thp_plugin.so
 	cp "$LIB/thp_plugin.so" $USRLIB/
 	echo "monitor = $MONITOR" >/etc/criu/thp.conf
 	image
@@ -104,15 +99,8 @@ criu_wrapper() {
 	} >"$W/bin/criu"
 }
 
-put_back() {
-	local f
+remove_containers() {
 	pm rm -af >/dev/null 2>&1
-	for f in /etc/criu/thp.conf $USRLIB/thp_plugin.so; do
-		rm -f "$f"
-		[ -e "$W/$(basename "$f").saved" ] &&
-			cp -a "$W/$(basename "$f").saved" "$f"
-	done
-	[ -f "$W/etc-criu.made" ] && rmdir /etc/criu 2>/dev/null
 }
 
 # The image: make_rootfs of thp_coverage, imported.

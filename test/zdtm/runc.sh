@@ -84,25 +84,7 @@ result() {
 
 # The files a case may write, saved once and put back at exit.
 save_etc() {
-	mkdir -p "$W/etc"
-	[ -d /etc/criu ] || touch "$W/etc/made"
-	mkdir -p /etc/criu
-	for f in /etc/criu/runc.conf /etc/criu/thp.conf $USRLIB/thp_plugin.so; do
-		[ -e "$f" ] && cp -a "$f" "$W/etc/$(basename "$f")"
-	done
-	trap put_back_etc EXIT
-	trap 'exit 130' INT
-	trap 'exit 143' TERM HUP
-}
-
-put_back_etc() {
-	local f
-	for f in /etc/criu/runc.conf /etc/criu/thp.conf $USRLIB/thp_plugin.so; do
-		rm -f "$f"
-		[ -e "$W/etc/$(basename "$f")" ] &&
-			cp -a "$W/etc/$(basename "$f")" "$f"
-	done
-	[ -f "$W/etc/made" ] && rmdir /etc/criu 2>/dev/null
+	save_files /etc/criu/runc.conf /etc/criu/thp.conf $USRLIB/thp_plugin.so
 }
 
 # plugin_at usrlib|libdir|none: where criu finds the plugin.
