@@ -215,13 +215,15 @@ STOCK="thp_coverage thp_flags thp_lazy_coverage thp_prctl"
 # Stock pre-dumps: with THP always (below), and in Debian 13's guest.
 # Neither remote-lazy nor migrate: runc's lazy migration (runc.sh lazy)
 # takes their path (criu lazy-pages --page-server), and the daemon-killing
-# runs and runc.sh lazy-killed kill its page server.  runc 1.1.5: the
-# containers share the guest's network namespace (RUNC_NET, runc.sh).
+# runs and runc.sh lazy-killed kill its page server; two_hosts.sh runs
+# the migrate mode and runc's lazy migration between two network
+# namespaces.  runc 1.1.5: the containers share the runner's network
+# namespace (RUNC_NET, runc.sh).  The Debian package: package.sh.
 GUEST=12 guest_suite madvise madvise STOCK_TESTS="$STOCK" SUITE_LOAD=no \
 	STOCK_MODES="plain,lazy" ZDTM_REDIS_KEYS=100000 \
-	ZDTM_MODES="plain pre lazy pre-lazy" SUITE_PACKAGE=yes \
+	ZDTM_MODES="plain pre lazy pre-lazy" SUITE_PACKAGE=yes SUITE_TWO_HOSTS=yes \
 	SUITE_RUNC="usrlib none lazy pre-lazy" RUNC_NET=host \
-	NO_MODES="remote-lazy, migrate: natively; here runc's lazy migration takes their path"
+	NO_MODES="remote-lazy, migrate: natively; here runc's lazy migration and two_hosts.sh take their path"
 # With "always" neither the dump and restore faults (they do not depend
 # on the THP mode) nor the remote modes: they differ from lazy only in
 # where the pages come from (natively both).  Stock pre-dumps in Debian

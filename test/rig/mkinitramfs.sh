@@ -126,6 +126,8 @@ if [ -z "$croot" ]; then
 	put_elf /usr/sbin/runc
 	put_elf /usr/bin/tar
 	put_elf /usr/bin/pgrep		# runc.sh lazy-killed: the page server
+	put_elf /usr/bin/ip		# two_hosts.sh: network namespaces
+	mkdir -p "$stage/var" && ln -s ../run "$stage/var/run"	# ip netns
 	put_dpkg
 fi
 # iptables from the same release as criu's libraries: criu runs it

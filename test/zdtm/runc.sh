@@ -493,7 +493,7 @@ bundle() {
 		TEST=
 		return 1
 	fi
-	echo "INFO runc: $(rc --version | head -n 1), cgroup $(stat -f -c %T /sys/fs/cgroup), bundle of $1"
+	echo "INFO runc: $(rc --version | head -n 1), cgroup $(awk '$2 == "/sys/fs/cgroup" { t = $3 } END { print t }' /proc/mounts), bundle of $1"
 }
 
 save_etc

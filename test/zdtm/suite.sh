@@ -25,6 +25,8 @@
 #   SUITE_RUNC   the runc.sh cases to run, where runc is (default: the
 #                native lane's, below); the Debian 12 guests name theirs;
 #                "no": none (the test kernel: no BPF device cgroup)
+#   SUITE_TWO_HOSTS "yes": two_hosts.sh too where SUITE_RUNC names the
+#                runc cases (the native lane runs it anyway)
 #   SUITE_PACKAGE "yes": install, use and remove the package of make deb
 #                with dpkg (package.sh; in a guest only)
 #   SUITE_LOAD   the load tests with the faults, as TEST:MODES (default:
@@ -97,6 +99,7 @@ elif [ "$SUITE_RUNC" = no ]; then
 	echo "INFO runc: not on this kernel; the Debian 12 guests and the native lane run it"
 elif [ -n "$SUITE_RUNC" ]; then
 	timed $Z/runc.sh $SUITE_RUNC
+	[ "$SUITE_TWO_HOSTS" = yes ] && timed $Z/two_hosts.sh
 elif [ "$SUITE_FAULTS" = no ]; then
 	timed $Z/runc.sh usrlib none deleted
 	timed $Z/two_hosts.sh

@@ -17,23 +17,27 @@
 Z=$(cd "$(dirname "$0")" && pwd)
 A=thp-src
 B=thp-dst
+# iproute2's ip by its path: busybox sh runs its own applet (no netns)
+# for the bare name
+IP=ip
+[ -x /usr/bin/ip ] && IP=/usr/bin/ip
 
 netns_down() {
-	ip netns del $A 2>/dev/null
-	ip netns del $B 2>/dev/null
+	$IP netns del $A 2>/dev/null
+	$IP netns del $B 2>/dev/null
 }
 
 netns_up() {
 	netns_down
-	ip netns add $A && ip netns add $B &&
-		ip link add thp-veth-a type veth peer name thp-veth-b &&
-		ip link set thp-veth-a netns $A &&
-		ip link set thp-veth-b netns $B &&
-		ip -n $A addr add 10.99.0.1/24 dev thp-veth-a &&
-		ip -n $B addr add 10.99.0.2/24 dev thp-veth-b &&
-		ip -n $A link set lo up && ip -n $B link set lo up &&
-		ip -n $A link set thp-veth-a up &&
-		ip -n $B link set thp-veth-b up
+	$IP netns add $A && $IP netns add $B &&
+		$IP link add thp-veth-a type veth peer name thp-veth-b &&
+		$IP link set thp-veth-a netns $A &&
+		$IP link set thp-veth-b netns $B &&
+		$IP -n $A addr add 10.99.0.1/24 dev thp-veth-a &&
+		$IP -n $B addr add 10.99.0.2/24 dev thp-veth-b &&
+		$IP -n $A link set lo up && $IP -n $B link set lo up &&
+		$IP -n $A link set thp-veth-a up &&
+		$IP -n $B link set thp-veth-b up
 }
 
 trap netns_down EXIT
