@@ -29,6 +29,8 @@
 #define GRAB_WAIT_MS	5000	/* for the daemon to receive a task's uffd */
 #define STOP_WAIT_MS	10000	/* for a stopped task's threads to stop */
 #define MAPS_AFTER_MS	20	/* grab(): read maps if no new uffd by then */
+#define SPIN_AFTER_MS	300	/* a task not stopped by then may spin */
+#define SPIN_SHARE	50	/* ... in the kernel, at this % of a CPU */
 
 int monitor_guard_open(struct monitor *m)
 {
@@ -201,27 +203,54 @@ static size_t owing(struct monitor *m)
 	return n;
 }
 
-static int thread_state_ok(pid_t pid, const char *tid, int sig)
+/*
+ * The state letter and the user and system time (clock ticks) in a
+ * /proc stat file; 0, or -1 when it is gone or unreadable.
+ */
+static int read_stat(const char *path, char *state, unsigned long *utime,
+		     unsigned long *stime)
 {
-	char path[64], buf[512], *p;
+	char buf[512], *p;
 	ssize_t n;
 	int fd;
 
-	snprintf(path, sizeof(path), "/proc/%d/task/%s/stat", pid, tid);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return 1;	/* gone */
+		return -1;
 	n = read(fd, buf, sizeof(buf) - 1);
 	close(fd);
 	if (n <= 0)
-		return 1;
+		return -1;
 	buf[n] = '\0';
 	p = strrchr(buf, ')');
-	if (!p || !p[1] || !p[2])
-		return 1;
+	/* fields 3 (state) to 15 (stime), after the command's ')' */
+	if (!p || sscanf(p + 1, " %c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu",
+			 state, utime, stime) != 3)
+		return -1;
+	return 0;
+}
+
+static int thread_state_ok(pid_t pid, const char *tid, int sig)
+{
+	unsigned long ut, st;
+	char path[64], c;
+
+	snprintf(path, sizeof(path), "/proc/%d/task/%s/stat", pid, tid);
+	if (read_stat(path, &c, &ut, &st))
+		return 1;	/* gone */
 	if (sig == SIGKILL)
-		return p[2] == 'Z' || p[2] == 'X';
-	return p[2] == 'T' || p[2] == 't';
+		return c == 'Z' || c == 'X';
+	return c == 'T' || c == 't';
+}
+
+/* The system time of pid's threads, in clock ticks; 0 if gone. */
+static unsigned long task_stime(pid_t pid)
+{
+	unsigned long ut, st;
+	char path[32], c;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	return read_stat(path, &c, &ut, &st) ? 0 : st;
 }
 
 /* Every thread of pid is stopped (or dead, for SIGKILL), or pid is gone. */
@@ -279,19 +308,76 @@ static void stop_task(struct mtask *t, int sig)
 		page_ranges_free(&ls.ranges);
 		return;
 	}
+	if (sig == SIGKILL)
+		t->kill_why = "guard = kill";
 	tracer = sig == SIGKILL ? 0 : traced_by(t->v.pid);
 	if (tracer) {
 		pr_err("task %d is traced by %d, which can keep it from stopping: killed instead, so that it cannot read a zero page\n",
 		       t->v.pid, tracer);
 		sig = SIGKILL;
+		t->kill_why = "traced";
 	}
 	t->lost = ls.ranges;
 	t->stopped = 1;
 	t->stop_sig = sig;
+	t->stop_stime = task_stime(t->v.pid);
 	kill(t->v.pid, sig);
 	pr_err("task %d: %" PRIu64 " pages in %zu ranges never arrived (first %#" PRIx64 "): %s\n",
 	       t->v.pid, ls.missing, t->lost.n, t->lost.v[0].start,
 	       sig == SIGKILL ? "killed" : "stopped");
+}
+
+/* Read a short /proc file of a thread into buf, one line; "" if none. */
+static void thread_file(pid_t pid, const char *tid, const char *name,
+			char *buf, size_t len)
+{
+	char path[64];
+	ssize_t n;
+	int fd;
+
+	buf[0] = '\0';
+	snprintf(path, sizeof(path), "/proc/%d/task/%s/%s", pid, tid, name);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	n = read(fd, buf, len - 1);
+	close(fd);
+	buf[n > 0 ? n : 0] = '\0';
+	for (n = 0; buf[n]; n++)
+		if (buf[n] == '\n')
+			buf[n] = ' ';
+}
+
+/* Say where each thread of pid that has not stopped sleeps. */
+static void log_unsettled(pid_t pid, int sig)
+{
+	char path[32], wchan[64], stack[512], stat[64];
+	struct dirent *de;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "/proc/%d/task", pid);
+	d = opendir(path);
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.' ||
+		    thread_state_ok(pid, de->d_name, sig))
+			continue;
+		thread_file(pid, de->d_name, "wchan", wchan, sizeof(wchan));
+		thread_file(pid, de->d_name, "stack", stack, sizeof(stack));
+		thread_file(pid, de->d_name, "stat", stat, sizeof(stat));
+		pr_err("task %d: thread %s not stopped: %s; waits in %s: %s\n",
+		       pid, de->d_name, stat, wchan, stack);
+	}
+	closedir(d);
+}
+
+static void kill_task(struct mtask *t, const char *why)
+{
+	log_unsettled(t->v.pid, t->stop_sig);
+	t->stop_sig = SIGKILL;
+	t->kill_why = why;
+	kill(t->v.pid, SIGKILL);
 }
 
 /* Kill what did not stop in time: nothing runs on without its pages. */
@@ -306,8 +392,37 @@ static void kill_unsettled(struct monitor *m)
 			continue;
 		pr_err("task %d did not stop within %d ms: killed, so that it cannot read a zero page\n",
 		       t->v.pid, STOP_WAIT_MS);
-		t->stop_sig = SIGKILL;
-		kill(t->v.pid, SIGKILL);
+		kill_task(t, "did not stop");
+	}
+}
+
+/*
+ * A thread inside a system call that reads or writes a page not yet in
+ * (rt_sigsuspend() reading its mask from a lazy stack page, say) faults
+ * in kernel mode; with a signal pending, handle_userfault() returns at
+ * once and the kernel retries the fault without end: only the page, or
+ * a fatal signal, ends it.  The thread spins in the kernel and never
+ * stops, and the page will never come.  Such a task is killed as soon as
+ * its system time shows it: SPIN_SHARE % of a CPU since the SIGSTOP.
+ */
+static void kill_spinning(struct monitor *m, int ms)
+{
+	long tick_ms = 1000 / sysconf(_SC_CLK_TCK);
+	unsigned long spun;
+	size_t i;
+
+	for (i = 0; i < m->n; i++) {
+		struct mtask *t = &m->t[i];
+
+		if (!t->stopped || t->stop_sig == SIGKILL ||
+		    task_settled(t->v.pid, t->stop_sig))
+			continue;
+		spun = (task_stime(t->v.pid) - t->stop_stime) * tick_ms;
+		if (spun * 100 < (unsigned long)ms * SPIN_SHARE)
+			continue;
+		pr_err("task %d cannot stop: a thread spins in a kernel-mode fault on a page that will never come (%lu ms of system time in %d ms): killed, so that it cannot read a zero page\n",
+		       t->v.pid, spun, ms);
+		kill_task(t, "spinning in a kernel-mode fault");
 	}
 }
 
@@ -323,9 +438,9 @@ static void settle_daemon(struct uffd_guard *u)
 static void died(struct monitor *m)
 {
 	int sig = m->o->kill_on_death ? SIGKILL : SIGSTOP;
-	double t = monitor_elapsed(m);
+	double t = monitor_elapsed(m), ts;
+	int ms, next;
 	size_t i;
-	int ms;
 
 	settle_daemon(&m->g.u);
 	pr_err("lazy-pages daemon %d %s before every page was sent\n",
@@ -333,8 +448,16 @@ static void died(struct monitor *m)
 	for (i = 0; i < m->n; i++)
 		if (m->t[i].lazy && !m->t[i].gone && !m->t[i].stopped)
 			stop_task(&m->t[i], sig);
-	for (ms = 0; ms < STOP_WAIT_MS && !all_settled(m); ms++)
-		usleep(1000);
+	ts = monitor_elapsed(m);
+	for (next = SPIN_AFTER_MS; !all_settled(m); usleep(1000)) {
+		ms = (monitor_elapsed(m) - ts) * 1e3;
+		if (ms >= STOP_WAIT_MS)
+			break;
+		if (ms >= next) {
+			kill_spinning(m, ms);
+			next = ms + 100;
+		}
+	}
 	m->g.stop_ms = (monitor_elapsed(m) - t) * 1e3;
 	if (!all_settled(m))
 		kill_unsettled(m);

@@ -92,8 +92,9 @@ static void report_task(FILE *f, const struct mtask *t, int last)
 	fprintf(f, "\"collapsed_during_postcopy\":%lu,\"not_yet\":%lu,",
 		t->during, t->not_yet);
 	fprintf(f, "\"advice_restored\":%lu,\"stopped\":%s,\"killed\":%s,",
-		t->advice_set, json_bool(t->stopped),
+		t->advice_set, json_bool(t->stopped && t->stop_sig != SIGKILL),
 		json_bool(t->stopped && t->stop_sig == SIGKILL));
+	fprintf(f, "\"kill_why\":\"%s\",", t->kill_why ? t->kill_why : "");
 	report_lost(f, t);
 	report_failed(f, t);
 	fprintf(f, "}%s\n", last ? "" : ",");

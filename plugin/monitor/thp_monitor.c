@@ -558,6 +558,8 @@ static int finish(struct monitor *m)
 	for (i = 0; i < m->n; i++) {
 		struct mtask *t = &m->t[i];
 
+		/* stopped or killed by the guard: pages lost, never exact */
+		bad |= t->stopped;
 		if (!t->loaded || t->gone || execed(t)) {
 			bad |= !t->gone;
 			continue;

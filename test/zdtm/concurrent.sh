@@ -41,7 +41,7 @@ check() {
 		echo "the monitor worked on tasks $(jq -c '[.tasks[].pid]' "$r"), not on its own $pid alone"
 	elif [ -n "$3" ]; then
 		if ! jq -e '.guard.state == "daemon died" and
-			([.tasks[] | select(.stopped and .lost_pages > 0)] | length > 0)' "$r" >/dev/null; then
+			([.tasks[] | select((.stopped or .killed) and .lost_pages > 0)] | length > 0)' "$r" >/dev/null; then
 			echo "guard: $(jq -c '.guard, [.tasks[] | {pid, stopped, lost_pages}]' "$r")"
 		elif [ "$(state_of "$pid")" != T ] &&
 		     ! { jq -e '.tasks[0].killed' "$r" >/dev/null &&

@@ -100,6 +100,29 @@ kill_mid_transfer() {
 	return $ret
 }
 
+# guard_state REPORT PID WANT: what the guard left of PID after the
+# lazy-pages daemon died, as the monitor's REPORT says and the task's
+# state shows; prints why it is wrong, nothing when it is right.  WANT T
+# (guard = stop): stopped - or killed where the report says a thread spun
+# in a kernel-mode fault (a system call touching a page that will never
+# come retries the fault while a signal is pending: it cannot stop);
+# WANT Z (guard = kill): killed.
+guard_state() {
+	local st spin
+	st=$(state_of "$2")
+	spin=$(jq -r --argjson p "$2" '.tasks[] | select(.pid == $p) |
+		select(.killed and .kill_why == "spinning in a kernel-mode fault") |
+		.pid' "$1" 2>/dev/null)
+	if [ "$3" = T ] && [ -n "$spin" ]; then
+		[ -z "$st" ] || [ "$st" = Z ] ||
+			echo "task $2 is in state '$st', yet reported killed (kernel-mode fault)"
+	elif [ "$3" = T ] && [ "$st" != T ]; then
+		echo "task $2 is in state '$st', not stopped"
+	elif [ "$3" = Z ] && [ -n "$st" ] && [ "$st" != Z ]; then
+		echo "task $2 is in state '$st', not killed"
+	fi
+}
+
 # wait_file FILE [SECONDS]: until FILE exists, for at most SECONDS
 # (default 60); 1 if it does not.
 wait_file() {

@@ -468,7 +468,7 @@ churn() {
 		el=$(jq .elapsed_s "$r" 2>/dev/null)
 		if [ -z "$el" ]; then
 			why="no report"
-		elif [ "$(jq '[.tasks[] | select(.stopped)] | length' "$r")" != 0 ]; then
+		elif [ "$(jq '[.tasks[] | select(.stopped or .killed)] | length' "$r")" != 0 ]; then
 			why="the monitor stopped a task"
 		elif ! awk -v e="$el" 'BEGIN { exit !(e < 30) }'; then
 			why="the monitor took $el s"

@@ -431,10 +431,10 @@ lazy_killed() {
 			why="the monitor wrote no report in 60 s"
 		elif ! jq -e '.guard.state == "daemon died"' "$r" >/dev/null; then
 			why="guard: $(jq -c .guard "$r") (killed too late?)"
-		elif ! jq -e '[.tasks[] | select(.stopped and .lost_pages > 0)] | length > 0' "$r" >/dev/null; then
+		elif ! jq -e '[.tasks[] | select((.stopped or .killed) and .lost_pages > 0)] | length > 0' "$r" >/dev/null; then
 			why="no task stopped with lost pages: $(jq -c '[.tasks[] | {pid, stopped, lost_pages}]' "$r")"
-		elif [ "$(state_of "$pid")" != T ]; then
-			why="the container's task is in state '$(state_of "$pid")', not stopped"
+		elif why=$(guard_state "$r" "$pid" T) && [ -n "$why" ]; then
+			why="the container's $why"
 		elif grep -q FAIL "$W/bundle/rootfs/tmp/test.out"* 2>/dev/null; then
 			why="the test read a wrong page"
 		fi

@@ -128,6 +128,8 @@ if [ "$SUITE_GUARD" != no ]; then
 	timed $Z/zdtm_run.sh -m remote-lazy -k page-server thp_lazy_guard
 	timed env CRIU_THP_GUARD=kill $Z/zdtm_run.sh -m lazy -k lazy-pages thp_lazy_guard
 	timed $Z/zdtm_run.sh -m lazy -p none -k lazy-pages thp_lazy_guard
+	# a thread inside a system call on a missing page cannot stop
+	timed $Z/zdtm_run.sh -m lazy -k lazy-pages thp_lazy_guard_sys
 fi
 
 # khugepaged scanning without a pause: every moment a restore lets it see

@@ -542,7 +542,7 @@ check_report() {
 	if ! jq -e '.guard.state == "normal end" or (.guard.state == "off" and
 		([.tasks[] | select(.lazy)] | length == 0))' "$r" >/dev/null; then
 		report_why="guard: $(jq -c .guard "$r")"
-	elif ! jq -e '[.tasks[] | select(.stopped)] | length == 0' "$r" >/dev/null; then
+	elif ! jq -e '[.tasks[] | select(.stopped or .killed)] | length == 0' "$r" >/dev/null; then
 		report_why="the monitor stopped a task after a normal end"
 	elif ! jq -e '[.tasks[] | select(.exact | not)] | length == 0' "$r" >/dev/null; then
 		report_why="not exact: $(jq -c '[.tasks[] | select(.exact | not) | {pid, differences, pending, failed}]' "$r")"
@@ -600,18 +600,16 @@ guard_verdict() {
 		why="guard: $(jq -c .guard "$r") (killed too late?)"
 		grep -qs 'UFFD transferred pages' "$rundir"/*/lazy-pages.log &&
 			late=1
-	elif ! jq -e '[.tasks[] | select(.stopped and .lost_pages > 0)] | length > 0' "$r" >/dev/null; then
+	elif ! jq -e '[.tasks[] | select((.stopped or .killed) and .lost_pages > 0)] | length > 0' "$r" >/dev/null; then
 		why="no task stopped with lost pages: $(jq -c '[.tasks[] | {pid, stopped, lost_pages}]' "$r")"
-	elif [ $want = T ] && [ "$(state_of "$pid")" != T ]; then
-		why="task $pid is in state '$(state_of "$pid")', not stopped"
-	elif [ $want = Z ] && [ -n "$(state_of "$pid")" ] && [ "$(state_of "$pid")" != Z ]; then
-		why="task $pid is in state '$(state_of "$pid")', not killed"
+	elif bad=$(guard_state "$r" "$pid" $want) && [ -n "$bad" ]; then
+		why=$bad
 	elif [ $want = T ] && ! bad=$(lost_absent "$r"); then
 		why="a lost page is present: $bad"
 	elif grep -q FAIL "$rundir/test.out.inprogress" "$rundir/test.out" 2>/dev/null; then
 		why="the test read a wrong page"
 	fi
-	guard_note="guard: $(jq -r '"stopped in \(.guard.stop_ms) ms, \([.tasks[].lost_pages] | add) pages lost"' "$r" 2>/dev/null)"
+	guard_note="guard: $(jq -r '"\(if [.tasks[] | select(.killed)] | length > 0 then "killed (\([.tasks[].kill_why] | join(" "))) after" else "stopped in" end) \(.guard.stop_ms) ms, \([.tasks[].lost_pages] | add) pages lost"' "$r" 2>/dev/null)"
 }
 
 # -k without the plugin: the zero pages must show - a wrong word read,

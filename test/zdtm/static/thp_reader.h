@@ -12,6 +12,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "thp_regions.h"
 
@@ -20,6 +21,8 @@ struct thp_reader {
 	size_t n;
 	int backwards;			/* last chunk first */
 	unsigned int pause_us;		/* between chunks */
+	int via_kernel;			/* each chunk also read by pwrite() */
+	int sink;			/* ... to this memfd */
 	volatile int stop;
 	volatile unsigned long chunks;	/* chunks checked */
 	void *volatile bad;		/* the first wrong word */
@@ -38,7 +41,18 @@ static inline int thp_reader_chunk(struct thp_reader *r,
 				   struct thp_region *g, size_t c)
 {
 	uint8_t *a = (uint8_t *)g->addr + c * THP_CHUNK;
-	void *bad = thp_check(a, THP_CHUNK, g->seed);
+	void *bad;
+
+	/*
+	 * Through a system call first: the kernel reads the chunk, and a
+	 * page not yet in faults in kernel mode, not in the program.
+	 */
+	if (r->via_kernel && pwrite(r->sink, a, THP_CHUNK, 0) != THP_CHUNK) {
+		fail("reader: region %s: pwrite: %m", g->name);
+		r->bad = a;
+		return -1;
+	}
+	bad = thp_check(a, THP_CHUNK, g->seed);
 
 	if (bad) {
 		r->bad = bad;
@@ -76,6 +90,13 @@ static inline int thp_reader_start(struct thp_reader *r)
 	sigset_t set, old;
 	int ret;
 
+	if (r->via_kernel) {
+		r->sink = memfd_create("thp_reader", MFD_CLOEXEC);
+		if (r->sink < 0) {
+			pr_perror("memfd_create");
+			return -1;
+		}
+	}
 	sigemptyset(&set);
 	sigaddset(&set, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, &set, &old);
