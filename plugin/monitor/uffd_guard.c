@@ -28,23 +28,51 @@
 #define KCMP_FILE		0
 
 #define UFFD_LINK		"anon_inode:[userfaultfd]"
-#define MAX_FDS			64	/* userfaultfds of one daemon we track */
 
-/* The daemon's userfaultfd numbers; -ESRCH when it is gone or exiting. */
-static int daemon_uffds(pid_t pid, int *fds, size_t max, size_t *n)
+static int fd_list_add(struct uffd_fds *l, int fd)
+{
+	int *v;
+
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 64;
+
+		v = realloc(l->v, cap * sizeof(*v));
+		if (!v)
+			return -ENOMEM;
+		l->v = v;
+		l->cap = cap;
+	}
+	l->v[l->n++] = fd;
+	return 0;
+}
+
+static int fd_cmp(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * The daemon's userfaultfd numbers, sorted, into l (emptied first); stops
+ * at the first when first is set.  -ESRCH when the daemon is gone or
+ * exiting, -ENOMEM.
+ */
+static int daemon_uffds(pid_t pid, struct uffd_fds *l, int first)
 {
 	char path[64], link[64];
 	struct dirent *de;
 	size_t all = 0;
 	ssize_t len;
+	int ret = 0;
 	DIR *d;
 
 	snprintf(path, sizeof(path), "/proc/%d/fd", pid);
 	d = opendir(path);
 	if (!d)
 		return -ESRCH;
-	*n = 0;
-	while ((de = readdir(d))) {
+	l->n = 0;
+	while (!ret && !(first && l->n) && (de = readdir(d))) {
 		if (de->d_name[0] == '.')
 			continue;
 		all++;
@@ -52,10 +80,13 @@ static int daemon_uffds(pid_t pid, int *fds, size_t max, size_t *n)
 		if (len < 0)
 			continue;
 		link[len] = '\0';
-		if (!strcmp(link, UFFD_LINK) && *n < max)
-			fds[(*n)++] = atoi(de->d_name);
+		if (!strcmp(link, UFFD_LINK))
+			ret = fd_list_add(l, atoi(de->d_name));
 	}
 	closedir(d);
+	if (ret)
+		return ret;
+	qsort(l->v, l->n, sizeof(*l->v), fd_cmp);
 	/* an exiting task has no file table left: an empty fd directory */
 	return all ? 0 : -ESRCH;
 }
@@ -99,11 +130,14 @@ static int holds_dir(const struct uffd_guard *g, pid_t pid)
 
 static int is_daemon(const struct uffd_guard *g, pid_t pid)
 {
-	int fds[1];
-	size_t n;
+	struct uffd_fds l = { 0 };
+	int ret;
 
-	return pid != getpid() && is_criu(pid) && holds_dir(g, pid) &&
-	       !daemon_uffds(pid, fds, 1, &n) && n;
+	if (pid == getpid() || !is_criu(pid) || !holds_dir(g, pid))
+		return 0;
+	ret = !daemon_uffds(pid, &l, 1) && l.n;
+	free(l.v);
+	return ret;
 }
 
 static int find_daemon(struct uffd_guard *g)
@@ -193,19 +227,20 @@ static int add_ref(struct uffd_guard *g, int theirs)
 
 int uffd_guard_grab(struct uffd_guard *g)
 {
-	int fds[MAX_FDS], ret;
-	size_t n, i;
+	struct uffd_fds *l = &g->fds;
+	size_t i;
+	int ret;
 
 	if (!g->daemon) {
 		ret = find_daemon(g);
 		if (ret)
 			return ret;
 	}
-	ret = daemon_uffds(g->daemon, fds, MAX_FDS, &n);
-	for (i = 0; !ret && i < n; i++) {
-		if (find_ref(g, fds[i]) >= 0)
+	ret = daemon_uffds(g->daemon, l, 0);
+	for (i = 0; !ret && i < l->n; i++) {
+		if (find_ref(g, l->v[i]) >= 0)
 			continue;
-		ret = add_ref(g, fds[i]);
+		ret = add_ref(g, l->v[i]);
 		if (ret == -EBADF)
 			ret = 0;	/* closed since it was listed: done with */
 	}
@@ -224,24 +259,37 @@ static int exited(const struct uffd_guard *g)
 	return g->pidfd < 0 || poll(&p, 1, 0) > 0;
 }
 
+/*
+ * Whether the daemon still holds r: its number is still a userfaultfd
+ * there (the list is sorted) and the same file.
+ */
+static int still_held(const struct uffd_guard *g, const struct uffd_ref *r)
+{
+	return bsearch(&r->theirs, g->fds.v, g->fds.n, sizeof(int), fd_cmp) &&
+	       same_file(g, r->fd, r->theirs);
+}
+
 int uffd_guard_scan(struct uffd_guard *g)
 {
-	int fds[MAX_FDS], dropped = 0;
-	size_t n = 0, i, j;
+	int dropped = 0, ret;
+	size_t i;
 
 	if (!g->daemon)
 		return 0;
-	if (g->gone || exited(g) || daemon_uffds(g->daemon, fds, MAX_FDS, &n))
+	if (!g->gone && !exited(g)) {
+		ret = daemon_uffds(g->daemon, &g->fds, 0);
+		if (ret == -ENOMEM)
+			return 0;	/* nothing known: look again next pass */
+		g->gone = ret != 0;
+	} else {
 		g->gone = 1;
+	}
 	for (i = 0; i < g->n; i++) {
 		struct uffd_ref *r = &g->v[i];
 
 		if (r->fd < 0)
 			continue;
-		r->held = 0;
-		for (j = 0; !g->gone && j < n && fds[j] != r->theirs; j++)
-			;
-		r->held = !g->gone && j < n && same_file(g, r->fd, fds[j]);
+		r->held = !g->gone && still_held(g, r);
 		dropped += !r->held;
 	}
 	return dropped;
@@ -293,6 +341,7 @@ void uffd_guard_close(struct uffd_guard *g)
 	if (g->pidfd >= 0)
 		close(g->pidfd);
 	free(g->v);
+	free(g->fds.v);
 	memset(g, 0, sizeof(*g));
 	g->pidfd = -1;
 }

@@ -30,6 +30,12 @@ struct uffd_ref {
 	int held;		/* the daemon held it at the last scan */
 };
 
+/* A daemon's userfaultfd numbers at the last look, sorted. */
+struct uffd_fds {
+	int *v;
+	size_t n, cap;
+};
+
 struct uffd_guard {
 	dev_t dir_dev;
 	ino_t dir_ino;
@@ -38,6 +44,7 @@ struct uffd_guard {
 	int gone;		/* the daemon has exited or is exiting */
 	struct uffd_ref *v;
 	size_t n, cap;
+	struct uffd_fds fds;	/* scratch for each look */
 };
 
 /* 0, or a negative errno if dir cannot be looked at. */
