@@ -57,7 +57,10 @@
 # Environment: CRIU (the criu to run, default "criu"), PLUGIN_DIR (the
 # plugin's directory), ZDTM_MODES (the modes "all" means), ZDTM_WORK
 # (the work directory), KERNEL_KIND ("patched" on the test kernel of
-# kernel/, else "stock"; default: the guest's own test).
+# kernel/, else "stock"; default: the guest's own test), ZDTM_SLOW
+# (lazy modes: "page-server" or "lazy-pages" slowed to 10 % of a CPU for
+# the whole transfer, as -k does before its kill), ZDTM_TAG (added to
+# the name in RESULT lines).
 #
 # Options:
 #   -m MODES     modes to run
@@ -325,11 +328,12 @@ do_restore() {
 	esac
 	# -k: slow from the start, or the pages can all be sent while the
 	# plugin's restore hook still works (kill_mid_transfer)
-	if [ "$victim" = page-server ]; then
-		cpu_limit "$server_pid" 10
-	elif [ -n "$victim" ]; then
-		cpu_limit "$lazy_pid" 10
-	fi
+	# ZDTM_SLOW=page-server|lazy-pages: that daemon slowed, not killed
+	case ${victim:-${ZDTM_SLOW:-}} in
+	page-server) cpu_limit "$server_pid" 10 ;;
+	"") ;;
+	*) cpu_limit "$lazy_pid" 10 ;;
+	esac
 	stopped=
 	desc_flag "$test" stopped && stopped=--leave-stopped
 	case $mode in
@@ -544,6 +548,8 @@ check_report() {
 		report_why="guard: $(jq -c .guard "$r")"
 	elif ! jq -e '[.tasks[] | select(.stopped or .killed)] | length == 0' "$r" >/dev/null; then
 		report_why="the monitor stopped a task after a normal end"
+	elif ! jq -e '.guard.userfaultfds >= ([.tasks[] | select(.lazy)] | length)' "$r" >/dev/null; then
+		report_why="the guard held $(jq '.guard.userfaultfds' "$r") userfaultfds for $(jq '[.tasks[] | select(.lazy)] | length' "$r") lazy tasks"
 	elif ! jq -e '[.tasks[] | select(.exact | not)] | length == 0' "$r" >/dev/null; then
 		report_why="not exact: $(jq -c '[.tasks[] | select(.exact | not) | {pid, differences, pending, failed}]' "$r")"
 	elif desc_flag "$test" postcopy &&
@@ -766,7 +772,7 @@ desc_flag() {
 }
 
 for test in "$@"; do
-	test_name=$test${hook:+"+$(basename "$hook" .sh)"}${victim:+"+kill-$victim${CRIU_THP_GUARD:+-$CRIU_THP_GUARD}"}
+	test_name=$test${ZDTM_TAG:+"+$ZDTM_TAG"}${hook:+"+$(basename "$hook" .sh)"}${victim:+"+kill-$victim${CRIU_THP_GUARD:+-$CRIU_THP_GUARD}"}
 	for mode in $modes; do
 		case $mode in
 		pre|pre-lazy) desc_flag "$test" nopre && continue ;;
