@@ -29,7 +29,10 @@ CFLAGS		?= -O2 -g
 # plugin/<part>/: one folder per step of the data flow (plugin/README.md)
 PARTS		:= common image record criu collapse monitor verify cmd
 vpath %.c $(addprefix plugin/,$(PARTS))
-CFLAGS		+= $(WARN) -D_GNU_SOURCE -fPIC $(addprefix -Iplugin/,$(PARTS)) \
+# -fvisibility=hidden: criu is linked -rdynamic; the plugin exports only
+# CR_PLUGIN_DESC, so that no name of ours can stand in for one of criu's.
+CFLAGS		+= $(WARN) -D_GNU_SOURCE -fPIC -fvisibility=hidden \
+		   $(addprefix -Iplugin/,$(PARTS)) \
 		   -I$(B)/images -DTHP_MONITOR_DEFAULT='"$(PREFIX)/bin/criu-thp"'
 LDLIBS_PB	:= -lprotobuf-c
 LDLIBS_CMD	:= $(LDLIBS_PB) -lcompel

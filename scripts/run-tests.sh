@@ -81,6 +81,17 @@ else
 	head -n 30 build/style.log
 fi
 
+# criu is linked -rdynamic: the plugin must export its descriptor alone,
+# or a name of ours could stand in for one of criu's (either compiler).
+for so in plugin/thp_plugin.so build/clang/thp_plugin.so; do
+	syms=$(nm -D --defined-only "$so" | awk '{ print $3 }' | tr '\n' ' ')
+	if [ "$syms" = "CR_PLUGIN_DESC " ]; then
+		ok "$so exports CR_PLUGIN_DESC alone (nm -D)"
+	else
+		bad "$so exports more than CR_PLUGIN_DESC: ${syms:0:200}"
+	fi
+done
+
 # cmocka prints "[  PASSED  ] N test(s)." and "[  FAILED  ] N test(s), ..."
 # once per group; a test binary may run several groups.
 count() {

@@ -50,6 +50,8 @@ static void thp_plugin_exit(int stage, int ret);
 static int thp_checkpoint_devices(int pid);
 static int thp_resume_devices_late(int pid);
 
+/* The one symbol criu looks for: the only one the plugin exports. */
+__attribute__((visibility("default")))
 struct criu_abi_plugin_desc CR_PLUGIN_DESC = {
 	.name = "thp",
 	.init = thp_plugin_init,
@@ -69,7 +71,7 @@ struct criu_abi_plugin_desc CR_PLUGIN_DESC = {
  * whose hook runs inside collect_pstree().  Then the plugin offers 3.x's
  * 10 hooks and records at exit(DUMP).
  */
-int checkpoint_devices(void);
+__attribute__((visibility("default"))) int checkpoint_devices(void);
 #pragma weak checkpoint_devices
 
 /* Runs at dlopen(), before criu reads the descriptor. */
