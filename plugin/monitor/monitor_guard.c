@@ -30,7 +30,7 @@
 #define STOP_WAIT_MS	10000	/* for a stopped task's threads to stop */
 #define MAPS_AFTER_MS	20	/* grab(): read maps if no new uffd by then */
 #define SPIN_AFTER_MS	300	/* a task not stopped by then may spin */
-#define SPIN_SHARE	50	/* ... in the kernel, at this % of a CPU */
+#define SPIN_SHARE	25	/* ... in the kernel, at this % of a CPU */
 
 int monitor_guard_open(struct monitor *m)
 {
