@@ -150,8 +150,10 @@ int thp_config_read_file(const char *path, struct thp_config *c)
 	f = fopen(path, "re");
 	if (!f)
 		return -errno;
-	while (!ret && getline(&line, &cap, f) > 0)
-		ret = parse_line(path, ++lineno, line, c);
+	/* every line: one bad line does not lose the good ones after it */
+	while (getline(&line, &cap, f) > 0)
+		if (parse_line(path, ++lineno, line, c))
+			ret = -EINVAL;
 	free(line);
 	fclose(f);
 	return ret;
@@ -180,15 +182,15 @@ int thp_config_load(struct thp_config *c)
 		pr_err("%s: %s\n", path ? path : THP_CONFIG_DEFAULT,
 		       strerror(-ret));
 	if (ret)
-		return -EINVAL;
+		ret = -EINVAL;
 
 	for (i = 0; i < sizeof(envs) / sizeof(envs[0]); i++) {
 		env = getenv(envs[i][0]);
 		if (env && set_key(c, envs[i][1], env, &expected)) {
 			pr_err("%s='%s': expected %s\n", envs[i][0], env,
 			       expected);
-			return -EINVAL;
+			ret = -EINVAL;
 		}
 	}
-	return 0;
+	return ret;
 }

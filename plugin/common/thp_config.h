@@ -68,9 +68,18 @@ struct thp_config {
 	int strategy;		/* THP_STRATEGY_* */
 };
 
-/* 0, or -EINVAL after an error message naming the file and line. */
+/*
+ * 0, or -EINVAL after an error message for each bad line or variable
+ * (naming the file and line, or the variable).  Either way c holds every
+ * setting that could be read, the default for the others: a bad value
+ * leaves what came before it (the default, or the file's for a bad
+ * variable).
+ */
 int thp_config_load(struct thp_config *c);
-/* Parse one file; a missing file is -ENOENT without a message. */
+/*
+ * Parse one file, every line; -EINVAL if any was bad (each said), a
+ * missing file -ENOENT without a message.
+ */
 int thp_config_read_file(const char *path, struct thp_config *c);
 
 #endif /* THP_CONFIG_H */

@@ -86,8 +86,18 @@ static int thp_plugin_init(int stage)
 	stage_now = stage;
 	pr_info("criu-thp %s loaded for %s (%u hooks)\n", CRIU_THP_VERSION,
 		stage_name(stage), CR_PLUGIN_DESC.max_hooks);
-	if (thp_config_load(&config))
-		return -1;
+	/*
+	 * A bad setting is no reason to fail what would succeed without
+	 * us: its default is used, unless strict was set (validly).
+	 */
+	if (thp_config_load(&config)) {
+		if (config.strict) {
+			pr_err("strict: the settings above cannot be read: failing the %s\n",
+			       stage_name(stage));
+			return -1;
+		}
+		pr_warn("the settings above cannot be read: their defaults are used\n");
+	}
 	if (stage == CRIU_ABI_STAGE_DUMP)
 		return thp_dump_prepare(config.strict, &env);
 	if (stage == CRIU_ABI_STAGE_RESTORE)

@@ -70,6 +70,14 @@ static void config_file(void **state)
 	assert_int_equal(load_with("strict = yse\n", &c), -EINVAL);
 	assert_int_equal(load_with("stirct = yes\n", &c), -EINVAL);
 	assert_int_equal(load_with("strict\n", &c), -EINVAL);
+	/* a bad line is said, and the lines after it still count */
+	assert_int_equal(load_with("strict = yse\ncollapse = sync\n", &c),
+			 -EINVAL);
+	assert_int_equal(c.strict, 0);
+	assert_int_equal(c.collapse, THP_COLLAPSE_SYNC);
+	assert_int_equal(load_with("stirct = yes\nstrict = yes\n", &c),
+			 -EINVAL);
+	assert_int_equal(c.strict, 1);
 	/* a file named explicitly must exist */
 	setenv(THP_CONFIG_ENV, "/nonexistent/thp.conf", 1);
 	assert_int_equal(thp_config_load(&c), -EINVAL);
@@ -87,6 +95,11 @@ static void config_env_wins(void **state)
 	setenv(THP_STRICT_ENV, "maybe", 1);
 	assert_int_equal(load_with("strict = no\n", &c), -EINVAL);
 	unsetenv(THP_STRICT_ENV);
+	/* a bad variable leaves the file's value */
+	setenv(THP_GUARD_ENV, "stpo", 1);
+	assert_int_equal(load_with("guard = kill\n", &c), -EINVAL);
+	assert_int_equal(c.guard, THP_GUARD_KILL);
+	unsetenv(THP_GUARD_ENV);
 	unsetenv(THP_CONFIG_ENV);
 }
 

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # record_failures.sh: what the plugin does at dump when huge-page maps
-# cannot be read, under strict, with a bad config file, and when a dump
+# cannot be read, under strict, with a bad config file (with and without
+# strict), and when a dump
 # fails.  Uses the thp_record test as the dumped process and masks
 # /proc/kpageflags with /dev/null (reads return nothing) to stand for a
 # kernel or a user that cannot read it.  RESULT lines as zdtm_run.sh.
@@ -109,19 +110,36 @@ strict_ok() {
 	result strict-ok "$why"
 }
 
-# A config typo fails the dump, naming the file and line.
+# A config typo is said in the log, naming the file and line, and the
+# dump goes on with the defaults (the plugin never fails what would
+# succeed without it); with strict set validly as well, it fails.
 bad_config() {
 	start bad-config || { result bad-config "test did not start"; return; }
 	printf '# criu-thp\nstrict = maybe\n' >"$d/thp.conf"
+	if ! CRIU_THP_CONFIG=$d/thp.conf dump; then
+		why="criu dump failed"
+	elif ! grep -q "$d/thp.conf:2: strict = 'maybe'" "$d/dump.log"; then
+		why="dump.log does not name thp.conf:2"
+	elif ! grep -q "thp: .*their defaults are used" "$d/dump.log"; then
+		why="dump.log does not say the defaults are used"
+	elif [ "$(thp_images "$d/img")" = 0 ]; then
+		why="no thp image: nothing recorded"
+	fi
+	stop
+	result bad-config "$why"
+	why=
+	start bad-config-strict ||
+		{ result bad-config-strict "test did not start"; return; }
+	printf 'strict = yes\nguard = stpo\n' >"$d/thp.conf"
 	if CRIU_THP_CONFIG=$d/thp.conf dump; then
 		why="criu dump succeeded"
-	elif ! grep -q "$d/thp.conf:2: strict = 'maybe'" "$d/dump.log"; then
+	elif ! grep -q "$d/thp.conf:2: guard = 'stpo'" "$d/dump.log"; then
 		why="dump.log does not name thp.conf:2"
 	elif ! kill -0 "$pid" 2>/dev/null; then
 		why="the process is gone"
 	fi
 	stop
-	result bad-config "$why"
+	result bad-config-strict "$why"
 }
 
 # A dump that fails leaves no thp image, not even an earlier dump's.
