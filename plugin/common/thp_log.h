@@ -9,6 +9,9 @@
 #ifndef THP_LOG_H
 #define THP_LOG_H
 
+#include <errno.h>
+#include <string.h>
+
 #define THP_LOG_PREFIX	"thp: "
 
 enum thp_log_level {
@@ -26,6 +29,10 @@ void thp_log(int level, const char *file, int line, const char *fmt, ...)
 	thp_log(THP_LOG_MSG, __FILE__, __LINE__, fmt, ##__VA_ARGS__)
 #define pr_err(fmt, ...)	\
 	thp_log(THP_LOG_ERROR, __FILE__, __LINE__, fmt, ##__VA_ARGS__)
+/* An error with errno's text, read before anything can change it. */
+#define pr_perror(fmt, ...)	\
+	thp_log(THP_LOG_ERROR, __FILE__, __LINE__, fmt ": %s\n",	\
+		##__VA_ARGS__, strerror(errno))
 #define pr_warn(fmt, ...)	\
 	thp_log(THP_LOG_WARN, __FILE__, __LINE__, fmt, ##__VA_ARGS__)
 #define pr_info(fmt, ...)	\

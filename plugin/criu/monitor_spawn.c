@@ -11,6 +11,7 @@
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "monitor_spawn.h"
@@ -34,11 +35,14 @@ static void close_from(int first)
 static void monitor_exec(const char *bin, int dirfd, const char *dir,
 			 const char *criu, int sock, unsigned int flags)
 {
+	const int how = O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC;
 	char *argv[12];
 	int log, n = 0;
 
-	log = openat(dirfd, THP_MONITOR_LOG,
-		     O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	/* a symlink planted as the log is removed, never followed */
+	log = openat(dirfd, THP_MONITOR_LOG, how, 0600);
+	if (log < 0 && errno == ELOOP && !unlinkat(dirfd, THP_MONITOR_LOG, 0))
+		log = openat(dirfd, THP_MONITOR_LOG, how, 0600);
 	if (log < 0)
 		log = open("/dev/null", O_WRONLY | O_CLOEXEC);
 	if (dup2(sock, 0) < 0 || dup2(log, 1) < 0 || dup2(log, 2) < 0)
@@ -107,15 +111,25 @@ int monitor_add(int fd, pid_t pid)
 	return 0;
 }
 
-/* Read one line of at most len - 1 bytes, waiting up to ms in all. */
-static int read_line(int fd, char *buf, size_t len, int ms)
+static double now_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
+}
+
+/* Read one line of at most len - 1 bytes, if it comes by deadline (ms). */
+static int read_line(int fd, char *buf, size_t len, double deadline)
 {
 	struct pollfd p = { .fd = fd, .events = POLLIN };
 	size_t n = 0;
+	double left;
 	ssize_t r;
 
 	while (n + 1 < len) {
-		if (poll(&p, 1, ms) <= 0)
+		left = deadline - now_ms();
+		if (left <= 0 || poll(&p, 1, (int)left + 1) <= 0)
 			return -ETIMEDOUT;
 		r = recv(fd, buf + n, 1, 0);
 		if (r <= 0)
@@ -131,12 +145,13 @@ static int read_line(int fd, char *buf, size_t len, int ms)
 /* Answers to pids handed over without waiting come first: skip them. */
 int monitor_ask(int fd, pid_t pid, char *answer, size_t len)
 {
+	double deadline = now_ms() + MONITOR_ANSWER_MS;
 	char line[192], *p;
 	int ret;
 
 	ret = monitor_add(fd, pid);
 	while (!ret) {
-		ret = read_line(fd, line, sizeof(line), MONITOR_ANSWER_MS);
+		ret = read_line(fd, line, sizeof(line), deadline);
 		if (!ret && strtol(line, &p, 10) == pid && *p == ' ')
 			break;
 	}

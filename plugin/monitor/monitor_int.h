@@ -47,6 +47,7 @@ enum guard_state {
 	GUARD_UNARMED,			/* lazy, but no daemon to guard */
 	GUARD_NORMAL,			/* every task got every page */
 	GUARD_DIED,			/* the daemon died first */
+	GUARD_LEFT,			/* a signal ended the monitor first */
 };
 
 struct monitor_guard {
@@ -68,6 +69,7 @@ struct monitor {
 	struct timespec t0;
 	struct monitor_guard g;
 	int cgroups_left;		/* hierarchies left for criu's parent's */
+	int signal;			/* the one that ended it, or 0 */
 };
 
 double monitor_elapsed(const struct monitor *m);
@@ -88,16 +90,18 @@ int monitor_guard_idle(const struct monitor *m);
 /* The daemon's pidfd to wait on, or -1. */
 int monitor_guard_pollfd(const struct monitor *m);
 
-int monitor_write_report(const struct monitor *m, const char *path);
 
 /* Reports of monitors whose images directory was removed under them. */
 #define THP_ORPHAN_DIR	"/run/criu-thp"
 
 /*
- * The report's path: DIR/thp-monitor.json, or in THP_ORPHAN_DIR (the log
- * copied beside it) when the directory behind dirfd was removed; -1 if
- * there is nowhere to write it.
+ * Where the report goes: a descriptor of its directory (the images
+ * directory behind dirfd, or THP_ORPHAN_DIR, the log copied there, when
+ * that was removed) and its name in it; -1 if there is nowhere to write.
  */
-int monitor_report_path(int dirfd, const char *dir, char *path, size_t len);
+int monitor_report_dir(int dirfd, const char *dir, char *name, size_t len);
+/* Write the report as name in the directory behind dirfd; 0 or -errno. */
+int monitor_write_report(const struct monitor *m, int dirfd,
+			 const char *name);
 
 #endif /* MONITOR_INT_H */

@@ -49,25 +49,35 @@ static void save_log(const char *path)
 	close(in);
 }
 
-int monitor_report_path(int dirfd, const char *dir, char *path, size_t len)
+int monitor_report_dir(int dirfd, const char *dir, char *name, size_t len)
 {
 	char log[PATH_MAX];
+	int fd;
 
 	if (!dir_gone(dirfd)) {
-		snprintf(path, len, "%s/%s", dir, THP_MONITOR_REPORT);
-		return 0;
+		snprintf(name, len, "%s", THP_MONITOR_REPORT);
+		fd = fcntl(dirfd, F_DUPFD_CLOEXEC, 0);
+		if (fd < 0)
+			pr_perror("%s: no report", dir);
+		return fd;
 	}
 	if (mkdir(THP_ORPHAN_DIR, 0700) && errno != EEXIST) {
 		pr_err("%s is gone, and %s cannot be made: %s: no report\n",
 		       dir, THP_ORPHAN_DIR, strerror(errno));
 		return -1;
 	}
-	snprintf(path, len, "%s/thp-monitor.%d.json", THP_ORPHAN_DIR,
-		 getpid());
+	fd = open(THP_ORPHAN_DIR, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+		  O_CLOEXEC);
+	if (fd < 0) {
+		pr_perror("%s is gone, and %s cannot be opened: no report",
+			  dir, THP_ORPHAN_DIR);
+		return -1;
+	}
+	snprintf(name, len, "thp-monitor.%d.json", getpid());
 	snprintf(log, sizeof(log), "%s/thp-monitor.%d.log", THP_ORPHAN_DIR,
 		 getpid());
-	pr_warn("the images directory %s was removed: report in %s, log in %s\n",
-		dir, path, log);
+	pr_warn("the images directory %s was removed: report in %s/%s, log in %s\n",
+		dir, THP_ORPHAN_DIR, name, log);
 	save_log(log);
-	return 0;
+	return fd;
 }

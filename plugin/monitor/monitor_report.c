@@ -23,6 +23,7 @@ static const char *const guard_name[] = {
 	[GUARD_UNARMED] = "unarmed",
 	[GUARD_NORMAL] = "normal end",
 	[GUARD_DIED] = "daemon died",
+	[GUARD_LEFT] = "left by a signal",
 };
 
 static uint64_t want_huge(const struct mtask *t)
@@ -116,6 +117,10 @@ static void report_head(FILE *f, const struct monitor *m)
 		ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6, ru.ru_maxrss);
 	fprintf(f, "\"collapse_ms\":%.1f,\"cgroups_left\":%d,", busy,
 		m->cgroups_left);
+	if (m->signal)
+		fprintf(f, "\"signal\":\"SIG%s\",", sigabbrev_np(m->signal));
+	else
+		fprintf(f, "\"signal\":null,");
 	fprintf(f, "\"guard\":{\"state\":\"%s\",\"daemon\":%d,",
 		guard_name[g->state], g->u.daemon);
 	fprintf(f, "\"userfaultfds\":%zu,\"why\":\"%s\",", g->u.n, g->why);
@@ -123,33 +128,59 @@ static void report_head(FILE *f, const struct monitor *m)
 	fprintf(f, "\"stop_ms\":%.1f},\"tasks\":[\n", g->stop_ms);
 }
 
-int monitor_write_report(const struct monitor *m, const char *path)
+/* name.tmp made anew in dirfd (a planted symlink removed, not followed). */
+static FILE *report_tmp(int dirfd, const char *tmp)
+{
+	FILE *f;
+	int fd;
+
+	if (unlinkat(dirfd, tmp, 0) && errno != ENOENT)
+		return NULL;
+	/* the report names the tasks and their memory: root's alone */
+	fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+		    O_CLOEXEC, 0600);
+	if (fd < 0)
+		return NULL;
+	f = fdopen(fd, "w");
+	if (!f)
+		close(fd);
+	return f;
+}
+
+int monitor_write_report(const struct monitor *m, int dirfd,
+			 const char *name)
 {
 	char tmp[PATH_MAX + 8];
 	size_t i;
 	FILE *f;
-	int fd, err;
+	int err;
 
-	/* the report names the tasks and their memory: root's alone */
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
-		  0600);
-	f = fd < 0 ? NULL : fdopen(fd, "w");
+	snprintf(tmp, sizeof(tmp), "%s.tmp", name);
+	f = report_tmp(dirfd, tmp);
 	if (!f) {
 		err = errno;
-		pr_err("%s: %s\n", tmp, strerror(err));
-		if (fd >= 0)
-			close(fd);
+		pr_perror("%s", tmp);
 		return -err;
 	}
 	report_head(f, m);
 	for (i = 0; i < m->n; i++)
 		report_task(f, &m->t[i], i + 1 == m->n);
 	fprintf(f, "]}\n");
-	if (fclose(f) || rename(tmp, path)) {
-		pr_err("%s: %s\n", path, strerror(errno));
-		unlink(tmp);
-		return -EIO;
+	if (fflush(f) || fsync(fileno(f)))
+		goto err;
+	if (fclose(f)) {
+		f = NULL;
+		goto err;
 	}
+	f = NULL;
+	if (renameat(dirfd, tmp, dirfd, name))
+		goto err;
 	return 0;
+err:
+	err = errno;
+	pr_perror("%s", name);
+	if (f)
+		fclose(f);
+	unlinkat(dirfd, tmp, 0);
+	return -(err ? err : EIO);
 }

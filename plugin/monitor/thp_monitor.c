@@ -7,6 +7,7 @@
 #include <inttypes.h>
 #include <limits.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +33,31 @@
 #define GUARD_POLL_MS	50	/* while the guard holds what a task may wait on */
 #define FINAL_TRIES	20	/* to read a task khugepaged keeps changing */
 #define FINAL_PAUSE_MS	100
+
+/* SIGTERM, SIGINT or SIGHUP: end now, as thp_monitor.h says. */
+static volatile sig_atomic_t signalled;
+
+static void on_signal(int sig)
+{
+	signalled = sig;
+}
+
+/*
+ * criu forks the monitor with its own signals blocked (it restores with
+ * them so): unblock every one, and catch those that ask us to end.
+ */
+static void catch_signals(void)
+{
+	static const int sigs[] = { SIGTERM, SIGINT, SIGHUP };
+	struct sigaction sa = { .sa_handler = on_signal };
+	sigset_t none;
+	size_t i;
+
+	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		sigaction(sigs[i], &sa, NULL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+}
 
 double monitor_elapsed(const struct monitor *m)
 {
@@ -526,6 +552,28 @@ static int next_wait(const struct monitor *m, int wait, unsigned long got)
 	return wait;
 }
 
+/*
+ * Asked to end: let go of everything at once.  The daemon keeps its own
+ * userfaultfds and sends the pages still owed; only the guard against its
+ * death and the collapses to come are given up.
+ */
+static void left(struct monitor *m, int sig)
+{
+	m->signal = sig;
+	pr_warn("SIG%s: the monitor ends after %.3f s; its tasks run on, %s\n",
+		sigabbrev_np(sig), monitor_elapsed(m),
+		m->g.state == GUARD_ON ?
+		"no longer guarded against the lazy-pages daemon's death" :
+		"some perhaps not exact");
+	if (m->g.state == GUARD_ON) {
+		m->g.state = GUARD_LEFT;
+		m->g.t_end = monitor_elapsed(m);
+		snprintf(m->g.why, sizeof(m->g.why), "SIG%s",
+			 sigabbrev_np(sig));
+	}
+	uffd_guard_release(&m->g.u);
+}
+
 static void watch(struct monitor *m)
 {
 	int wait = POLL_MIN_MS;
@@ -533,9 +581,10 @@ static void watch(struct monitor *m)
 	size_t i;
 
 	/* criu still runs the other tasks' hooks: wait until it is done */
-	while (m->input && monitor_elapsed(m) < m->o->timeout)
+	while (m->input && monitor_elapsed(m) < m->o->timeout && !signalled)
 		read_input(m, POLL_MIN_MS);
-	while (!(all_done(m) && monitor_guard_idle(m)) && !timed_out(m)) {
+	while (!(all_done(m) && monitor_guard_idle(m)) && !timed_out(m) &&
+	       !signalled) {
 		monitor_guard_step(m);
 		for (i = 0, got = 0; i < m->n; i++)
 			if (!m->t[i].done)
@@ -544,7 +593,9 @@ static void watch(struct monitor *m)
 		if (!all_done(m) || !monitor_guard_idle(m))
 			read_input(m, wait);
 	}
-	if (!all_done(m))
+	if (signalled)
+		left(m, signalled);
+	else if (!all_done(m))
 		pr_warn("timeout after %.0f s: some tasks still not exact\n",
 			m->o->timeout);
 }
@@ -612,14 +663,40 @@ static int leave_criu_cgroups(pid_t criu)
 	return n > 0 ? n : 0;
 }
 
+/*
+ * The report's directory (a descriptor) and name: --report FILE's, or
+ * monitor_report_dir()'s; -1 after a message if there is none.
+ */
+static int report_dir(const struct monitor_opts *o, int dirfd, char *name,
+		      size_t len)
+{
+	char dir[PATH_MAX], *slash;
+	int fd;
+
+	if (!o->report)
+		return monitor_report_dir(dirfd, o->dir, name, len);
+	snprintf(dir, sizeof(dir), "%s", o->report);
+	slash = strrchr(dir, '/');
+	snprintf(name, len, "%s", slash ? slash + 1 : dir);
+	if (slash == dir)
+		dir[1] = '\0';
+	else if (slash)
+		*slash = '\0';
+	fd = open(slash ? dir : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		pr_perror("%s: no report", slash ? dir : ".");
+	return fd;
+}
+
 int thp_monitor_run(const struct monitor_opts *o)
 {
 	struct monitor m = { .o = o, .input = o->pids_on_stdin };
 	char report[PATH_MAX];
-	int dirfd, bad, ret = 2;
+	int dirfd, rdir, bad, ret = 2;
 	size_t i;
 
 	clock_gettime(CLOCK_MONOTONIC, &m.t0);
+	catch_signals();
 	thp_fault_kill(THP_FAULT_MONITOR_START);
 	m.cgroups_left = leave_criu_cgroups(o->criu_pid);
 	dirfd = open(o->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -638,14 +715,11 @@ int thp_monitor_run(const struct monitor_opts *o)
 			goto out;
 	watch(&m);
 	uffd_guard_release(&m.g.u);
-	bad = finish(&m);
-	if (o->report)
-		snprintf(report, sizeof(report), "%s", o->report);
-	if (!o->report && monitor_report_path(dirfd, o->dir, report,
-					      sizeof(report)))
-		ret = 2;
-	else
-		ret = monitor_write_report(&m, report) ? 2 : bad;
+	bad = finish(&m) || m.signal;
+	rdir = report_dir(o, dirfd, report, sizeof(report));
+	ret = rdir < 0 || monitor_write_report(&m, rdir, report) ? 2 : bad;
+	if (rdir >= 0)
+		close(rdir);
 	pr_info("monitor done in %.3f s: %zu tasks, %s\n", monitor_elapsed(&m),
 		m.n, bad ? "not all exact" : "all exact");
 out:

@@ -29,19 +29,26 @@
  * lets go.
  *
  * The timeout counts from the start, or from the end of the transfer for
- * a lazy restore; the monitor also ends once every task is exact or gone.
+ * a lazy restore; the monitor also ends once every task is exact or gone,
+ * or on SIGTERM, SIGINT or SIGHUP: it lets go of the userfaultfds at once
+ * (the daemon still sends every page; its death is no longer guarded
+ * against), writes its report and exits 1.
  *
  * Report (DIR/thp-monitor.json, JSON): elapsed_s, cpu_s (the monitor's
  * own user + system time), maxrss_kb (its peak resident memory),
  * collapse_ms (time inside process_madvise or the injected madvise),
- * guard {state: off|unarmed|normal end|daemon died, daemon, userfaultfds,
+ * signal (the one that ended it, or null),
+ * guard {state: off|unarmed|normal end|daemon died|left by a signal,
+ * daemon, userfaultfds,
  * why, end_s, stop_ms}, and per task: pid, id, source, gone, execed (it
  * runs a new program, so its state is no longer compared), recorded,
  * collapsed, pending, collapse_ms, exact, differences, lazy, owed_pages,
  * last_page_s, full_coverage_s, collapsed_during_postcopy, not_yet
  * (EINVAL retried), advice_restored (--vma: VMA parts given their advice
  * back once their pages were in), stopped, killed (by the guard: asked
- * to, or traced, or not stopped in time), lost_pages, lost [{start, end}], failed
+ * to, or traced, or not stopped in time), kill_why (why killed: "guard =
+ * kill", "traced", "spinning in a kernel-mode fault", "did not stop"),
+ * lost_pages, lost [{start, end}], failed
  * [{addr, error}].  Times are seconds from the monitor's start.
  */
 #ifndef THP_MONITOR_H

@@ -34,6 +34,11 @@
 #                     pause (thp_churn): the monitor ends at once
 #   traced            a debugger attaches to the task right after restore
 #                     (tools/thp_tracer): the task ends exact
+#   sigterm           the monitor gets SIGTERM mid-transfer: it ends at
+#                     once and says so in its report; the task runs on and
+#                     gets every page
+#   symlinks          symlinks planted as the monitor's log and its
+#                     report's temporary file: removed, not followed
 #   traced-guard      a debugger that swallows SIGSTOP attaches, and the
 #                     daemon is killed mid-transfer: the guard kills the
 #                     task (thp_lazy_guard, full size) rather than let it
@@ -431,6 +436,74 @@ traced_guard_once() {
 	kill -9 "$pid" 2>/dev/null
 }
 
+# SIGTERM to the monitor in the middle of the transfer (the daemon slowed):
+# it ends within 5 s, its report names the signal and the guard it left,
+# the task is not stopped and still gets every page from the daemon.
+sigterm() {
+	local why= mon r i=0
+	prepare sigterm full || { result sigterm "setup failed"; return; }
+	r=$d/img/thp-monitor.json
+	slow_daemon=1
+	if ! restore ""; then
+		why="criu restore failed"
+	elif mon=$(monitors) && [ -z "$mon" ]; then
+		why="no monitor"
+	else
+		kill -TERM $mon
+		while [ -n "$(state_of "$mon")" ] && [ $i -lt 50 ]; do
+			i=$((i + 1))
+			sleep 0.1
+		done
+		cpu_unlimit "$lazy_pid"
+		if [ -n "$(state_of "$mon")" ]; then
+			why="the monitor still runs 5 s after SIGTERM"
+		elif [ ! -f "$r" ]; then
+			why="no report"
+		elif ! jq -e '.signal == "SIGTERM" and .guard.state == "left by a signal"' "$r" >/dev/null; then
+			why="the report: $(jq -c '{signal, guard}' "$r")"
+		elif ! log_has thp-monitor.log "SIGTERM: the monitor ends"; then
+			why="the monitor's log does not say it ended on SIGTERM"
+		else
+			settled
+		fi
+	fi
+	slow_daemon=
+	kill -9 "$pid" 2>/dev/null
+	result sigterm "$why"
+}
+
+# Symlinks planted as the monitor's log and its report's temporary file
+# (in the images directory, to files outside): removed, never followed;
+# the restore ends exact as any other.
+symlinks() {
+	local why= f
+	prepare symlinks || { result symlinks "setup failed"; return; }
+	echo victim >"$W/victim.log"
+	echo victim >"$W/victim.json"
+	ln -s "$W/victim.log" "$d/img/thp-monitor.log"
+	ln -s "$W/victim.json" "$d/img/thp-monitor.json.tmp"
+	if ! restore ""; then
+		why="criu restore failed"
+	else
+		settled
+	fi
+	if [ -n "$why" ]; then
+		:
+	elif [ "$(cat "$W/victim.log" "$W/victim.json")" != "victim
+victim" ]; then
+		why="a file behind a planted symlink was written to"
+	else
+		for f in thp-monitor.log thp-monitor.json; do
+			[ -f "$d/img/$f" ] && [ ! -L "$d/img/$f" ] ||
+				why="$f is not a regular file"
+		done
+		[ -e "$d/img/thp-monitor.json.tmp" ] &&
+			why="thp-monitor.json.tmp is left"
+	fi
+	kill -9 "$pid" 2>/dev/null
+	result symlinks "$why"
+}
+
 traced_guard() {
 	local why=again n=0
 	while [ "$why" = again ] && [ $n -lt 3 ]; do
@@ -549,4 +622,6 @@ want restore-hook && restore_hook
 want churn && churn
 want traced && traced
 want traced-guard && traced_guard
+want sigterm && sigterm
+want symlinks && symlinks
 exit 0
