@@ -41,7 +41,9 @@ static int write_all(int fd, const void *buf, size_t len)
 
 /*
  * Write header and payload to "<name>.tmp", then rename it over <name>, so
- * that a reader never sees a half-written image.
+ * that a reader never sees a half-written image.  The .tmp is made anew
+ * (O_EXCL | O_NOFOLLOW after removing what has that name: a planted
+ * symlink is removed, never followed) and on disk before the rename.
  */
 static int img_write(int dirfd, const char *name, uint32_t magic,
 		     const uint8_t *payload, size_t size)
@@ -54,7 +56,13 @@ static int img_write(int dirfd, const char *name, uint32_t magic,
 	int fd, ret;
 
 	snprintf(tmp, sizeof(tmp), "%s.tmp", name);
-	fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (unlinkat(dirfd, tmp, 0) && errno != ENOENT) {
+		ret = -errno;
+		pr_err("%s: cannot remove: %s\n", tmp, strerror(-ret));
+		return ret;
+	}
+	fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+		    O_CLOEXEC, 0600);
 	if (fd < 0) {
 		ret = -errno;
 		pr_err("%s: cannot create: %s\n", tmp, strerror(-ret));
@@ -64,6 +72,8 @@ static int img_write(int dirfd, const char *name, uint32_t magic,
 	ret = write_all(fd, &hdr, sizeof(hdr));
 	if (!ret)
 		ret = write_all(fd, payload, size);
+	if (!ret && fsync(fd))
+		ret = -errno;
 	if (close(fd) && !ret)
 		ret = -errno;
 	if (ret) {

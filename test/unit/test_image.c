@@ -139,6 +139,38 @@ static void task_round_trip(void **state)
 	assert_int_equal(faccessat(fx->dirfd, "thp-42.img.tmp", F_OK, 0), -1);
 }
 
+/* A symlink planted as the .tmp is removed, never written through. */
+static void planted_symlink(void **state)
+{
+	struct fixture *fx = *state;
+	char target[96], buf[8];
+	struct stat st;
+	ThpTaskEntry *t;
+	int fd;
+
+	snprintf(target, sizeof(target), "%s/victim", fx->dir);
+	fd = open(target, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "victim", 6), 6);
+	close(fd);
+	assert_int_equal(symlinkat(target, fx->dirfd, "thp-42.img.tmp"), 0);
+	make_task();
+	assert_int_equal(thp_img_write_task(fx->dirfd, &task), 0);
+	assert_int_equal(stat(target, &st), 0);
+	assert_int_equal(st.st_size, 6);
+	fd = open(target, O_RDONLY);
+	assert_int_equal(read(fd, buf, sizeof(buf)), 6);
+	close(fd);
+	assert_memory_equal(buf, "victim", 6);
+	assert_int_equal(thp_img_read_task(fx->dirfd, 42, &t), 0);
+	thp_task_entry__free_unpacked(t, NULL);
+	assert_int_equal(fstatat(fx->dirfd, "thp-42.img", &st,
+				 AT_SYMLINK_NOFOLLOW), 0);
+	assert_true(S_ISREG(st.st_mode));
+	unlinkat(fx->dirfd, "victim", 0);
+	unlinkat(fx->dirfd, "thp-42.img", 0);
+}
+
 static void dump_round_trip(void **state)
 {
 	struct fixture *fx = *state;
@@ -452,6 +484,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(task_round_trip, setup, teardown),
+		cmocka_unit_test_setup_teardown(planted_symlink, setup, teardown),
 		cmocka_unit_test_setup_teardown(dump_round_trip, setup, teardown),
 		cmocka_unit_test(truncated_anywhere),
 		cmocka_unit_test(trailing_garbage_and_bad_magic),
