@@ -7,7 +7,10 @@
  * an injection would deliver it: compel takes the signal-delivery stop
  * for an "unexpected task interruption", the injection fails, and the
  * signal is gone - the task runs once criu detaches.  So the task takes
- * the signal first, into a signal-delivery stop; injecting from there
+ * the signal first, into a signal-delivery stop (every other signal
+ * blocked for that one step: the kernel delivers the lowest-numbered
+ * pending signal first; and a stop signal the task blocks is not taken at
+ * all, it stays pending as it was); injecting from there
  * resumes it without the signal, which discards it; it is queued again
  * once the injections are done.  No user code runs in between: a pending
  * signal is handled before the return to user space.
@@ -23,41 +26,63 @@
 #include "proc_status.h"
 #include "thp_log.h"
 
-static int pending_stop(pid_t pid)
+#define SIGBIT(sig)	(1ull << ((sig) - 1))
+
+int inject_stop_pending(uint64_t sigpnd, uint64_t shdpnd, uint64_t sigblk)
 {
 	static const int sigs[] = { SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU };
-	struct proc_status st;
-	uint64_t pnd;
+	uint64_t pnd = (sigpnd | shdpnd) & ~(sigblk & ~SIGBIT(SIGSTOP));
 	size_t i;
 
-	if (proc_status_read(pid, &st))
-		return 0;
-	pnd = st.sigpnd | st.shdpnd;
 	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
-		if (pnd & (1ull << (sigs[i] - 1)))
+		if (pnd & SIGBIT(sigs[i]))
 			return sigs[i];
 	return 0;
 }
 
-/* Continue pid into the signal-delivery stop of sig. */
+static int pending_stop(pid_t pid)
+{
+	struct proc_status st;
+
+	if (proc_status_read(pid, &st))
+		return 0;
+	return inject_stop_pending(st.sigpnd, st.shdpnd, st.sigblk);
+}
+
+/*
+ * Continue pid into the signal-delivery stop of sig, every other signal
+ * blocked for that step: a lower-numbered one pending (SIGALRM, SIGCHLD)
+ * would be delivered first, and lost at criu's detach; it stays pending.
+ */
 static int take_stop(pid_t pid, int sig)
 {
+	uint64_t mask, only = ~SIGBIT(sig);
 	siginfo_t si;
-	int status;
+	int status, ret = 0;
 
-	if (ptrace(PTRACE_CONT, pid, NULL, 0))
+	if (ptrace(PTRACE_GETSIGMASK, pid, sizeof(mask), &mask) ||
+	    ptrace(PTRACE_SETSIGMASK, pid, sizeof(only), &only))
 		return -errno;
-	if (waitpid(pid, &status, __WALL) != pid)
-		return -errno;
+	if (ptrace(PTRACE_CONT, pid, NULL, 0)) {
+		ret = -errno;
+		goto out;
+	}
+	if (waitpid(pid, &status, __WALL) != pid) {
+		ret = -errno;
+		goto out;
+	}
 	if (!WIFSTOPPED(status))
-		return -ESRCH;
+		return -ESRCH;	/* gone: no mask to put back */
 	if (WSTOPSIG(status) != sig ||
 	    ptrace(PTRACE_GETSIGINFO, pid, NULL, &si) || si.si_signo != sig) {
 		pr_err("task %d: stopped by signal %d, not its pending %d\n",
 		       pid, WSTOPSIG(status), sig);
-		return -EIO;
+		ret = -EIO;
 	}
-	return 0;
+out:
+	if (ptrace(PTRACE_SETSIGMASK, pid, sizeof(mask), &mask) && !ret)
+		ret = -errno;
+	return ret;
 }
 
 int inject_stop_hold(pid_t pid)

@@ -7,6 +7,7 @@
 #ifndef THP_INJECT_STOP_H
 #define THP_INJECT_STOP_H
 
+#include <stdint.h>
 #include <sys/types.h>
 
 /*
@@ -17,5 +18,11 @@
 int inject_stop_hold(pid_t pid);
 /* After the last one: queue the held stop signal again. */
 void inject_stop_release(pid_t pid, int sig);
+/*
+ * The stop signal a task would take first: the first of SIGSTOP, SIGTSTP,
+ * SIGTTIN and SIGTTOU pending (thread or process) and not blocked (as
+ * /proc/PID/status gives them); 0 if none.
+ */
+int inject_stop_pending(uint64_t sigpnd, uint64_t shdpnd, uint64_t sigblk);
 
 #endif /* THP_INJECT_STOP_H */

@@ -52,6 +52,8 @@ static int parse_line(const char *line, struct proc_status *st,
 		st->sigpnd = strtoull(line + 7, NULL, 16);
 	} else if (!strncmp(line, "ShdPnd:", 7)) {
 		st->shdpnd = strtoull(line + 7, NULL, 16);
+	} else if (!strncmp(line, "SigBlk:", 7)) {
+		st->sigblk = strtoull(line + 7, NULL, 16);
 	} else if (!strncmp(line, "State:", 6)) {
 		if (sscanf(line + 6, " %c", &st->state) != 1)
 			st->state = '?';

@@ -18,6 +18,7 @@ struct proc_status {
 	int thp_enabled;	/* THP_enabled: 0 or 1; -1 if the kernel has none */
 	uint64_t sigpnd;	/* SigPnd: signals pending for the thread */
 	uint64_t shdpnd;	/* ShdPnd: signals pending for the process */
+	uint64_t sigblk;	/* SigBlk: signals the thread blocks */
 };
 
 /* Parse a status file; 0, or -EINVAL if Tgid or TracerPid are missing. */

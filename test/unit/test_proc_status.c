@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "unit.h"
+#include "inject_stop.h"
 #include "proc_status.h"
 
 static const char status_nested[] =
@@ -81,6 +82,47 @@ static void live_self(void **state)
 	assert_int_equal(st.thp_enabled, !prctl(PR_GET_THP_DISABLE, 0, 0, 0, 0));
 }
 
+#define BIT(sig)	(1ull << ((sig) - 1))
+
+/*
+ * The stop signal an injection takes first: never a blocked one (the
+ * task would run on and the wait for its stop never end); SIGSTOP cannot
+ * be blocked.  The signal masks of a live task with SIGTSTP blocked and
+ * pending, as /proc/PID/status gives them.
+ */
+static void stop_signal_choice(void **state)
+{
+	struct proc_status st;
+	sigset_t set, old;
+
+	(void)state;
+	assert_int_equal(inject_stop_pending(0, 0, 0), 0);
+	assert_int_equal(inject_stop_pending(BIT(SIGALRM) | BIT(SIGCHLD),
+					     BIT(SIGHUP), 0), 0);
+	assert_int_equal(inject_stop_pending(BIT(SIGTSTP), 0, 0), SIGTSTP);
+	assert_int_equal(inject_stop_pending(0, BIT(SIGTSTP), BIT(SIGTSTP)),
+			 0);
+	assert_int_equal(inject_stop_pending(BIT(SIGTTOU), BIT(SIGTSTP),
+					     BIT(SIGTSTP)), SIGTTOU);
+	assert_int_equal(inject_stop_pending(0, BIT(SIGSTOP) | BIT(SIGTSTP),
+					     ~0ull), SIGSTOP);
+	assert_int_equal(inject_stop_pending(BIT(SIGALRM), BIT(SIGSTOP), 0),
+			 SIGSTOP);
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGTSTP);
+	sigprocmask(SIG_BLOCK, &set, &old);
+	raise(SIGTSTP);
+	assert_int_equal(proc_status_read(getpid(), &st), 0);
+	assert_true(st.sigblk & BIT(SIGTSTP));
+	assert_true((st.sigpnd | st.shdpnd) & BIT(SIGTSTP));
+	assert_int_equal(inject_stop_pending(st.sigpnd, st.shdpnd, st.sigblk),
+			 0);
+	signal(SIGTSTP, SIG_IGN);	/* dropped as it is unblocked */
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	signal(SIGTSTP, SIG_DFL);
+}
+
 /* A child that sets PR_SET_THP_DISABLE shows THP_enabled: 0. */
 static void live_child_with_thp_disabled(void **state)
 {
@@ -134,6 +176,7 @@ int main(void)
 		cmocka_unit_test(live_self),
 		cmocka_unit_test(live_child_with_thp_disabled),
 		cmocka_unit_test(vanished_task),
+		cmocka_unit_test(stop_signal_choice),
 	};
 
 	return cmocka_run_group_tests_name("proc_status", tests, NULL, NULL);
