@@ -112,8 +112,13 @@ unprivileged() {
 		stock=$(criu-thp verify -D "$d/img" --pid "$pid" 2>&1 | tail -n 1)
 		kill -9 "$pid"
 		wait_gone "$pid"
+		# the monitor collapses after the restore (async): verify
+		# once it is done, or the runner races it (and its kill_tree
+		# below killed the task under the monitor's injections)
 		if ! unpriv_restore plugin -L "$LIB"; then
 			why="criu restore --unprivileged with the plugin failed"
+		elif ! wait_gone $(monitor_pids "$d/img"); then
+			why="the monitor still runs after 60 s"
 		elif ! exact=$(criu-thp verify -D "$d/img" --pid "$pid" 2>&1); then
 			why="not exact: $(echo "$exact" | tail -n 3 | tr '\n' ' ')"
 		elif echo "$stock" | grep -q '^exact'; then
