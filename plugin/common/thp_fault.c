@@ -21,6 +21,8 @@ static const char *const names[THP_FAULT_NR] = {
 	[THP_FAULT_RESTORE_HOOK] = "restore-hook",
 	[THP_FAULT_RECORD_SLOW] = "record-slow",
 	[THP_FAULT_RECORD_UNREAD] = "record-unread",
+	[THP_FAULT_RESTORE_LOAD] = "restore-load",
+	[THP_FAULT_FIX_FAIL] = "fix-fail",
 };
 
 static int name_of(const char *s, size_t len)
@@ -73,6 +75,14 @@ void thp_fault_kill(enum thp_fault f)
 		return;
 	pr_warn("%s=%s: killing myself\n", THP_FAULT_ENV, names[f]);
 	raise(SIGKILL);
+}
+
+int thp_fault_fail(enum thp_fault f)
+{
+	if (!thp_fault(f))
+		return 0;
+	pr_warn("%s=%s: failing here\n", THP_FAULT_ENV, names[f]);
+	return 1;
 }
 
 void thp_fault_sleep(enum thp_fault f, unsigned int seconds)

@@ -18,6 +18,8 @@ enum thp_fault {
 	THP_FAULT_RESTORE_HOOK,		/* criu: at the first restore hook */
 	THP_FAULT_RECORD_SLOW,		/* dump: 10 s after the 1st hg VMA */
 	THP_FAULT_RECORD_UNREAD,	/* the 1st task read changes each time */
+	THP_FAULT_RESTORE_LOAD,		/* restore: no THP state for a task */
+	THP_FAULT_FIX_FAIL,		/* restore: the fix fails, prctl lifted */
 	THP_FAULT_NR,
 };
 
@@ -31,5 +33,8 @@ void thp_fault_kill(enum thp_fault f);
 
 /* At point f, if named, the first time: say so, and sleep that long. */
 void thp_fault_sleep(enum thp_fault f, unsigned int seconds);
+
+/* 1, with a warning, when f is set: the caller then fails there. */
+int thp_fault_fail(enum thp_fault f);
 
 #endif /* THP_FAULT_H */

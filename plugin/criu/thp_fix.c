@@ -19,6 +19,7 @@
 #include "proc_mem.h"
 #include "proc_pagemap.h"
 #include "thp_coverage.h"
+#include "thp_fault.h"
 #include "thp_fix.h"
 #include "thp_image.h"
 #include "thp_log.h"
@@ -124,7 +125,8 @@ static int fix_advice(struct fix_ctx *c)
  * protected for copy-on-write.  Writing one word back through
  * /proc/PID/mem takes the write fault the task would take: the page is
  * the task's alone by now, so the kernel reuses it and maps it writable.
- * Only while the task is stopped: it cannot race with its own writes.
+ * Only while the task is stopped: it cannot race with its own writes;
+ * only private anonymous memory needs it, and only it may be written.
  */
 static int make_writable(int mem_fd, uint64_t addr)
 {
@@ -207,7 +209,12 @@ static int sort_missing(struct fix_ctx *c, int pagemap_fd, int mem_fd)
 			c->f->pending++;
 			continue;
 		}
-		ret = make_writable(mem_fd, x->start);
+		/* anonymous memory only: in a file or shmem chunk a write
+		 * would put a COW page in a private mapping (which a collapse
+		 * then refuses) or race the file's writers in a shared one
+		 */
+		ret = x->vma->kind == THP_VMA_KIND__PRIVATE_ANON ?
+			make_writable(mem_fd, x->start) : 0;
 		if (ret)
 			pr_warn("task %d: chunk %" PRIx64 " cannot be made writable: %s\n",
 				c->f->pid, x->start, strerror(-ret));
@@ -307,6 +314,8 @@ static int fix_coverage(struct fix_ctx *c)
 		c->f->col.inj = &c->inj;
 	}
 	ret = set_prctl(c, 0);
+	if (!ret && thp_fault_fail(THP_FAULT_FIX_FAIL))
+		ret = -EIO;
 	if (!ret)
 		ret = thp_collapse_chunks(&c->f->col, c->plain.v, c->plain.n);
 	if (!ret)
@@ -320,7 +329,7 @@ static int fix_coverage(struct fix_ctx *c)
 
 static int fix(struct fix_ctx *c)
 {
-	int fd, mem, ret;
+	int fd, mem, ret, err;
 
 	fd = pagemap_open(c->f->pid);
 	if (fd < 0)
@@ -342,8 +351,10 @@ static int fix(struct fix_ctx *c)
 		ret = fix_advice(c);
 	if (!ret)
 		ret = fix_coverage(c);
+	/* whatever failed above, the task ends with its own prctl state */
+	err = set_prctl(c, c->f->want->thp_disabled);
 	if (!ret)
-		ret = set_prctl(c, c->f->want->thp_disabled);
+		ret = err;
 	c->f->prctl_set = c->disabled != c->f->have->thp_disabled;
 	return ret;
 }
@@ -367,6 +378,23 @@ int thp_fix_task(struct thp_fix *f)
 	addr_set_free(&c.lift);
 	free(c.buf);
 	return ret;
+}
+
+int thp_fix_prctl(pid_t pid, int disabled)
+{
+	struct inject inj;
+	long r;
+	int ret;
+
+	ret = inject_open(pid, &inj);
+	if (ret)
+		return ret;
+	ret = inject_syscall(&inj, __NR_prctl, &r, PR_SET_THP_DISABLE,
+			     disabled, 0, 0);
+	inject_close(&inj);
+	if (ret)
+		return -ESRCH;
+	return r < 0 ? (int)r : 0;
 }
 
 void thp_fix_done(struct thp_fix *f)

@@ -69,4 +69,10 @@ int thp_fix_task(struct thp_fix *f);
 int thp_fix_split(struct thp_fix *f, const struct thp_diffs *d);
 void thp_fix_done(struct thp_fix *f);
 
+/*
+ * Set pid's PR_SET_THP_DISABLE state to disabled by an injected prctl():
+ * for a task the fix cannot reach.  0 or a negative errno.
+ */
+int thp_fix_prctl(pid_t pid, int disabled);
+
 #endif /* THP_FIX_H */

@@ -19,6 +19,8 @@
 #include "monitor_spawn.h"
 #include "proc_smaps.h"
 #include "sysfs_thp.h"
+#include "criu_mm.h"
+#include "proc_status.h"
 #include "thp_fix.h"
 #include "thp_fault.h"
 #include "thp_image.h"
@@ -113,6 +115,7 @@ int thp_restore_prepare(struct thp_restore *r, const struct thp_config *cfg,
 	r->cfg = *cfg;
 	r->ctx.dirfd = dirfd;
 	r->monitor_fd = -1;
+	r->criu_disabled = -1;
 	r->sync = cfg->collapse == THP_COLLAPSE_SYNC || cfg->strict;
 	image_dir_path(r);
 	read_mode(&r->ctx);
@@ -122,6 +125,7 @@ int thp_restore_prepare(struct thp_restore *r, const struct thp_config *cfg,
 	if (!madv_remote_allowed())
 		pr_warn("criu has no CAP_SYS_NICE: the kernel refuses process_madvise() on the tasks, so chunks are collapsed and split by madvise() injected into each task, and the monitor stops a task for each batch of chunks it collapses\n");
 	pick_strategy(r);
+	r->criu_disabled = prctl(PR_GET_THP_DISABLE, 0, 0, 0, 0);
 	if (prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0)) {
 		pr_err("prctl(PR_SET_THP_DISABLE): %s: huge pages may form while memory is filled\n",
 		       strerror(errno));
@@ -380,18 +384,50 @@ static void fail_strict(pid_t pid)
 	kill(pid, SIGKILL);
 }
 
+/*
+ * A task whose THP state cannot be loaded still inherited criu's
+ * PR_SET_THP_DISABLE (thp_restore_prepare()): give it what stock CRIU
+ * would have - the state criu's mm image records (CRIU 3.19 and later;
+ * their restorer has set it already), else enabled, as CRIU 3.17.1's
+ * tasks inherit it from a criu without the plugin.
+ */
+static void stock_prctl(struct thp_restore *r, pid_t pid)
+{
+	struct proc_status st;
+	CriuMmEntry *mm;
+	int want = 0, ret;
+
+	if (proc_status_read(pid, &st) || st.thp_enabled < 0)
+		return;
+	if (!criu_mm_read(r->ctx.dirfd, st.nspid > 0 ? st.nspid : pid, &mm)) {
+		want = mm->has_thp_disabled && mm->thp_disabled;
+		criu_mm_entry__free_unpacked(mm, NULL);
+	}
+	if (st.thp_enabled != want)
+		return;
+	ret = thp_fix_prctl(pid, want);
+	if (ret)
+		pr_err("task %d: its THP state stays disabled as criu's: prctl(PR_SET_THP_DISABLE, %d): %s\n",
+		       pid, want, strerror(-ret));
+	else
+		pr_warn("task %d: THP %s, as stock CRIU restores it\n", pid,
+			want ? "disabled" : "enabled");
+}
+
 void thp_restore_task(struct thp_restore *r, pid_t pid)
 {
-	struct thp_verify v;
+	struct thp_verify v = { .pid = pid };
 	struct timespec t0;
 	int ret;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	thp_fault_kill(THP_FAULT_RESTORE_HOOK);
 	r->tasks++;
-	ret = thp_verify_load(&r->ctx, pid, &v);
+	ret = thp_fault_fail(THP_FAULT_RESTORE_LOAD) ? -EIO :
+		thp_verify_load(&r->ctx, pid, &v);
 	if (ret) {
 		pr_err("task %d: no THP state to restore it to\n", pid);
+		stock_prctl(r, pid);
 		goto out;
 	}
 	pr_info("task %d (id %u): THP state from the %s%s%s%s\n", pid, v.id,
@@ -421,6 +457,10 @@ out:
 
 void thp_restore_finish(struct thp_restore *r)
 {
+	/* every task is forked: --exec-cmd's program gets criu's own state */
+	if (r->criu_disabled == 0 && prctl(PR_SET_THP_DISABLE, 0, 0, 0, 0))
+		pr_warn("prctl(PR_SET_THP_DISABLE, 0): %s: criu's THP stays disabled\n",
+			strerror(errno));
 	if (r->monitor_fd >= 0)
 		close(r->monitor_fd);
 	r->monitor_fd = -1;

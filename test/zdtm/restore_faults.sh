@@ -34,6 +34,10 @@
 #                     pause (thp_churn): the monitor ends at once
 #   traced            a debugger attaches to the task right after restore
 #                     (tools/thp_tracer): the task ends exact
+#   fix-fail          the fix fails with THP lifted (thp_prctl, not lazy):
+#                     each task still ends with its own prctl state
+#   restore-load      no THP state for a task (not lazy): its prctl state
+#                     is stock CRIU's, not the disabled one criu had
 #   sigterm           the monitor gets SIGTERM mid-transfer: it ends at
 #                     once and says so in its report; the task runs on and
 #                     gets every page
@@ -598,6 +602,56 @@ restore_hook() {
 	result restore-hook "$why" "criu's log ends in the hook; the task got every page and passed"
 }
 
+# The THP_enabled of $pid and of its child, as "PARENT CHILD".
+prctl_states() {
+	local c
+	c=$(cat /proc/"$pid"/task/*/children 2>/dev/null)
+	echo "$(thp_enabled "$pid") $(thp_enabled ${c%% *})"
+}
+
+# prctl_fault FAULT: thp_prctl (THP enabled, its child's disabled) dumped
+# with the plugin, restored (not lazily) once by stock criu, then again
+# with CRIU_THP_FAULT=FAULT, which makes the fix (fix-fail) or the load of
+# the task's THP state (restore-load) fail after criu, with the plugin,
+# disabled THP for every task it forks.  Neither task may be left worse
+# than stock CRIU leaves it: each ends with stock's prctl state, or its
+# own, recorded one where the fix had the record (fix-fail).
+prctl_fault() {
+	local why= stock got want
+	d=$W/$1
+	mkdir -p "$d/img"
+	THP_EXPECT=lazy "$Z/static/thp_prctl" --pidfile="$d/test.pid" \
+		--outfile="$d/test.out" || { result "$1" "setup failed"; return; }
+	pid=$(cat "$d/test.pid")
+	if ! criu dump -v4 -L "$LIB" -D "$d/img" -o dump.log -t "$pid" \
+		>/dev/null 2>&1; then
+		why="criu dump failed"
+	elif ! criu restore -v4 -D "$d/img" -o stock.log -d >/dev/null 2>&1; then
+		why="stock criu restore failed"
+	else
+		stock=$(prctl_states)
+		kill_tree "$pid"
+		wait_gone "$pid"
+		# sync: the fix collapses in the hook, where fix-fail strikes
+		if ! CRIU_THP_FAULT=$1 CRIU_THP_COLLAPSE=sync criu restore -v4 \
+			-L "$LIB" -D "$d/img" -o restore.log -d >/dev/null 2>&1; then
+			why="criu restore failed"
+		elif ! log_has restore.log "thp: "; then
+			why="the plugin did not run"
+		elif [ "$1" = fix-fail ] && ! log_has restore.log "CRIU_THP_FAULT=fix-fail"; then
+			why="the fault did not strike"
+		else
+			got=$(prctl_states)
+			want=$stock
+			[ "$1" = fix-fail ] && want="1 0"
+			[ "$got" = "$want" ] ||
+				why="THP_enabled of the task and its child: $got, want $want (stock: $stock)"
+		fi
+	fi
+	kill_tree "$pid"
+	result "$1" "$why" "THP_enabled: $got (stock criu: $stock)"
+}
+
 # want CASE: the case is to run (every case when none was named).
 CASES=" $* "
 want() {
@@ -623,5 +677,7 @@ want churn && churn
 want traced && traced
 want traced-guard && traced_guard
 want sigterm && sigterm
+want fix-fail && prctl_fault fix-fail
+want restore-load && prctl_fault restore-load
 want symlinks && symlinks
 exit 0
