@@ -4,6 +4,7 @@
  */
 #include <errno.h>
 #include <linux/capability.h>
+#include <signal.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -23,6 +24,16 @@ int madv_remote_allowed(void)
 		  CAP_TO_MASK(CAP_SYS_NICE));
 }
 
+/*
+ * An injection that failed: -ESRCH only when the task is gone, err else
+ * (without CAP_SYS_NICE, or a task that cannot be stopped), so that the
+ * chunks are reported as not collapsed rather than the task as gone.
+ */
+static long gone_or(pid_t pid, long err)
+{
+	return kill(pid, 0) && errno == ESRCH ? -ESRCH : err;
+}
+
 static long advise_all(struct inject *inj, const struct iovec *iov,
 		       size_t n, int advice)
 {
@@ -33,7 +44,7 @@ static long advise_all(struct inject *inj, const struct iovec *iov,
 		if (inject_syscall(inj, __NR_madvise, &ret,
 				   (unsigned long)iov[i].iov_base,
 				   iov[i].iov_len, advice, 0))
-			ret = -ESRCH;
+			ret = gone_or(inj->pid, -EIO);
 		if (ret < 0)
 			return done ? done : ret;
 		done += iov[i].iov_len;
@@ -51,10 +62,10 @@ long madv_local(pid_t pid, struct inject *inj, int traced,
 	if (inj)
 		return advise_all(inj, iov, n, advice);
 	if (!traced && inject_seize(pid, &state))
-		return -ESRCH;
+		return gone_or(pid, -EPERM);
 	ret = inject_open(pid, &own);
 	if (ret) {
-		ret = -ESRCH;
+		ret = gone_or(pid, ret == -ESRCH ? -EIO : ret);
 		goto release;
 	}
 	ret = advise_all(&own, iov, n, advice);

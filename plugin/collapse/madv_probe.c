@@ -11,15 +11,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "sys_nr.h"
 #include "madv_probe.h"
 #include "proc_smaps.h"
 
-#ifndef __NR_pidfd_open
-#define __NR_pidfd_open		434
-#endif
-#ifndef __NR_process_madvise
-#define __NR_process_madvise	440
-#endif
 
 #define SCRATCH	(4ul << 20)
 

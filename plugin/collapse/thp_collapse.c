@@ -3,6 +3,7 @@
  * MADV_COLLAPSE through process_madvise(), chunk by chunk.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -10,17 +11,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "sys_nr.h"
 #include "madv_local.h"
 #include "thp_collapse.h"
 #include "thp_fault.h"
 #include "thp_image.h"
 
-#ifndef __NR_pidfd_open
-#define __NR_pidfd_open		434
-#endif
-#ifndef __NR_process_madvise
-#define __NR_process_madvise	440
-#endif
 
 /* Chunks per call: well below UIO_MAXIOV (1024). */
 #define BATCH	256
@@ -39,6 +35,15 @@ int thp_collapse_open(struct thp_collapse *c, pid_t pid)
 	c->pid = pid;
 	c->local = !madv_remote_allowed();
 	c->pidfd = syscall(__NR_pidfd_open, pid, 0);
+	return c->pidfd < 0 ? -errno : 0;
+}
+
+int thp_collapse_open_pidfd(struct thp_collapse *c, pid_t pid, int pidfd)
+{
+	memset(c, 0, sizeof(*c));
+	c->pid = pid;
+	c->local = !madv_remote_allowed();
+	c->pidfd = fcntl(pidfd, F_DUPFD_CLOEXEC, 0);
 	return c->pidfd < 0 ? -errno : 0;
 }
 

@@ -44,6 +44,8 @@ struct thp_collapse {
 
 /* 0, or a negative errno (-ESRCH: no such task). */
 int thp_collapse_open(struct thp_collapse *c, pid_t pid);
+/* The same, for the process behind pidfd (a duplicate is kept). */
+int thp_collapse_open_pidfd(struct thp_collapse *c, pid_t pid, int pidfd);
 void thp_collapse_close(struct thp_collapse *c);
 
 /*

@@ -14,12 +14,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "sys_nr.h"
 #include "monitor_spawn.h"
 #include "thp_log.h"
 
-#ifndef __NR_close_range
-#define __NR_close_range	436
-#endif
 
 static void close_from(int first)
 {

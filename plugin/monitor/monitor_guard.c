@@ -321,7 +321,7 @@ static void stop_task(struct mtask *t, int sig)
 	t->stopped = 1;
 	t->stop_sig = sig;
 	t->stop_stime = task_stime(t->v.pid);
-	kill(t->v.pid, sig);
+	monitor_task_signal(t, sig);
 	pr_err("task %d: %" PRIu64 " pages in %zu ranges never arrived (first %#" PRIx64 "): %s\n",
 	       t->v.pid, ls.missing, t->lost.n, t->lost.v[0].start,
 	       sig == SIGKILL ? "killed" : "stopped");
@@ -377,7 +377,7 @@ static void kill_task(struct mtask *t, const char *why)
 	log_unsettled(t->v.pid, t->stop_sig);
 	t->stop_sig = SIGKILL;
 	t->kill_why = why;
-	kill(t->v.pid, SIGKILL);
+	monitor_task_signal(t, SIGKILL);
 }
 
 /* Kill what did not stop in time: nothing runs on without its pages. */

@@ -20,6 +20,9 @@ struct mtask {
 	struct thp_verify v;
 	int loaded, done, gone;
 	int execed;			/* a new program: not ours to watch */
+	int pidfd;			/* from its pid as it came, while criu
+					 * held it; never by number again
+					 */
 	int mem_fd;			/* /proc/PID/mem of the restored mm */
 	int dirty;			/* compare again before the next pass */
 	struct thp_collapse col;
@@ -67,12 +70,17 @@ struct monitor {
 	char buf[64];
 	size_t len;
 	struct timespec t0;
+	double t_watch;			/* when the hooks were over */
 	struct monitor_guard g;
 	int cgroups_left;		/* hierarchies left for criu's parent's */
 	int signal;			/* the one that ended it, or 0 */
 };
 
 double monitor_elapsed(const struct monitor *m);
+/* The task has exited (its pid may be another's by now). */
+int monitor_task_exited(const struct mtask *t);
+/* Send sig to the task through its pidfd; 0 or a negative errno. */
+int monitor_task_signal(const struct mtask *t, int sig);
 
 /* Set up the guard's state; 0 or a negative errno. */
 int monitor_guard_open(struct monitor *m);

@@ -23,6 +23,7 @@
 #include "proc_status.h"
 #include "thp_collapse.h"
 #include "proc_cgroup.h"
+#include "sys_nr.h"
 #include "thp_fault.h"
 #include "thp_image.h"
 #include "thp_log.h"
@@ -67,16 +68,42 @@ double monitor_elapsed(const struct monitor *m)
 	return t.tv_sec - m->t0.tv_sec + (t.tv_nsec - m->t0.tv_nsec) / 1e9;
 }
 
+int monitor_task_exited(const struct mtask *t)
+{
+	struct pollfd p = { .fd = t->pidfd, .events = POLLIN };
+
+	return t->pidfd < 0 || poll(&p, 1, 0) > 0;
+}
+
+int monitor_task_signal(const struct mtask *t, int sig)
+{
+	if (t->pidfd < 0)
+		return -ESRCH;
+	if (syscall(__NR_pidfd_send_signal, t->pidfd, sig, NULL, 0))
+		return -errno;
+	return 0;
+}
+
+/*
+ * Read the task's state and open what we keep of it, by its number - so
+ * only while its pidfd says it has not exited, before and after: then
+ * the number was still its own when we opened them.
+ */
 static int load_task(struct monitor *m, struct mtask *t)
 {
-	int ret = thp_verify_load(&m->ctx, t->v.pid, &t->v);
+	int ret;
 
+	if (monitor_task_exited(t))
+		return -ESRCH;
+	ret = thp_verify_load(&m->ctx, t->v.pid, &t->v);
 	if (!ret)
-		ret = thp_collapse_open(&t->col, t->v.pid);
+		ret = thp_collapse_open_pidfd(&t->col, t->v.pid, t->pidfd);
 	if (!ret) {
 		t->mem_fd = proc_mem_open(t->v.pid, O_RDONLY);
 		ret = t->mem_fd < 0 ? t->mem_fd : 0;
 	}
+	if (!ret && monitor_task_exited(t))
+		ret = -ESRCH;
 	t->loaded = !ret;
 	return ret;
 }
@@ -133,6 +160,9 @@ static int add_task(struct monitor *m, pid_t pid)
 	t->v.pid = pid;
 	t->col.pidfd = -1;
 	t->mem_fd = -1;
+	t->pidfd = syscall(__NR_pidfd_open, pid, 0);
+	if (t->pidfd < 0)
+		pr_warn("task %d: pidfd_open: %s\n", pid, strerror(errno));
 	t->t_exact = -1;
 	t->t_last_page = -1;
 	t->dirty = 1;
@@ -533,10 +563,13 @@ static int all_done(const struct monitor *m)
 	return !m->input;
 }
 
-/* The timeout runs from the start, or from the end of the transfer. */
+/*
+ * The timeout runs from the end of the hooks (criu detached), or from the
+ * end of the transfer: a long hook phase leaves the collapse its time.
+ */
 static int timed_out(const struct monitor *m)
 {
-	double from = m->g.state >= GUARD_NORMAL ? m->g.t_end : 0;
+	double from = m->g.state >= GUARD_NORMAL ? m->g.t_end : m->t_watch;
 
 	if (m->g.state == GUARD_ON)
 		return 0;
@@ -583,6 +616,7 @@ static void watch(struct monitor *m)
 	/* criu still runs the other tasks' hooks: wait until it is done */
 	while (m->input && monitor_elapsed(m) < m->o->timeout && !signalled)
 		read_input(m, POLL_MIN_MS);
+	m->t_watch = monitor_elapsed(m);
 	while (!(all_done(m) && monitor_guard_idle(m)) && !timed_out(m) &&
 	       !signalled) {
 		monitor_guard_step(m);
@@ -636,6 +670,8 @@ static void free_tasks(struct monitor *m)
 		thp_collapse_close(&m->t[i].col);
 		if (m->t[i].mem_fd >= 0)
 			close(m->t[i].mem_fd);
+		if (m->t[i].pidfd >= 0)
+			close(m->t[i].pidfd);
 		page_ranges_free(&m->t[i].owed);
 		page_ranges_free(&m->t[i].lost);
 	}

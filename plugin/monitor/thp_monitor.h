@@ -28,7 +28,8 @@
  * --kill-on-death) and the missing ranges reported before the monitor
  * lets go.
  *
- * The timeout counts from the start, or from the end of the transfer for
+ * The timeout counts from the end of the hooks (criu detached; the start
+ * with --pid), or from the end of the transfer for
  * a lazy restore; the monitor also ends once every task is exact or gone,
  * or on SIGTERM, SIGINT or SIGHUP: it lets go of the userfaultfds at once
  * (the daemon still sends every page; its death is no longer guarded

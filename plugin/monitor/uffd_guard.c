@@ -13,15 +13,10 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "sys_nr.h"
 #include "thp_log.h"
 #include "uffd_guard.h"
 
-#ifndef __NR_pidfd_open
-#define __NR_pidfd_open		434
-#endif
-#ifndef __NR_pidfd_getfd
-#define __NR_pidfd_getfd	438
-#endif
 #ifndef __NR_kcmp
 #define __NR_kcmp		312
 #endif
