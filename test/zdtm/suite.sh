@@ -168,7 +168,7 @@ timed $Z/restore_faults.sh
 timed $Z/concurrent.sh 3
 
 # Signals pending while blocked, through the plugin's injections.
-timed $Z/zdtm_run.sh -m plain,lazy thp_sigpending
+timed $Z/zdtm_run.sh -m plain,lazy thp_sigpending thp_sigstopped
 
 # A criu without CAP_SYS_NICE; criu --unprivileged (CRIU 4.0 and later).
 timed $Z/restricted.sh

@@ -19,7 +19,9 @@
 # "stopped" - restore with --leave-stopped: every task of the tree must
 # be stopped after the restore (criu queues their SIGSTOP before the
 # plugin's hook, and an injection must not eat it); then the runner
-# sends SIGCONT; "vma" - restore with CRIU_THP_STRATEGY=vma: on the test kernel (the
+# sends SIGCONT; "sigstopped" - the runner stops the task and sends it
+# SIGALRM and SIGCHLD before the dump; after the restore as "stopped";
+# "vma" - restore with CRIU_THP_STRATEGY=vma: on the test kernel (the
 # kernel/ series) every VMA still registered with userfaultfd must be nh
 # whenever the runner samples it during the transfer while its pages are
 # still arriving (at least once in lazy and remote-lazy; after a pre-dump
@@ -415,12 +417,25 @@ check_vma() {
 	vma_note="vma: $held VMAs held nh, $held_samples samples while arriving all nh, $n parts given their advice back"
 }
 
-# "stopped": every task of the tree stopped, then SIGCONT; sets
-# $stopped_why.
+# "sigstopped": the task stopped, then SIGALRM and SIGCHLD sent, so that
+# it is dumped stopped with both pending (criu restores it stopped).
+stop_with_signals() {
+	local i=0
+	kill -STOP "$1"
+	while [ "$(state_of "$1")" != T ] && [ $i -lt 100 ]; do
+		i=$((i + 1))
+		sleep 0.01
+	done
+	kill -ALRM "$1"
+	kill -CHLD "$1"
+}
+
+# "stopped", "sigstopped": every task of the tree stopped, then SIGCONT;
+# sets $stopped_why.
 check_stopped() {
 	local p st n=0
 	stopped_why=
-	desc_flag "$test" stopped || return 0
+	desc_flag "$test" stopped || desc_flag "$test" sigstopped || return 0
 	for p in $(tree_pids "$pid"); do
 		st=$(state_of "$p")
 		n=$((n + 1))
@@ -696,6 +711,7 @@ run_one() {
 	pid=$(cat "$rundir/test.pid")
 	record_why= record_note= stopped_note=
 
+	desc_flag "$test" sigstopped && stop_with_signals "$pid"
 	if ! do_dump; then
 		kill -9 "$pid" 2>/dev/null
 		result FAIL "criu dump failed"
