@@ -13,6 +13,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "array.h"
 #include "sys_nr.h"
 #include "thp_log.h"
 #include "uffd_guard.h"
@@ -26,17 +27,11 @@
 
 static int fd_list_add(struct uffd_fds *l, int fd)
 {
-	int *v;
+	int *v = array_room(l->v, l->n, &l->cap, sizeof(*v));
 
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 64;
-
-		v = realloc(l->v, cap * sizeof(*v));
-		if (!v)
-			return -ENOMEM;
-		l->v = v;
-		l->cap = cap;
-	}
+	if (!v)
+		return -ENOMEM;
+	l->v = v;
 	l->v[l->n++] = fd;
 	return 0;
 }
@@ -81,7 +76,8 @@ static int daemon_uffds(pid_t pid, struct uffd_fds *l, int first)
 	closedir(d);
 	if (ret)
 		return ret;
-	qsort(l->v, l->n, sizeof(*l->v), fd_cmp);
+	if (l->n > 1)
+		qsort(l->v, l->n, sizeof(*l->v), fd_cmp);
 	/* an exiting task has no file table left: an empty fd directory */
 	return all ? 0 : -ESRCH;
 }
@@ -198,18 +194,12 @@ static int find_ref(const struct uffd_guard *g, int theirs)
 
 static int add_ref(struct uffd_guard *g, int theirs)
 {
-	struct uffd_ref *v;
+	struct uffd_ref *v = array_room(g->v, g->n, &g->cap, sizeof(*v));
 	int fd;
 
-	if (g->n == g->cap) {
-		size_t cap = g->cap ? g->cap * 2 : 8;
-
-		v = realloc(g->v, cap * sizeof(*v));
-		if (!v)
-			return -ENOMEM;
-		g->v = v;
-		g->cap = cap;
-	}
+	if (!v)
+		return -ENOMEM;
+	g->v = v;
 	fd = syscall(__NR_pidfd_getfd, g->pidfd, theirs, 0);
 	if (fd < 0)
 		return -errno;
@@ -260,7 +250,8 @@ static int exited(const struct uffd_guard *g)
  */
 static int still_held(const struct uffd_guard *g, const struct uffd_ref *r)
 {
-	return bsearch(&r->theirs, g->fds.v, g->fds.n, sizeof(int), fd_cmp) &&
+	return g->fds.n &&
+	       bsearch(&r->theirs, g->fds.v, g->fds.n, sizeof(int), fd_cmp) &&
 	       same_file(g, r->fd, r->theirs);
 }
 
