@@ -59,7 +59,7 @@ SHARED		:= thp_image proc_status proc_smaps proc_pagemap proc_tasks \
 		   chunk_runs thp_coverage thp_record sysfs_thp thp_config thp_dump \
 		   criu_image criu_mm criu_pagemap lazy_pages thp_expect thp_diff \
 		   thp_collapse thp_split thp_verify madv_probe thp_fault \
-		   inject inject_stop madv_local proc_mem
+		   inject inject_nr inject_stop inject_threads madv_local proc_mem
 
 # Only inside criu.  Injection binds to criu's own compel in the plugin
 # (criu exports it), to Debian's libcompel in the command.
@@ -152,7 +152,8 @@ $(B)/zdtm/static/%: test/zdtm/static/%.c $(ZDTM_LIB) $(wildcard test/zdtm/static
 
 # Test tools use the shared /proc readers and injection code (with
 # Debian's libcompel).
-TOOL_OBJ	:= $(B)/obj/inject.o $(B)/obj/inject_stop.o $(B)/obj/proc_smaps.o \
+TOOL_OBJ	:= $(B)/obj/inject.o $(B)/obj/inject_nr.o $(B)/obj/inject_stop.o \
+		   $(B)/obj/inject_threads.o $(B)/obj/proc_smaps.o \
 		   $(B)/obj/proc_status.o \
 		   $(B)/obj/proc_pagemap.o \
 		   $(B)/obj/log_stderr.o
@@ -166,7 +167,17 @@ $(B)/native/reaper: test/native/reaper.c
 	@mkdir -p $(B)/native
 	$(CC) $(CFLAGS) -o $@ $<
 
-zdtm: $(ZDTM_BIN) $(ZDTM_TOOLS) $(B)/native/reaper
+# 32-bit (compat) builds of two tests, as NAME_m32, for a criu that can
+# dump compat tasks (criu check --feature compat_cr); gcc-multilib.
+ZDTM_M32	:= $(patsubst %,$(B)/zdtm/static/%_m32,thp_prctl thp_flags)
+
+$(B)/zdtm/static/%_m32: test/zdtm/static/%.c $(ZDTM_LIB_SRC) \
+		$(wildcard test/zdtm/static/*.h)
+	@mkdir -p $(B)/zdtm/static
+	$(CC) -m32 $(filter-out $(SANITIZE),$(CFLAGS)) -Itest/zdtm/lib -o $@ \
+		$< $(ZDTM_LIB_SRC)
+
+zdtm: $(ZDTM_BIN) $(ZDTM_M32) $(ZDTM_TOOLS) $(B)/native/reaper
 
 # Benchmarks: figures, not pass/fail.
 BENCH_BIN	:= $(patsubst test/bench/%.c,$(B)/bench/%,$(wildcard test/bench/*.c))

@@ -7,6 +7,7 @@ set -euo pipefail
 
 PACKAGES=(
 	make gcc clang libc6-dev pkg-config
+	gcc-multilib				# the 32-bit (compat) tests
 	protobuf-c-compiler libprotobuf-c-dev	# images/thp.proto
 	libcmocka-dev				# host unit tests
 	libclang-rt-14-dev			# libFuzzer, ASan, UBSan (clang)

@@ -13,6 +13,7 @@
 #include <compel/infect.h>
 
 #include "inject.h"
+#include "inject_nr.h"
 #include "inject_stop.h"
 #include "proc_smaps.h"
 #include "thp_log.h"
@@ -74,17 +75,42 @@ int inject_open(pid_t pid, struct inject *inj)
 		return -EIO;
 	}
 	compel_infect_ctx(inj->ctl)->syscall_ip = ip;
+	inj->compat = !compel_mode_native(inj->ctl);
+	if (inj->compat)
+		pr_info("task %d: a 32-bit task: i386 system call numbers\n",
+			pid);
 	return 0;
 }
 
 int inject_syscall(struct inject *inj, int nr, long *ret, unsigned long a1,
 		   unsigned long a2, unsigned long a3, unsigned long a4)
 {
-	if (compel_syscall(inj->ctl, nr, ret, a1, a2, a3, a4, 0, 0)) {
+	long n = inj->compat ? inject_nr_compat(nr) : nr;
+
+	if (n < 0) {
+		pr_err("task %d: no 32-bit number for system call %d: not injected\n",
+		       inj->pid, nr);
+		return -EOPNOTSUPP;
+	}
+	if (compel_syscall(inj->ctl, n, ret, a1, a2, a3, a4, 0, 0)) {
 		pr_err("task %d: injecting syscall %d failed\n", inj->pid, nr);
 		return -EIO;
 	}
 	return 0;
+}
+
+int inject_one(pid_t pid, int nr, long *ret, unsigned long a1,
+	       unsigned long a2, unsigned long a3, unsigned long a4)
+{
+	struct inject inj;
+	int err;
+
+	err = inject_open(pid, &inj);
+	if (err)
+		return err;
+	err = inject_syscall(&inj, nr, ret, a1, a2, a3, a4);
+	inject_close(&inj);
+	return err;
 }
 
 void inject_close(struct inject *inj)
@@ -95,7 +121,7 @@ void inject_close(struct inject *inj)
 	inject_stop_release(inj->pid, inj->stop_sig);
 }
 
-int inject_seize(pid_t pid, int *state)
+int inject_seize(pid_t pid, struct inject_seized *s)
 {
 	int ret = compel_stop_task(pid);
 
@@ -103,15 +129,26 @@ int inject_seize(pid_t pid, int *state)
 		pr_err("task %d: cannot stop it for injection\n", pid);
 		return -ESRCH;
 	}
-	*state = ret;
+	s->pid = pid;
+	s->state = ret;
+	s->threads.tid = NULL;
+	s->threads.n = s->threads.cap = 0;
+	ret = inject_threads_stop(pid, &s->threads);
+	if (ret < 0) {
+		compel_resume_task(pid, s->state, s->state);
+		return ret;
+	}
 	return 0;
 }
 
-int inject_release(pid_t pid, int state)
+int inject_release(struct inject_seized *s)
 {
-	if (compel_resume_task(pid, state, state)) {
-		pr_err("task %d: cannot resume it\n", pid);
-		return -EIO;
+	int ret = 0;
+
+	inject_threads_release(&s->threads);
+	if (compel_resume_task(s->pid, s->state, s->state)) {
+		pr_err("task %d: cannot resume it\n", s->pid);
+		ret = -EIO;
 	}
-	return 0;
+	return ret;
 }

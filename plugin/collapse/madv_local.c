@@ -55,13 +55,13 @@ static long advise_all(struct inject *inj, const struct iovec *iov,
 long madv_local(pid_t pid, struct inject *inj, int traced,
 		const struct iovec *iov, size_t n, int advice)
 {
+	struct inject_seized seized;
 	struct inject own;
-	int state = 0;
 	long ret;
 
 	if (inj)
 		return advise_all(inj, iov, n, advice);
-	if (!traced && inject_seize(pid, &state))
+	if (!traced && inject_seize(pid, &seized))
 		return gone_or(pid, -EPERM);
 	ret = inject_open(pid, &own);
 	if (ret) {
@@ -72,6 +72,6 @@ long madv_local(pid_t pid, struct inject *inj, int traced,
 	inject_close(&own);
 release:
 	if (!traced)
-		inject_release(pid, state);
+		inject_release(&seized);
 	return ret;
 }

@@ -382,18 +382,13 @@ int thp_fix_task(struct thp_fix *f)
 
 int thp_fix_prctl(pid_t pid, int disabled)
 {
-	struct inject inj;
 	long r;
 	int ret;
 
-	ret = inject_open(pid, &inj);
+	ret = inject_one(pid, __NR_prctl, &r, PR_SET_THP_DISABLE, disabled,
+			 0, 0);
 	if (ret)
 		return ret;
-	ret = inject_syscall(&inj, __NR_prctl, &r, PR_SET_THP_DISABLE,
-			     disabled, 0, 0);
-	inject_close(&inj);
-	if (ret)
-		return -ESRCH;
 	return r < 0 ? (int)r : 0;
 }
 

@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "array.h"
 #include "madv_local.h"
 #include "madv_probe.h"
 #include "proc_mem.h"
@@ -144,17 +145,11 @@ static void start_task(struct monitor *m, struct mtask *t)
 
 static int add_task(struct monitor *m, pid_t pid)
 {
-	struct mtask *t;
+	struct mtask *t = array_room(m->t, m->n, &m->cap, sizeof(*t));
 
-	if (m->n == m->cap) {
-		size_t cap = m->cap ? m->cap * 2 : 8;
-
-		t = realloc(m->t, cap * sizeof(*t));
-		if (!t)
-			return -ENOMEM;
-		m->t = t;
-		m->cap = cap;
-	}
+	if (!t)
+		return -ENOMEM;
+	m->t = t;
 	t = &m->t[m->n++];
 	memset(t, 0, sizeof(*t));
 	t->v.pid = pid;

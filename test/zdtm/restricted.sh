@@ -35,7 +35,7 @@ no_sys_nice() {
 	# The tests too: criu cannot restore a capability it lacks.
 	$SETPRIV --inh-caps=-sys_nice --bounding-set=-sys_nice \
 		"$Z/zdtm_run.sh" -w "$W/no-nice" -m plain,lazy \
-		thp_coverage thp_prctl >"$W/no-nice.out" 2>&1
+		thp_coverage thp_prctl thp_inject_threads >"$W/no-nice.out" 2>&1
 	while read -r r t m p rest; do
 		[ "$r" = RESULT ] || continue
 		log=$W/no-nice/$t.$m.plugin/img/restore.log

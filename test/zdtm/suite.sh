@@ -167,6 +167,15 @@ timed $Z/restore_faults.sh
 # own daemon.
 timed $Z/concurrent.sh 3
 
+# 32-bit (compat) tasks: what the plugin injects takes i386's numbers.
+if ! criu check --feature compat_cr >/dev/null 2>&1; then
+	echo "INFO compat: this criu cannot dump 32-bit tasks (criu check --feature compat_cr): the _m32 tests not run"
+elif [ ! -e /lib/ld-linux.so.2 ]; then
+	echo "INFO compat: no 32-bit C library here (/lib/ld-linux.so.2): the _m32 tests not run"
+else
+	timed $Z/zdtm_run.sh -m plain,lazy thp_prctl_m32 thp_flags_m32
+fi
+
 # Signals pending while blocked, through the plugin's injections.
 timed $Z/zdtm_run.sh -m plain,lazy thp_sigpending thp_sigstopped
 

@@ -27,20 +27,15 @@ static void compel_log(unsigned int lvl, const char *fmt, va_list args)
 
 static int poke(pid_t pid, unsigned long start, unsigned long len, int adv)
 {
-	struct inject inj;
-	int state, ret;
+	struct inject_seized seized;
 	long sret;
+	int ret;
 
-	ret = inject_seize(pid, &state);
+	ret = inject_seize(pid, &seized);
 	if (ret)
 		return ret;
-	ret = inject_open(pid, &inj);
-	if (!ret) {
-		ret = inject_syscall(&inj, __NR_madvise, &sret, start, len,
-				     adv, 0);
-		inject_close(&inj);
-	}
-	if (inject_release(pid, state) && !ret)
+	ret = inject_one(pid, __NR_madvise, &sret, start, len, adv, 0);
+	if (inject_release(&seized) && !ret)
 		ret = -EIO;
 	if (!ret && sret) {
 		fprintf(stderr, "madvise in task %d: %s\n", pid,
