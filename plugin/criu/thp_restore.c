@@ -386,10 +386,10 @@ static void fail_strict(pid_t pid)
 
 /*
  * A task whose THP state cannot be loaded still inherited criu's
- * PR_SET_THP_DISABLE (thp_restore_prepare()): give it what stock CRIU
- * would have - the state criu's mm image records (CRIU 3.19 and later;
- * their restorer has set it already), else enabled, as CRIU 3.17.1's
- * tasks inherit it from a criu without the plugin.
+ * PR_SET_THP_DISABLE (thp_restore_prepare()): give it its own - the state
+ * criu's mm image records (CRIU 3.19 and later set it in their restorer
+ * already; 3.17.1 records it but does not restore it) - else enabled, as
+ * stock CRIU's tasks inherit it from a criu without the plugin.
  */
 static void stock_prctl(struct thp_restore *r, pid_t pid)
 {
