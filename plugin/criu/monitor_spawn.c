@@ -11,9 +11,9 @@
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "mono_clock.h"
 #include "sys_nr.h"
 #include "monitor_spawn.h"
 #include "thp_log.h"
@@ -109,14 +109,6 @@ int monitor_add(int fd, pid_t pid)
 	return 0;
 }
 
-static double now_ms(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
-}
-
 /* Read one line of at most len - 1 bytes, if it comes by deadline (ms). */
 static int read_line(int fd, char *buf, size_t len, double deadline)
 {
@@ -126,7 +118,7 @@ static int read_line(int fd, char *buf, size_t len, double deadline)
 	ssize_t r;
 
 	while (n + 1 < len) {
-		left = deadline - now_ms();
+		left = deadline - mono_ms();
 		if (left <= 0 || poll(&p, 1, (int)left + 1) <= 0)
 			return -ETIMEDOUT;
 		r = recv(fd, buf + n, 1, 0);
@@ -143,7 +135,7 @@ static int read_line(int fd, char *buf, size_t len, double deadline)
 /* Answers to pids handed over without waiting come first: skip them. */
 int monitor_ask(int fd, pid_t pid, char *answer, size_t len)
 {
-	double deadline = now_ms() + MONITOR_ANSWER_MS;
+	double deadline = mono_ms() + MONITOR_ANSWER_MS;
 	char line[192], *p;
 	int ret;
 

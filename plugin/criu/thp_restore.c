@@ -10,7 +10,6 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "lazy_pages.h"
@@ -20,6 +19,7 @@
 #include "proc_smaps.h"
 #include "sysfs_thp.h"
 #include "criu_mm.h"
+#include "mono_clock.h"
 #include "proc_status.h"
 #include "thp_fix.h"
 #include "thp_fault.h"
@@ -134,14 +134,6 @@ int thp_restore_prepare(struct thp_restore *r, const struct thp_config *cfg,
 	pr_info("THP disabled for criu and every task it forks until each is fixed; collapse %s, mode %s\n",
 		r->sync ? "sync" : "async", r->ctx.mode);
 	return 0;
-}
-
-static double since_ms(const struct timespec *t0)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (t.tv_sec - t0->tv_sec) * 1e3 + (t.tv_nsec - t0->tv_nsec) / 1e6;
 }
 
 /*
@@ -391,7 +383,7 @@ static void fail_strict(pid_t pid)
  * already; 3.17.1 records it but does not restore it) - else enabled, as
  * stock CRIU's tasks inherit it from a criu without the plugin.
  */
-static void stock_prctl(struct thp_restore *r, pid_t pid)
+static void own_prctl(struct thp_restore *r, pid_t pid)
 {
 	struct proc_status st;
 	CriuMmEntry *mm;
@@ -410,24 +402,23 @@ static void stock_prctl(struct thp_restore *r, pid_t pid)
 		pr_err("task %d: its THP state stays disabled as criu's: prctl(PR_SET_THP_DISABLE, %d): %s\n",
 		       pid, want, strerror(-ret));
 	else
-		pr_warn("task %d: THP %s, as stock CRIU restores it\n", pid,
+		pr_warn("task %d: THP %s, as criu's image records it\n", pid,
 			want ? "disabled" : "enabled");
 }
 
 void thp_restore_task(struct thp_restore *r, pid_t pid)
 {
 	struct thp_verify v = { .pid = pid };
-	struct timespec t0;
+	double t0 = mono_ms();
 	int ret;
 
-	clock_gettime(CLOCK_MONOTONIC, &t0);
 	thp_fault_kill(THP_FAULT_RESTORE_HOOK);
 	r->tasks++;
 	ret = thp_fault_fail(THP_FAULT_RESTORE_LOAD) ? -EIO :
 		thp_verify_load(&r->ctx, pid, &v);
 	if (ret) {
 		pr_err("task %d: no THP state to restore it to\n", pid);
-		stock_prctl(r, pid);
+		own_prctl(r, pid);
 		goto out;
 	}
 	pr_info("task %d (id %u): THP state from the %s%s%s%s\n", pid, v.id,
@@ -447,7 +438,7 @@ void thp_restore_task(struct thp_restore *r, pid_t pid)
 		r->exact++;
 	pr_info("task %d: %s in %.1f ms (%zu VMAs)\n", pid,
 		!ret ? "exact, but for chunks still to come" :
-		ret == -EAGAIN ? "not exact" : "not fixed", since_ms(&t0),
+		ret == -EAGAIN ? "not exact" : "not fixed", mono_ms() - t0,
 		v.x.e->n_vmas);
 out:
 	thp_verify_free(&v);

@@ -475,13 +475,6 @@ static int task_finished(const struct mtask *t, unsigned long got)
 	return !t->lazy || t->t_last_page >= 0;
 }
 
-static int exited(int pidfd)
-{
-	struct pollfd p = { .fd = pidfd, .events = POLLIN };
-
-	return poll(&p, 1, 0) > 0;
-}
-
 /*
  * The restored address space, and with it all we compare, is gone: the
  * task runs a new program, or it is exiting.  Not ours to watch.
@@ -491,7 +484,7 @@ static int execed(struct mtask *t)
 	if (!t->loaded || !proc_mem_gone(t->mem_fd))
 		return 0;
 	t->done = t->gone = 1;
-	t->execed = !exited(t->col.pidfd);
+	t->execed = !monitor_task_exited(t);
 	pr_info("task %d: %s: no longer watched\n", t->v.pid, t->execed ?
 		"it runs a new program (exec)" : "it exited");
 	return 1;
