@@ -155,6 +155,21 @@ int pagemap_scan_huge(int fd, uint64_t start, uint64_t end,
 		    PAGE_IS_HUGE, cb, arg);
 }
 
+static int add_len(uint64_t start, uint64_t end, void *arg)
+{
+	*(uint64_t *)arg += end - start;
+	return 0;
+}
+
+int pagemap_range_huge(int fd, uint64_t addr, uint64_t len)
+{
+	uint64_t huge = 0;
+	int ret;
+
+	ret = pagemap_scan_huge(fd, addr, addr + len, add_len, &huge);
+	return ret ? ret : huge == len;
+}
+
 int pagemap_scan_present(int fd, uint64_t start, uint64_t end,
 			 pagemap_range_cb cb, void *arg)
 {

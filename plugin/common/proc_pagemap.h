@@ -51,6 +51,12 @@ int pagemap_scan_huge(int fd, uint64_t start, uint64_t end,
 		      pagemap_range_cb cb, void *arg);
 
 /*
+ * 1 when every page of [addr, addr+len) is mapped by a PMD, 0 if not;
+ * -ENOTTY before Linux 6.7 (no PAGEMAP_SCAN).
+ */
+int pagemap_range_huge(int fd, uint64_t addr, uint64_t len);
+
+/*
  * The same for the ranges whose pages are present in memory.  Ranges may
  * come split where one call of the ioctl ends and the next begins.
  */

@@ -146,13 +146,14 @@ static int needs_stop(const struct fix_ctx *c, const struct thp_diff *x)
 }
 
 /*
- * A chunk whose pages can be had now: shmem ones are in the page cache,
- * and a guarded lazy-pages daemon sends a chunk that cannot wait for the
- * monitor.
+ * A chunk whose pages can be had now: shmem and file ones are in the page
+ * cache (or read into it), and a guarded lazy-pages daemon sends a chunk
+ * that cannot wait for the monitor.
  */
 static int pullable(const struct fix_ctx *c, const struct thp_diff *x)
 {
-	if (x->vma->kind == THP_VMA_KIND__SHMEM)
+	if (x->vma->kind == THP_VMA_KIND__SHMEM ||
+	    x->vma->kind == THP_VMA_KIND__FILE)
 		return 1;
 	return c->f->pull && needs_stop(c, x);
 }
@@ -207,6 +208,12 @@ static int sort_missing(struct fix_ctx *c, int pagemap_fd, int mem_fd)
 			return ret;
 		if (!ret) {
 			c->f->pending++;
+			continue;
+		}
+		if (x->vma->kind == THP_VMA_KIND__FILE &&
+		    pagemap_range_huge(pagemap_fd, x->start,
+				       THP_CHUNK_SIZE) == 1) {
+			c->f->faulted_huge++;	/* the page cache's own */
 			continue;
 		}
 		/* anonymous memory only: in a file or shmem chunk a write
@@ -366,6 +373,7 @@ int thp_fix_task(struct thp_fix *f)
 
 	f->advice_set = f->advice_left = 0;
 	f->lifted = f->pending = f->handed = f->pulled = f->split = 0;
+	f->faulted_huge = 0;
 	f->prctl_set = 0;
 	ret = thp_collapse_open(&f->col, f->pid);
 	f->col.traced = 1;	/* criu holds it stopped */

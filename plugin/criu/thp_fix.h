@@ -15,7 +15,11 @@
  * unless it needs the task stopped and the monitor guards the restore
  * ("pull"): then its pages are fetched from the lazy-pages daemon now.
  * Shmem chunks are always pulled: criu restores shmem eagerly, but the
- * task maps its pages only when it touches them.  A chunk of a task not
+ * task maps its pages only when it touches them.  So are the chunks of
+ * other files: their pages come from the page cache, and a fault maps a
+ * huge folio there with a PMD (the filesystem's large folios, Linux
+ * 6.x); MADV_COLLAPSE takes a file chunk only with READ_ONLY_THP_FOR_FS.
+ * Nothing is ever written into a file or shmem chunk.  A chunk of a task not
  * restored lazily whose pages are not all in never gets the rest: the
  * image lacks them (CRIU 3.x dumps memory before the plugin records, and
  * khugepaged may collapse in between); it is collapsed as it is, the
@@ -51,6 +55,7 @@ struct thp_fix {
 	unsigned long pending;		/* pages not all in yet */
 	unsigned long handed;		/* left to the monitor */
 	unsigned long pulled;		/* chunks faulted in from outside */
+	unsigned long faulted_huge;	/* file chunks a fault mapped huge */
 	unsigned long split;		/* huge chunks split, small at dump */
 	struct thp_collapse col;	/* collapse counts and failures */
 };
