@@ -170,10 +170,10 @@ static void report_fix(const struct thp_fix *f)
 {
 	size_t i;
 
-	pr_info("task %d: %u advice set, %u left wanting 'none' (no MADV_CLR_HUGEPAGE), prctl %s, %lu chunks collapsed (%lu under a lifted flag, %lu pulled) in %.1f ms, %lu split, %lu pending, %lu to the monitor\n",
+	pr_info("task %d: %u advice set, %u left wanting 'none' (no MADV_CLR_HUGEPAGE), prctl %s, %lu chunks collapsed (%lu under a lifted flag, %lu pulled) in %.1f ms, %lu file chunks mapped huge by a fault, %lu split, %lu pending, %lu to the monitor\n",
 		f->pid, f->advice_set, f->advice_left,
 		f->prctl_set ? "set" : "kept", f->col.done, f->lifted,
-		f->pulled, f->col.busy_ns / 1e6, f->split, f->pending,
+		f->pulled, f->col.busy_ns / 1e6, f->faulted_huge, f->split, f->pending,
 		f->handed);
 	for (i = 0; i < f->col.nfail; i++)
 		pr_warn("task %d: chunk %" PRIx64 " not collapsed: %s\n",
@@ -406,12 +406,26 @@ static void own_prctl(struct thp_restore *r, pid_t pid)
 			want ? "disabled" : "enabled");
 }
 
+/*
+ * Every task is forked by the first RESUME_DEVICES_LATE: criu gets its own
+ * prctl state back, so that what it runs from now on - pre-resume and
+ * post-resume scripts, --exec-cmd's program - does not inherit ours.
+ */
+static void criu_own_prctl(struct thp_restore *r)
+{
+	if (r->criu_disabled == 0 && prctl(PR_SET_THP_DISABLE, 0, 0, 0, 0))
+		pr_warn("prctl(PR_SET_THP_DISABLE, 0): %s: criu's THP stays disabled\n",
+			strerror(errno));
+	r->criu_disabled = -1;
+}
+
 void thp_restore_task(struct thp_restore *r, pid_t pid)
 {
 	struct thp_verify v = { .pid = pid };
 	double t0 = mono_ms();
 	int ret;
 
+	criu_own_prctl(r);
 	thp_fault_kill(THP_FAULT_RESTORE_HOOK);
 	r->tasks++;
 	ret = thp_fault_fail(THP_FAULT_RESTORE_LOAD) ? -EIO :
@@ -448,10 +462,7 @@ out:
 
 void thp_restore_finish(struct thp_restore *r)
 {
-	/* every task is forked: --exec-cmd's program gets criu's own state */
-	if (r->criu_disabled == 0 && prctl(PR_SET_THP_DISABLE, 0, 0, 0, 0))
-		pr_warn("prctl(PR_SET_THP_DISABLE, 0): %s: criu's THP stays disabled\n",
-			strerror(errno));
+	criu_own_prctl(r);	/* no task hook ran: a tree of zombies */
 	if (r->monitor_fd >= 0)
 		close(r->monitor_fd);
 	r->monitor_fd = -1;

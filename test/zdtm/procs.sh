@@ -14,7 +14,8 @@ state_of() {
 session_pids() {
 	local sid=$1 f l
 	for f in /proc/[0-9]*/stat; do
-		read -r l <"$f" 2>/dev/null || continue
+		# dash reports a failed redirection past a 2> after it
+		{ read -r l <"$f"; } 2>/dev/null || continue
 		# after the command name: state ppid pgrp session
 		set -- ${l##*) }
 		[ "$4" = "$sid" ] && echo "${f%/stat}"

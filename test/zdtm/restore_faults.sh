@@ -43,6 +43,8 @@
 #                     gets every page
 #   symlinks          symlinks planted as the monitor's log and its
 #                     report's temporary file: removed, not followed
+#   scripts           pre-resume and post-resume scripts and --exec-cmd's
+#                     program (not lazy) get criu's own THP state
 #   traced-guard      a debugger that swallows SIGSTOP attaches, and the
 #                     daemon is killed mid-transfer: the guard kills the
 #                     task (thp_lazy_guard, full size) rather than let it
@@ -658,6 +660,51 @@ prctl_fault() {
 	result "$1" "$why" "THP_enabled: $got (stock criu: $stock)"
 }
 
+# What criu runs once every task is forked inherits criu's own prctl state,
+# not the disabled one the plugin gives it for the forking: thp_prctl
+# restored (not lazily) by a criu whose THP is enabled, with an action
+# script and --exec-cmd that log their THP_enabled.  pre-resume and
+# post-resume (after the first RESUME_DEVICES_LATE) and --exec-cmd's
+# program must have 1; the scripts before it (pre-restore, post-restore)
+# have 0, as every task criu forks then.  Both tasks end with their own
+# state (1 0).
+scripts() {
+	local why= got states w
+	d=$W/scripts
+	mkdir -p "$d/img"
+	printf '#!/bin/sh\necho "$CRTOOLS_SCRIPT_ACTION $(grep THP_enabled /proc/self/status)" >>%s\n' \
+		"$d/scripts.out" >"$d/script.sh"
+	chmod +x "$d/script.sh"
+	THP_EXPECT=exact "$Z/static/thp_prctl" --pidfile="$d/test.pid" \
+		--outfile="$d/test.out" || { result scripts "setup failed"; return; }
+	pid=$(cat "$d/test.pid")
+	if ! criu dump -v4 -L "$LIB" -D "$d/img" -o dump.log -t "$pid" \
+		>/dev/null 2>&1; then
+		why="criu dump failed"
+	elif [ "$(thp_enabled $$)" != 1 ]; then
+		why="THP is disabled for this shell: nothing to tell apart"
+	elif ! criu restore -v4 -L "$LIB" -D "$d/img" -o restore.log \
+		--action-script "$d/script.sh" --exec-cmd -- sh -c \
+		"echo \"exec-cmd \$(grep THP_enabled /proc/self/status)\" >>$d/scripts.out" \
+		>/dev/null 2>&1; then
+		why="criu restore failed"
+	else
+		got=$(awk '{ printf "%s%s=%s", (NR > 1 ? " " : ""), $1, $3 }' \
+			"$d/scripts.out")
+		states=$(prctl_states)
+		for w in pre-resume=1 post-resume=1 exec-cmd=1; do
+			case " $got " in
+			*" $w "*) ;;
+			*) why="THP_enabled of what criu ran: $got, want $w" ;;
+			esac
+		done
+		[ -z "$why" ] && [ "$states" != "1 0" ] &&
+			why="THP_enabled of the task and its child: $states, want 1 0"
+	fi
+	kill_tree "$pid"
+	result scripts "$why" "THP_enabled: $got; the tasks: $states"
+}
+
 # want CASE: the case is to run (every case when none was named).
 CASES=" $* "
 want() {
@@ -686,4 +733,5 @@ want sigterm && sigterm
 want fix-fail && prctl_fault fix-fail
 want restore-load && prctl_fault restore-load
 want symlinks && symlinks
+want scripts && scripts
 exit 0
