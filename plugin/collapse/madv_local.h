@@ -23,14 +23,22 @@ struct inject;
 /* process_madvise() on another process is allowed: CAP_SYS_NICE held. */
 int madv_remote_allowed(void);
 
+/* The task to advise. */
+struct madv_task {
+	pid_t pid;
+	int pidfd;		/* its pidfd, or -1 */
+	struct inject *inj;	/* an injection held open on it, or NULL */
+	int traced;		/* the caller traces it and holds it stopped */
+};
+
 /*
- * madvise(iov[i], advice) inside pid, in order, up to the first failure.
- * inj: an injection the caller holds open on pid, or NULL to open one
- * (seizing pid first unless traced).  As process_madvise(): the bytes
- * advised, or a negative errno when the first range failed (-ESRCH: the
- * task is gone or cannot be traced).
+ * madvise(iov[i], advice) inside the task, in order, up to the first
+ * failure.  Without t->inj an injection is opened, the task seized first
+ * unless traced - by its number, only while its pidfd says it lives.  As
+ * process_madvise(): the bytes advised, or a negative errno when the
+ * first range failed (-ESRCH: the task is gone).
  */
-long madv_local(pid_t pid, struct inject *inj, int traced,
-		const struct iovec *iov, size_t n, int advice);
+long madv_local(const struct madv_task *t, const struct iovec *iov,
+		size_t n, int advice);
 
 #endif /* MADV_LOCAL_H */

@@ -14,6 +14,7 @@
 #include "sys_nr.h"
 #include "madv_probe.h"
 #include "proc_smaps.h"
+#include "pidfd.h"
 
 
 #define SCRATCH	(4ul << 20)
@@ -79,7 +80,7 @@ static int probe_remote(void *p)
 		for (;;)
 			pause();
 	}
-	pidfd = syscall(__NR_pidfd_open, child, 0);
+	pidfd = pidfd_of(child);
 	if (pidfd >= 0) {
 		ok = !madv_remote(pidfd, (unsigned long)p, SCRATCH,
 				  MADV_HUGEPAGE) &&

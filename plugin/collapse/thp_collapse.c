@@ -16,6 +16,7 @@
 #include "thp_collapse.h"
 #include "thp_fault.h"
 #include "thp_image.h"
+#include "pidfd.h"
 
 
 /* Chunks per call: well below UIO_MAXIOV (1024). */
@@ -34,8 +35,8 @@ int thp_collapse_open(struct thp_collapse *c, pid_t pid)
 	memset(c, 0, sizeof(*c));
 	c->pid = pid;
 	c->local = !madv_remote_allowed();
-	c->pidfd = syscall(__NR_pidfd_open, pid, 0);
-	return c->pidfd < 0 ? -errno : 0;
+	c->pidfd = pidfd_of(pid);
+	return c->pidfd < 0 ? c->pidfd : 0;
 }
 
 int thp_collapse_open_pidfd(struct thp_collapse *c, pid_t pid, int pidfd)
@@ -62,8 +63,14 @@ long thp_collapse_advise(const struct thp_collapse *c,
 {
 	long ret;
 
-	if (c->local)
-		return madv_local(c->pid, c->inj, c->traced, iov, n, advice);
+	if (c->local) {
+		struct madv_task t = {
+			.pid = c->pid, .pidfd = c->pidfd,
+			.inj = c->inj, .traced = c->traced,
+		};
+
+		return madv_local(&t, iov, n, advice);
+	}
 	ret = syscall(__NR_process_madvise, c->pidfd, iov, n, advice, 0);
 	return ret < 0 ? -errno : ret;
 }

@@ -27,6 +27,7 @@
 #include "thp_log.h"
 #include "thp_restore.h"
 #include "thp_verify.h"
+#include "pidfd.h"
 
 /* The task is stopped, criu waits: a short retry when khugepaged works */
 #define HOOK_TRIES	5
@@ -268,9 +269,9 @@ static void hold_lazy_vmas(struct thp_restore *r, pid_t pid)
 {
 	struct hold h = { };
 
-	h.pidfd = syscall(__NR_pidfd_open, pid, 0);
+	h.pidfd = pidfd_of(pid);
 	if (h.pidfd < 0) {
-		pr_warn("task %d: pidfd_open: %s\n", pid, strerror(errno));
+		pr_warn("task %d: pidfd_open: %s\n", pid, strerror(-h.pidfd));
 		return;
 	}
 	smaps_read(pid, hold_vma, &h);

@@ -25,6 +25,7 @@
 #include "proc_mem.h"
 #include "proc_status.h"
 #include "thp_log.h"
+#include "pidfd.h"
 
 #define GRAB_WAIT_MS	5000	/* for the daemon to receive a task's uffd */
 #define STOP_WAIT_MS	10000	/* for a stopped task's threads to stop */
@@ -429,9 +430,7 @@ static void kill_spinning(struct monitor *m, int ms)
 /* A daemon killed drops its files before it is reaped: give it 100 ms. */
 static void settle_daemon(struct uffd_guard *u)
 {
-	struct pollfd p = { .fd = u->pidfd, .events = POLLIN };
-
-	if (!u->gone && u->pidfd >= 0 && poll(&p, 1, 100) > 0)
+	if (!u->gone && u->pidfd >= 0 && pidfd_exited(u->pidfd, 100))
 		u->gone = 1;
 }
 

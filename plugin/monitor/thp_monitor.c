@@ -29,6 +29,7 @@
 #include "thp_image.h"
 #include "thp_log.h"
 #include "monitor_int.h"
+#include "pidfd.h"
 
 #define POLL_MIN_MS	10
 #define POLL_MAX_MS	1000
@@ -71,18 +72,12 @@ double monitor_elapsed(const struct monitor *m)
 
 int monitor_task_exited(const struct mtask *t)
 {
-	struct pollfd p = { .fd = t->pidfd, .events = POLLIN };
-
-	return t->pidfd < 0 || poll(&p, 1, 0) > 0;
+	return pidfd_exited(t->pidfd, 0);
 }
 
 int monitor_task_signal(const struct mtask *t, int sig)
 {
-	if (t->pidfd < 0)
-		return -ESRCH;
-	if (syscall(__NR_pidfd_send_signal, t->pidfd, sig, NULL, 0))
-		return -errno;
-	return 0;
+	return pidfd_signal(t->pidfd, sig);
 }
 
 /*
@@ -155,9 +150,9 @@ static int add_task(struct monitor *m, pid_t pid)
 	t->v.pid = pid;
 	t->col.pidfd = -1;
 	t->mem_fd = -1;
-	t->pidfd = syscall(__NR_pidfd_open, pid, 0);
+	t->pidfd = pidfd_of(pid);
 	if (t->pidfd < 0)
-		pr_warn("task %d: pidfd_open: %s\n", pid, strerror(errno));
+		pr_warn("task %d: pidfd_open: %s\n", pid, strerror(-t->pidfd));
 	t->t_exact = -1;
 	t->t_last_page = -1;
 	t->dirty = 1;

@@ -17,6 +17,7 @@
 #include "sys_nr.h"
 #include "thp_log.h"
 #include "uffd_guard.h"
+#include "pidfd.h"
 
 #ifndef __NR_kcmp
 #define __NR_kcmp		312
@@ -148,9 +149,9 @@ static int find_daemon(struct uffd_guard *g)
 	closedir(d);
 	if (!pid)
 		return -ENOENT;
-	g->pidfd = syscall(__NR_pidfd_open, pid, 0);
+	g->pidfd = pidfd_of(pid);
 	if (g->pidfd < 0)
-		return -errno;
+		return g->pidfd;
 	g->daemon = pid;
 	pr_info("lazy-pages daemon: pid %d\n", pid);
 	return 0;
@@ -239,9 +240,7 @@ int uffd_guard_grab(struct uffd_guard *g)
 
 static int exited(const struct uffd_guard *g)
 {
-	struct pollfd p = { .fd = g->pidfd, .events = POLLIN };
-
-	return g->pidfd < 0 || poll(&p, 1, 0) > 0;
+	return pidfd_exited(g->pidfd, 0);
 }
 
 /*

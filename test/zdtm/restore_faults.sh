@@ -43,6 +43,9 @@
 #                     gets every page
 #   symlinks          symlinks planted as the monitor's log and its
 #                     report's temporary file: removed, not followed
+#   traced-no-nice    traced, and criu without CAP_SYS_NICE: the monitor
+#                     cannot seize the task to inject; the report names
+#                     the chunks not collapsed (EPERM), the task not exact
 #   scripts           pre-resume and post-resume scripts and --exec-cmd's
 #                     program (not lazy) get criu's own THP state
 #   traced-guard      a debugger that swallows SIGSTOP attaches, and the
@@ -88,13 +91,18 @@ monitors() {
 # restore FAULTS: a lazy restore with CRIU_THP_FAULT=FAULTS; the daemon's
 # pid in $lazy_pid.  0 when criu restore succeeded.
 restore() {
-	CRIU_THP_FAULT=$1 criu lazy-pages -v4 -D "$d/img" -o lazy-pages.log \
+	restore_as "" "$1"
+}
+
+# restore_as WRAPPER FAULTS: the same, criu restore run through WRAPPER.
+restore_as() {
+	CRIU_THP_FAULT=$2 criu lazy-pages -v4 -D "$d/img" -o lazy-pages.log \
 		>/dev/null 2>&1 &
 	lazy_pid=$!
 	wait_socket "$d/img/lazy-pages.socket"
 	# a daemon to be killed mid-transfer: slow from the start
 	[ -n "$slow_daemon" ] && cpu_limit $lazy_pid 10
-	CRIU_THP_FAULT=$1 criu restore -v4 -L "$LIB" -D "$d/img" \
+	CRIU_THP_FAULT=$2 $1 criu restore -v4 -L "$LIB" -D "$d/img" \
 		-o restore.log -d --lazy-pages >/dev/null 2>&1
 }
 
@@ -592,6 +600,53 @@ traced() {
 	result traced "$why" "traced from restore to exit; $(jq -r '.tasks[0] | "\(.collapsed)/\(.recorded) collapsed"' "$r" 2>/dev/null), exact"
 }
 
+# The same debugger, and criu (and so the monitor) without CAP_SYS_NICE:
+# the monitor must inject madvise() to collapse, and cannot seize a task
+# another tracer has (EPERM).  The daemon slowed, so that chunks are
+# still to come once the tracer is in: those the report must name as not
+# collapsed, the task not exact and not gone (it was "gone", and the
+# report "all exact").  The test itself, started without CAP_SYS_NICE
+# too (criu cannot restore a capability it lacks), passes.
+traced_no_nice() {
+	local why= r i=0 tracer nice="/usr/bin/setpriv --inh-caps=-sys_nice --bounding-set=-sys_nice"
+	d=$W/traced-no-nice
+	r=$d/img/thp-monitor.json
+	mkdir -p "$d/img"
+	if ! THP_EXPECT=lazy $nice "$Z/static/thp_coverage" \
+		--pidfile="$d/test.pid" --outfile="$d/test.out"; then
+		result traced-no-nice "setup failed"
+		return
+	fi
+	pid=$(cat "$d/test.pid")
+	slow_daemon=1
+	if ! criu dump -v4 -L "$LIB" -D "$d/img" -o dump.log -t "$pid" \
+		>/dev/null 2>&1; then
+		why="criu dump failed"
+	elif ! restore_as "$nice" ""; then
+		why="criu restore failed"
+	else
+		"$Z/tools/thp_tracer" "$pid" >"$d/tracer.out" 2>&1 &
+		tracer=$!
+		while ! grep -q attached "$d/tracer.out" && [ $i -lt 500 ]; do
+			i=$((i + 1))
+			sleep 0.01
+		done
+		grep -q attached "$d/tracer.out" ||
+			why="the tracer did not attach: $(cat "$d/tracer.out")"
+	fi
+	slow_daemon=
+	[ -z "$why" ] && settled
+	if [ -n "$why" ]; then
+		:
+	elif ! jq -e '.tasks[0] | (.exact | not) and (.gone | not) and
+		([.failed[] | select(.error == "Operation not permitted")] | length > 0)' \
+		"$r" >/dev/null 2>&1; then
+		why="report: $(jq -c '.tasks[0] | {exact, gone, collapsed, recorded, failed: [.failed[].error] | unique}' "$r" 2>/dev/null)"
+	fi
+	kill -9 "$pid" "$tracer" 2>/dev/null
+	result traced-no-nice "$why" "$(jq -r '.tasks[0] | "\(.collapsed)/\(.recorded) collapsed, \(.failed | length) not: \([.failed[].error] | unique | join(", "))"' "$r" 2>/dev/null)"
+}
+
 # criu killed in the plugin's hook: as when criu is killed by its
 # pre-resume script (the next step), the task runs on and gets its pages.
 restore_hook() {
@@ -734,4 +789,5 @@ want fix-fail && prctl_fault fix-fail
 want restore-load && prctl_fault restore-load
 want symlinks && symlinks
 want scripts && scripts
+want traced-no-nice && traced_no_nice
 exit 0

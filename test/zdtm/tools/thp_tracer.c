@@ -4,7 +4,8 @@
  *
  * Test tool: a debugger that attaches to every thread of PID (ptrace
  * PTRACE_SEIZE) and lets it run: each signal is passed on, a group-stop
- * is listened through (PTRACE_LISTEN).  With --swallow-stop it keeps
+ * is listened through (PTRACE_LISTEN); a thread another tracer holds for
+ * a moment is seized once it lets go.  With --swallow-stop it keeps
  * SIGSTOP from the task instead, as a debugger may.  On SIGTERM or SIGINT it detaches
  * and exits 0; it exits 0 when every thread has gone, 2 on an error.
  * Prints "attached N" once it holds them all.
@@ -17,6 +18,7 @@
 #include <string.h>
 #include <sys/ptrace.h>
 #include <sys/wait.h>
+#include <time.h>
 
 static volatile sig_atomic_t quit;
 static int swallow_stop;
@@ -25,6 +27,23 @@ static void on_quit(int sig)
 {
 	(void)sig;
 	quit = 1;
+}
+
+/*
+ * Seize tid; while another tracer holds it (EPERM: criu-thp's monitor
+ * injecting into it, a moment), try again, for up to 2 s.
+ */
+static int seize(pid_t tid)
+{
+	struct timespec ms = { 0, 1000000 };
+	int i;
+
+	for (i = 0; ptrace(PTRACE_SEIZE, tid, NULL, NULL); i++) {
+		if (errno != EPERM || i == 2000)
+			return -1;
+		nanosleep(&ms, NULL);
+	}
+	return 0;
 }
 
 static int seize_all(pid_t pid, pid_t *tids, int max)
@@ -42,7 +61,7 @@ static int seize_all(pid_t pid, pid_t *tids, int max)
 		if (de->d_name[0] == '.')
 			continue;
 		tids[n] = atoi(de->d_name);
-		if (ptrace(PTRACE_SEIZE, tids[n], NULL, NULL)) {
+		if (seize(tids[n])) {
 			fprintf(stderr, "thp_tracer: seize %d: %s\n", tids[n],
 				strerror(errno));
 			closedir(d);
