@@ -103,8 +103,9 @@ $(CMD): $(CMD_OBJ)
 UNIT_TESTS	:= $(patsubst test/unit/%.c,%,$(wildcard test/unit/test_*.c))
 UNIT_BIN	:= $(patsubst %,$(B)/unit/%,$(UNIT_TESTS))
 
-# The command's objects but its main().
-UNIT_OBJ	:= $(filter-out $(B)/obj/criu_thp.o,$(CMD_OBJ))
+# The command's objects but its main(), and the plugin's talk to the monitor.
+UNIT_OBJ	:= $(filter-out $(B)/obj/criu_thp.o,$(CMD_OBJ)) \
+		   $(B)/obj/monitor_spawn.o
 
 $(B)/unit/%: test/unit/%.c $(UNIT_OBJ) $(wildcard test/zdtm/static/*.h) \
 		test/unit/unit.h | $(CMD)

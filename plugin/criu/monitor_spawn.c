@@ -133,9 +133,9 @@ static int read_line(int fd, char *buf, size_t len, double deadline)
 }
 
 /* Answers to pids handed over without waiting come first: skip them. */
-int monitor_ask(int fd, pid_t pid, char *answer, size_t len)
+int monitor_ask(int fd, pid_t pid, char *answer, size_t len, int timeout_ms)
 {
-	double deadline = mono_ms() + MONITOR_ANSWER_MS;
+	double deadline = mono_ms() + timeout_ms;
 	char line[192], *p;
 	int ret;
 

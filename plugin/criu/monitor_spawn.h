@@ -32,7 +32,10 @@ int monitor_spawn(const char *bin, int dirfd, const char *dir,
 		  unsigned int flags);
 /* Hand pid over without waiting: 0, or a negative errno. */
 int monitor_add(int fd, pid_t pid);
-/* Hand pid over and wait for the answer (in answer): 0 or -errno. */
-int monitor_ask(int fd, pid_t pid, char *answer, size_t len);
+/*
+ * Hand pid over and wait for the answer (in answer), timeout_ms in all
+ * (MONITOR_ANSWER_MS): 0 or -errno (-ETIMEDOUT).
+ */
+int monitor_ask(int fd, pid_t pid, char *answer, size_t len, int timeout_ms);
 
 #endif /* MONITOR_SPAWN_H */

@@ -225,7 +225,8 @@ static int guard_lazy(struct thp_restore *r, pid_t pid, int *guarded,
 		       pid);
 		return 0;
 	}
-	ret = monitor_ask(r->monitor_fd, pid, answer, sizeof(answer));
+	ret = monitor_ask(r->monitor_fd, pid, answer, sizeof(answer),
+			  MONITOR_ANSWER_MS);
 	if (!ret && !strncmp(answer, "guarded", 7)) {
 		pr_info("task %d: monitor: %s\n", pid, answer);
 		r->guarded++;
@@ -299,7 +300,8 @@ static int hand_over(struct thp_restore *r, pid_t pid)
 	char answer[192];
 	int ret;
 
-	ret = monitor_ask(r->monitor_fd, pid, answer, sizeof(answer));
+	ret = monitor_ask(r->monitor_fd, pid, answer, sizeof(answer),
+			  MONITOR_ANSWER_MS);
 	if (!ret && !strncmp(answer, "not guarded: cannot load", 24))
 		ret = -EIO;
 	if (ret)

@@ -11,8 +11,10 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "unit.h"
@@ -524,6 +526,45 @@ static void monitor_collapses(void **state)
 }
 
 /*
+ * criu runs every task's hook before it lets the tasks go: a hook phase
+ * longer than the monitor's timeout must leave it its whole timeout to
+ * collapse after.  The monitor reads the pid from its stdin, which stays
+ * open (criu in its hooks) for 1.5 s; its timeout is 1 s.
+ */
+static void monitor_waits_for_hooks(void **state)
+{
+	struct monitor_opts o = { .dir = kid.dir, .timeout = 1,
+				  .pids_on_stdin = 1 };
+	struct timespec hooks = { 1, 500000000 };
+	char line[16];
+	int sv[2], status, n;
+	pid_t mon;
+
+	(void)state;
+	kid_record();
+	kid_step('b');
+	assert_int_equal(verify_diffs(), R_CHUNKS);
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	mon = fork();
+	assert_true(mon >= 0);
+	if (!mon) {
+		close(sv[0]);
+		if (dup2(sv[1], 0) < 0)
+			_exit(2);
+		_exit(thp_monitor_run(&o));
+	}
+	close(sv[1]);
+	n = snprintf(line, sizeof(line), "%d\n", kid.pid);
+	assert_int_equal(write(sv[0], line, n), n);
+	nanosleep(&hooks, NULL);
+	close(sv[0]);
+	assert_int_equal(waitpid(mon, &status, 0), mon);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+	assert_int_equal(verify_diffs(), 0);
+}
+
+/*
  * A chunk recorded huge whose restored pages are not all there, and
  * never will be: the monitor collapses it as it is (zeros where a page
  * is missing) rather than wait for pages that never come.
@@ -679,6 +720,7 @@ int main(void)
 	};
 	const struct CMUnitTest live[] = {
 		cmocka_unit_test(monitor_collapses),
+		cmocka_unit_test(monitor_waits_for_hooks),
 		cmocka_unit_test(monitor_reads_again),
 		cmocka_unit_test_teardown(monitor_fills_holes,
 					  put_back_max_ptes_none),
