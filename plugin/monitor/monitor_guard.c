@@ -18,6 +18,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -31,7 +32,7 @@
 #define STOP_WAIT_MS	10000	/* for a stopped task's threads to stop */
 #define MAPS_AFTER_MS	20	/* grab(): read maps if no new uffd by then */
 #define SPIN_AFTER_MS	300	/* a task not stopped by then may spin */
-#define SPIN_SHARE	25	/* ... in the kernel, at this % of a CPU */
+#define SPIN_MIN_MS	20	/* ... on a CPU for this long since its stop */
 
 int monitor_guard_open(struct monitor *m)
 {
@@ -204,54 +205,74 @@ static size_t owing(struct monitor *m)
 	return n;
 }
 
-/*
- * The state letter and the user and system time (clock ticks) in a
- * /proc stat file; 0, or -1 when it is gone or unreadable.
- */
-static int read_stat(const char *path, char *state, unsigned long *utime,
-		     unsigned long *stime)
+/* Read a short /proc file into buf; its length, or -1 when it is gone. */
+static ssize_t read_short(const char *path, char *buf, size_t len)
 {
-	char buf[512], *p;
 	ssize_t n;
 	int fd;
 
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -1;
-	n = read(fd, buf, sizeof(buf) - 1);
+	n = read(fd, buf, len - 1);
 	close(fd);
 	if (n <= 0)
 		return -1;
 	buf[n] = '\0';
-	p = strrchr(buf, ')');
-	/* fields 3 (state) to 15 (stime), after the command's ')' */
-	if (!p || sscanf(p + 1, " %c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu",
-			 state, utime, stime) != 3)
+	return n;
+}
+
+/* The state letter of a /proc stat file; 0, or -1 when it is gone. */
+static int read_state(const char *path, char *state)
+{
+	char buf[512], *p;
+
+	if (read_short(path, buf, sizeof(buf)) < 0)
 		return -1;
-	return 0;
+	p = strrchr(buf, ')');	/* after the command's ')' */
+	return p && sscanf(p + 1, " %c", state) == 1 ? 0 : -1;
 }
 
 static int thread_state_ok(pid_t pid, const char *tid, int sig)
 {
-	unsigned long ut, st;
 	char path[64], c;
 
 	snprintf(path, sizeof(path), "/proc/%d/task/%s/stat", pid, tid);
-	if (read_stat(path, &c, &ut, &st))
+	if (read_state(path, &c))
 		return 1;	/* gone */
 	if (sig == SIGKILL)
 		return c == 'Z' || c == 'X';
 	return c == 'T' || c == 't';
 }
 
-/* The system time of pid's threads, in clock ticks; 0 if gone. */
-static unsigned long task_stime(pid_t pid)
+/*
+ * The time pid's threads have run on a CPU, in ns (schedstat: exact,
+ * where the clock ticks of stat miss a task that runs between ticks, as
+ * each of 300 tasks spinning on 2 CPUs does); 0 if gone.
+ */
+static uint64_t task_runtime_ns(pid_t pid)
 {
-	unsigned long ut, st;
-	char path[32], c;
+	char path[64], buf[128];
+	unsigned long long ns;
+	struct dirent *de;
+	uint64_t sum = 0;
+	DIR *d;
 
-	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
-	return read_stat(path, &c, &ut, &st) ? 0 : st;
+	snprintf(path, sizeof(path), "/proc/%d/task", pid);
+	d = opendir(path);
+	if (!d)
+		return 0;
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/task/%d/schedstat", pid,
+			 atoi(de->d_name));
+		if (read_short(path, buf, sizeof(buf)) > 0 &&
+		    sscanf(buf, "%llu", &ns) == 1)
+			sum += ns;
+	}
+	closedir(d);
+	return sum;
 }
 
 /* Every thread of pid is stopped (or dead, for SIGKILL), or pid is gone. */
@@ -296,7 +317,12 @@ static int traced_by(pid_t pid)
 	return proc_status_read(pid, &st) ? 0 : st.tracer;
 }
 
-static void stop_task(struct mtask *t, int sig)
+/*
+ * criu itself traces every task until the last hook is done: a daemon that
+ * dies before then leaves tasks criu would let run.  They are killed, as
+ * any traced task, and criu restore then fails for want of them.
+ */
+static void stop_task(struct mtask *t, int sig, pid_t criu)
 {
 	struct lazy_state ls;
 	pid_t tracer;
@@ -312,7 +338,12 @@ static void stop_task(struct mtask *t, int sig)
 	if (sig == SIGKILL)
 		t->kill_why = "guard = kill";
 	tracer = sig == SIGKILL ? 0 : traced_by(t->v.pid);
-	if (tracer) {
+	if (tracer && tracer == criu) {
+		pr_err("task %d: criu restore (%d) still holds it: killed, so that it cannot read a zero page\n",
+		       t->v.pid, tracer);
+		sig = SIGKILL;
+		t->kill_why = "criu restore still running";
+	} else if (tracer) {
 		pr_err("task %d is traced by %d, which can keep it from stopping: killed instead, so that it cannot read a zero page\n",
 		       t->v.pid, tracer);
 		sig = SIGKILL;
@@ -321,7 +352,7 @@ static void stop_task(struct mtask *t, int sig)
 	t->lost = ls.ranges;
 	t->stopped = 1;
 	t->stop_sig = sig;
-	t->stop_stime = task_stime(t->v.pid);
+	t->stop_run_ns = task_runtime_ns(t->v.pid);
 	monitor_task_signal(t, sig);
 	pr_err("task %d: %" PRIu64 " pages in %zu ranges never arrived (first %#" PRIx64 "): %s\n",
 	       t->v.pid, ls.missing, t->lost.n, t->lost.v[0].start,
@@ -404,12 +435,16 @@ static void kill_unsettled(struct monitor *m)
  * once and the kernel retries the fault without end: only the page, or
  * a fatal signal, ends it.  The thread spins in the kernel and never
  * stops, and the page will never come.  Such a task is killed as soon as
- * its system time shows it: SPIN_SHARE % of a CPU since the SIGSTOP.
+ * its time on a CPU shows it: SPIN_MIN_MS since the SIGSTOP, looked at
+ * from SPIN_AFTER_MS on.  A task that takes its stop runs for
+ * microseconds after the signal; a spinning one gets what the scheduler
+ * gives it - a CPU's worth alone, 2 % of one among 100 such tasks on 2
+ * CPUs - so no share of a CPU can be the sign.  A task stopped with pages
+ * lost can never run on anyway: killed it loses nothing more.
  */
 static void kill_spinning(struct monitor *m, int ms)
 {
-	long tick_ms = 1000 / sysconf(_SC_CLK_TCK);
-	unsigned long spun;
+	uint64_t spun;
 	size_t i;
 
 	for (i = 0; i < m->n; i++) {
@@ -418,10 +453,10 @@ static void kill_spinning(struct monitor *m, int ms)
 		if (!t->stopped || t->stop_sig == SIGKILL ||
 		    task_settled(t->v.pid, t->stop_sig))
 			continue;
-		spun = (task_stime(t->v.pid) - t->stop_stime) * tick_ms;
-		if (spun * 100 < (unsigned long)ms * SPIN_SHARE)
+		spun = (task_runtime_ns(t->v.pid) - t->stop_run_ns) / 1000000;
+		if (spun < SPIN_MIN_MS)
 			continue;
-		pr_err("task %d cannot stop: a thread spins in a kernel-mode fault on a page that will never come (%lu ms of system time in %d ms): killed, so that it cannot read a zero page\n",
+		pr_err("task %d cannot stop: a thread spins in a kernel-mode fault on a page that will never come (%" PRIu64 " ms on a CPU in %d ms): killed, so that it cannot read a zero page\n",
 		       t->v.pid, spun, ms);
 		kill_task(t, "spinning in a kernel-mode fault");
 	}
@@ -446,7 +481,7 @@ static void died(struct monitor *m)
 	       m->g.u.daemon, m->g.u.gone ? "died" : "let go of a task");
 	for (i = 0; i < m->n; i++)
 		if (m->t[i].lazy && !m->t[i].gone && !m->t[i].stopped)
-			stop_task(&m->t[i], sig);
+			stop_task(&m->t[i], sig, m->o->criu_pid);
 	ts = monitor_elapsed(m);
 	for (next = SPIN_AFTER_MS; !all_settled(m); usleep(1000)) {
 		ms = (monitor_elapsed(m) - ts) * 1e3;

@@ -38,7 +38,7 @@ struct mtask {
 	int stopped;			/* the guard stopped or killed it */
 	int stop_sig;			/* ... with this signal */
 	const char *kill_why;		/* why killed, when it was */
-	unsigned long stop_stime;	/* its system time at the SIGSTOP */
+	uint64_t stop_run_ns;		/* its time on a CPU at the SIGSTOP */
 	unsigned long advice_set;	/* vma strategy: parts given back */
 	int advice_failed;		/* ... and one could not be */
 	struct page_ranges lost;	/* owed pages at the daemon's death */

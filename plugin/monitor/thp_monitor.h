@@ -48,7 +48,8 @@
  * (EINVAL retried), advice_restored (--vma: VMA parts given their advice
  * back once their pages were in), stopped, killed (by the guard: asked
  * to, or traced, or not stopped in time), kill_why (why killed: "guard =
- * kill", "traced", "spinning in a kernel-mode fault", "did not stop"),
+ * kill", "traced", "criu restore still running", "spinning in a
+ * kernel-mode fault", "did not stop"),
  * lost_pages, lost [{start, end}], failed
  * [{addr, error}].  Times are seconds from the monitor's start.
  */

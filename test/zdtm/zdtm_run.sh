@@ -61,7 +61,10 @@
 # (the work directory), KERNEL_KIND ("patched" on the test kernel of
 # kernel/, else "stock"; default: the guest's own test), ZDTM_SLOW
 # (lazy modes: "page-server" or "lazy-pages" slowed to 10 % of a CPU for
-# the whole transfer, as -k does before its kill), ZDTM_TAG (added to
+# the whole transfer, as -k does before its kill), ZDTM_KILL_KB (-k: the
+# test's resident KiB at which the victim is killed once criu restore is
+# done, default 32768; 0: at once), ZDTM_SLOW_PCT (the share
+# of a CPU the slowed daemon gets, default 10), ZDTM_TAG (added to
 # the name in RESULT lines).
 #
 # Options:
@@ -332,9 +335,9 @@ do_restore() {
 	# plugin's restore hook still works (kill_mid_transfer)
 	# ZDTM_SLOW=page-server|lazy-pages: that daemon slowed, not killed
 	case ${victim:-${ZDTM_SLOW:-}} in
-	page-server) cpu_limit "$server_pid" 10 ;;
+	page-server) cpu_limit "$server_pid" "${ZDTM_SLOW_PCT:-10}" ;;
 	"") ;;
-	*) cpu_limit "$lazy_pid" 10 ;;
+	*) cpu_limit "$lazy_pid" "${ZDTM_SLOW_PCT:-10}" ;;
 	esac
 	stopped=
 	desc_flag "$test" stopped && stopped=--leave-stopped
@@ -601,13 +604,25 @@ verdict() {
 	fi
 }
 
-# The pages the report names as lost are still absent (first 8 ranges).
+# The pages the report names as lost are still absent (each stopped
+# task's first 8 ranges).
 lost_absent() {
-	local r=$1 a b n
-	jq -r '.tasks[] | select(.stopped) | .lost[:8][] | "\(.start) \(.end)"' "$r" |
-	while read -r a b; do
-		n=$("$ZDTM/tools/thp_present" "$pid" "${a#0x}" "${b#0x}") || return 1
-		[ "$n" = 0 ] || { echo "$a-$b: $n pages present"; return 1; }
+	local r=$1 p a b n
+	jq -r '.tasks[] | select(.stopped) | .pid as $p | .lost[:8][] |
+		"\($p) \(.start) \(.end)"' "$r" |
+	while read -r p a b; do
+		n=$("$ZDTM/tools/thp_present" "$p" "${a#0x}" "${b#0x}") || return 1
+		[ "$n" = 0 ] || { echo "task $p: $a-$b: $n pages present"; return 1; }
+	done
+}
+
+# guard_states REPORT WANT: guard_state for every task the report says
+# was owed pages when the daemon died (the whole tree); why on stdout.
+guard_states() {
+	local p bad
+	for p in $(jq -r '.tasks[] | select(.lost_pages > 0 or .stopped or .killed) | .pid' "$1"); do
+		bad=$(guard_state "$1" "$p" "$2")
+		[ -n "$bad" ] && { echo "$bad"; return; }
 	done
 }
 
@@ -623,14 +638,16 @@ guard_verdict() {
 			late=1
 	elif ! jq -e '[.tasks[] | select((.stopped or .killed) and .lost_pages > 0)] | length > 0' "$r" >/dev/null; then
 		why="no task stopped with lost pages: $(jq -c '[.tasks[] | {pid, stopped, lost_pages}]' "$r")"
-	elif bad=$(guard_state "$r" "$pid" $want) && [ -n "$bad" ]; then
+	elif ! jq -e '[.tasks[] | select(.lost_pages > 0 and (.stopped or .killed | not))] | length == 0' "$r" >/dev/null; then
+		why="a task owed pages runs on: $(jq -c '[.tasks[] | select(.lost_pages > 0 and (.stopped or .killed | not)) | {pid, lost_pages}][:4]' "$r")"
+	elif bad=$(guard_states "$r" $want) && [ -n "$bad" ]; then
 		why=$bad
 	elif [ $want = T ] && ! bad=$(lost_absent "$r"); then
 		why="a lost page is present: $bad"
 	elif grep -q FAIL "$rundir/test.out.inprogress" "$rundir/test.out" 2>/dev/null; then
 		why="the test read a wrong page"
 	fi
-	guard_note="guard: $(jq -r '"\(if [.tasks[] | select(.killed)] | length > 0 then "killed (\([.tasks[].kill_why] | join(" "))) after" else "stopped in" end) \(.guard.stop_ms) ms, \([.tasks[].lost_pages] | add) pages lost"' "$r" 2>/dev/null)"
+	guard_note="guard: $(jq -r '"\(if [.tasks[] | select(.killed)] | length > 0 then "killed (\([.tasks[] | select(.killed) | .kill_why] | unique | join(" "))) after" else "stopped in" end) \(.guard.stop_ms) ms, \([.tasks[].lost_pages] | add) pages lost\(if (.tasks | length) > 1 then " by \([.tasks[] | select(.lost_pages > 0)] | length) of \(.tasks | length) tasks" else "" end)"' "$r" 2>/dev/null)"
 }
 
 # -k without the plugin: the zero pages must show - a wrong word read,
@@ -661,12 +678,14 @@ guard_run() {
 	local v=$lazy_pid
 	[ "$victim" = page-server ] && v=$server_pid
 	# in the middle of the transfer: once 32 MiB of the test's 192 are in
-	kill_mid_transfer "$pid" 32768 "$v"
+	# (ZDTM_KILL_KB)
+	local at=${ZDTM_KILL_KB:-32768}
+	kill_mid_transfer "$pid" "$at" "$v"
 	wait "$v" 2>/dev/null
 	why= guard_note=
 	if [ $plugin != stock ]; then
 		guard_verdict
-		kill -9 "$pid" 2>/dev/null
+		kill_tree "$pid"
 	else
 		stock_guard
 	fi
