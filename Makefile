@@ -155,7 +155,7 @@ $(B)/zdtm/static/%: test/zdtm/static/%.c $(ZDTM_LIB) $(wildcard test/zdtm/static
 # Debian's libcompel).
 TOOL_OBJ	:= $(B)/obj/inject.o $(B)/obj/inject_nr.o $(B)/obj/inject_stop.o \
 		   $(B)/obj/inject_threads.o $(B)/obj/proc_smaps.o \
-		   $(B)/obj/proc_status.o \
+		   $(B)/obj/proc_status.o $(B)/obj/proc_tasks.o \
 		   $(B)/obj/proc_pagemap.o \
 		   $(B)/obj/log_stderr.o
 

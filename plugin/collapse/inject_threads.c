@@ -7,7 +7,6 @@
  * takes no signal from it and queues none, and PTRACE_DETACH lets it go
  * on from where it was.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -17,6 +16,7 @@
 
 #include "array.h"
 #include "inject_threads.h"
+#include "proc_tasks.h"
 #include "thp_log.h"
 
 static int held(const struct inject_threads *t, pid_t tid)
@@ -65,33 +65,36 @@ gone:
 	return 0;
 }
 
+struct listing {
+	struct inject_threads *t;
+	int fresh;		/* threads stopped in this listing */
+};
+
+static int stop_listed_one(pid_t pid, pid_t tid, void *arg)
+{
+	struct listing *l = arg;
+	int ret;
+
+	if (tid == pid || held(l->t, tid))
+		return 0;
+	ret = stop_one(tid);
+	if (ret <= 0)
+		return ret;	/* gone, or an error that ends the listing */
+	l->fresh++;
+	ret = remember(l->t, tid);
+	if (ret)
+		ptrace(PTRACE_DETACH, tid, NULL, 0);
+	return ret;
+}
+
 /* One listing: stop what is not held yet; how many were new, or -errno. */
 static int stop_listed(pid_t pid, struct inject_threads *t)
 {
-	char path[32];
-	struct dirent *de;
-	int ret = 0, fresh = 0;
-	pid_t tid;
-	DIR *d;
+	struct listing l = { .t = t };
+	int ret;
 
-	snprintf(path, sizeof(path), "/proc/%d/task", pid);
-	d = opendir(path);
-	if (!d)
-		return -errno;
-	while (ret >= 0 && (de = readdir(d))) {
-		tid = atoi(de->d_name);
-		if (tid <= 0 || tid == pid || held(t, tid))
-			continue;
-		ret = stop_one(tid);
-		if (ret > 0) {
-			fresh++;
-			ret = remember(t, tid);
-			if (ret)
-				ptrace(PTRACE_DETACH, tid, NULL, 0);
-		}
-	}
-	closedir(d);
-	return ret < 0 ? ret : fresh;
+	ret = proc_threads_each(pid, stop_listed_one, &l);
+	return ret < 0 ? ret : l.fresh;
 }
 
 int inject_threads_stop(pid_t pid, struct inject_threads *t)

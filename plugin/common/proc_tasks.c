@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The processes traced by a given process.
+ * The processes traced by a given process; the threads of one.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -79,4 +79,23 @@ int proc_find_traced(pid_t tracer, struct traced_task **v, size_t *n)
 	}
 	qsort(*v, *n, sizeof(**v), cmp_id);
 	return 0;
+}
+
+int proc_threads_each(pid_t pid, proc_thread_cb cb, void *arg)
+{
+	struct dirent *de;
+	char path[32];
+	int ret = 0;
+	pid_t tid;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "/proc/%d/task", pid);
+	d = opendir(path);
+	if (!d)
+		return -errno;
+	while (!ret && (de = readdir(d)))
+		if (!pid_of(de->d_name, &tid))
+			ret = cb(pid, tid, arg);
+	closedir(d);
+	return ret;
 }

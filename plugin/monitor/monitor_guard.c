@@ -11,7 +11,6 @@
  * still owed pages is stopped (or killed) before we let go.  Until then a
  * fault on a missing page waits; it never reads a zero page.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -25,6 +24,7 @@
 #include "monitor_int.h"
 #include "proc_mem.h"
 #include "proc_status.h"
+#include "proc_tasks.h"
 #include "thp_log.h"
 #include "pidfd.h"
 
@@ -233,16 +233,28 @@ static int read_state(const char *path, char *state)
 	return p && sscanf(p + 1, " %c", state) == 1 ? 0 : -1;
 }
 
-static int thread_state_ok(pid_t pid, const char *tid, int sig)
+static int thread_state_ok(pid_t pid, pid_t tid, int sig)
 {
 	char path[64], c;
 
-	snprintf(path, sizeof(path), "/proc/%d/task/%s/stat", pid, tid);
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/stat", pid, tid);
 	if (read_state(path, &c))
 		return 1;	/* gone */
 	if (sig == SIGKILL)
 		return c == 'Z' || c == 'X';
 	return c == 'T' || c == 't';
+}
+
+static int add_runtime(pid_t pid, pid_t tid, void *arg)
+{
+	char path[64], buf[128];
+	unsigned long long ns;
+
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/schedstat", pid, tid);
+	if (read_short(path, buf, sizeof(buf)) > 0 &&
+	    sscanf(buf, "%llu", &ns) == 1)
+		*(uint64_t *)arg += ns;
+	return 0;
 }
 
 /*
@@ -252,46 +264,20 @@ static int thread_state_ok(pid_t pid, const char *tid, int sig)
  */
 static uint64_t task_runtime_ns(pid_t pid)
 {
-	char path[64], buf[128];
-	unsigned long long ns;
-	struct dirent *de;
 	uint64_t sum = 0;
-	DIR *d;
 
-	snprintf(path, sizeof(path), "/proc/%d/task", pid);
-	d = opendir(path);
-	if (!d)
-		return 0;
-	while ((de = readdir(d))) {
-		if (de->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof(path), "/proc/%d/task/%d/schedstat", pid,
-			 atoi(de->d_name));
-		if (read_short(path, buf, sizeof(buf)) > 0 &&
-		    sscanf(buf, "%llu", &ns) == 1)
-			sum += ns;
-	}
-	closedir(d);
-	return sum;
+	return proc_threads_each(pid, add_runtime, &sum) ? 0 : sum;
+}
+
+static int thread_unsettled(pid_t pid, pid_t tid, void *arg)
+{
+	return !thread_state_ok(pid, tid, *(int *)arg);
 }
 
 /* Every thread of pid is stopped (or dead, for SIGKILL), or pid is gone. */
 static int task_settled(pid_t pid, int sig)
 {
-	char path[32];
-	struct dirent *de;
-	int ok = 1;
-	DIR *d;
-
-	snprintf(path, sizeof(path), "/proc/%d/task", pid);
-	d = opendir(path);
-	if (!d)
-		return 1;
-	while (ok && (de = readdir(d)))
-		if (de->d_name[0] != '.')
-			ok = thread_state_ok(pid, de->d_name, sig);
-	closedir(d);
-	return ok;
+	return proc_threads_each(pid, thread_unsettled, &sig) <= 0;
 }
 
 static int all_settled(const struct monitor *m)
@@ -360,48 +346,39 @@ static void stop_task(struct mtask *t, int sig, pid_t criu)
 }
 
 /* Read a short /proc file of a thread into buf, one line; "" if none. */
-static void thread_file(pid_t pid, const char *tid, const char *name,
-			char *buf, size_t len)
+static void thread_file(pid_t pid, pid_t tid, const char *name, char *buf,
+			size_t len)
 {
 	char path[64];
 	ssize_t n;
-	int fd;
 
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/%s", pid, tid, name);
 	buf[0] = '\0';
-	snprintf(path, sizeof(path), "/proc/%d/task/%s/%s", pid, tid, name);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (read_short(path, buf, len) < 0)
 		return;
-	n = read(fd, buf, len - 1);
-	close(fd);
-	buf[n > 0 ? n : 0] = '\0';
 	for (n = 0; buf[n]; n++)
 		if (buf[n] == '\n')
 			buf[n] = ' ';
 }
 
-/* Say where each thread of pid that has not stopped sleeps. */
+/* Say where a thread that has not stopped sleeps. */
+static int log_thread(pid_t pid, pid_t tid, void *arg)
+{
+	char wchan[64], stack[512], stat[64];
+
+	if (thread_state_ok(pid, tid, *(int *)arg))
+		return 0;
+	thread_file(pid, tid, "wchan", wchan, sizeof(wchan));
+	thread_file(pid, tid, "stack", stack, sizeof(stack));
+	thread_file(pid, tid, "stat", stat, sizeof(stat));
+	pr_err("task %d: thread %d not stopped: %s; waits in %s: %s\n", pid,
+	       tid, stat, wchan, stack);
+	return 0;
+}
+
 static void log_unsettled(pid_t pid, int sig)
 {
-	char path[32], wchan[64], stack[512], stat[64];
-	struct dirent *de;
-	DIR *d;
-
-	snprintf(path, sizeof(path), "/proc/%d/task", pid);
-	d = opendir(path);
-	if (!d)
-		return;
-	while ((de = readdir(d))) {
-		if (de->d_name[0] == '.' ||
-		    thread_state_ok(pid, de->d_name, sig))
-			continue;
-		thread_file(pid, de->d_name, "wchan", wchan, sizeof(wchan));
-		thread_file(pid, de->d_name, "stack", stack, sizeof(stack));
-		thread_file(pid, de->d_name, "stat", stat, sizeof(stat));
-		pr_err("task %d: thread %s not stopped: %s; waits in %s: %s\n",
-		       pid, de->d_name, stat, wchan, stack);
-	}
-	closedir(d);
+	proc_threads_each(pid, log_thread, &sig);
 }
 
 static void kill_task(struct mtask *t, const char *why)

@@ -133,6 +133,20 @@ settled() {
 	fi
 }
 
+# attach_tracer [--swallow-stop]: tools/thp_tracer on $pid, its pid in
+# $tracer, its output in $d/tracer.out; 0 once it says it holds every
+# thread (up to 5 s).
+attach_tracer() {
+	local i=0
+	"$Z/tools/thp_tracer" "$@" "$pid" >"$d/tracer.out" 2>&1 &
+	tracer=$!
+	while ! grep -q attached "$d/tracer.out" && [ $i -lt 500 ]; do
+		i=$((i + 1))
+		sleep 0.01
+	done
+	grep -q attached "$d/tracer.out"
+}
+
 log_has() {
 	grep -q "$2" "$d/img/$1" 2>/dev/null
 }
@@ -412,7 +426,7 @@ exec_new() {
 # the tracer is in and the daemon killed (0.26 s for 192 MiB here): then
 # the case is tried again, up to 3 times.
 traced_guard_once() {
-	local tracer i=0
+	local tracer
 	r=$W/traced-guard/img/thp-monitor.json
 	d=$W/traced-guard
 	rm -rf "$d"
@@ -427,12 +441,7 @@ traced_guard_once() {
 	fi
 	slow_daemon=1
 	restore "" || { why="criu restore failed"; return; }
-	"$Z/tools/thp_tracer" --swallow-stop "$pid" >"$d/tracer.out" 2>&1 &
-	tracer=$!
-	while ! grep -q attached "$d/tracer.out" && [ $i -lt 500 ]; do
-		i=$((i + 1))
-		sleep 0.01
-	done
+	attach_tracer --swallow-stop
 	kill_mid_transfer "$pid" 32768 "$lazy_pid" 10
 	wait_gone $(monitors)
 	if ! grep -q attached "$d/tracer.out"; then
@@ -573,19 +582,13 @@ churn() {
 # soon as criu restore returns, while its pages still arrive: the monitor
 # needs no ptrace of its own, the task gets every page and ends exact.
 traced() {
-	local why= r i=0 tracer
+	local why= r tracer
 	prepare traced || { result traced "setup failed"; return; }
 	r=$d/img/thp-monitor.json
 	if ! restore ""; then
 		why="criu restore failed"
 	else
-		"$Z/tools/thp_tracer" "$pid" >"$d/tracer.out" 2>&1 &
-		tracer=$!
-		while ! grep -q attached "$d/tracer.out" && [ $i -lt 50 ]; do
-			i=$((i + 1))
-			sleep 0.1
-		done
-		grep -q attached "$d/tracer.out" ||
+		attach_tracer ||
 			why="the tracer did not attach: $(cat "$d/tracer.out")"
 	fi
 	[ -z "$why" ] && settled
@@ -608,7 +611,7 @@ traced() {
 # report "all exact").  The test itself, started without CAP_SYS_NICE
 # too (criu cannot restore a capability it lacks), passes.
 traced_no_nice() {
-	local why= r i=0 tracer nice="/usr/bin/setpriv --inh-caps=-sys_nice --bounding-set=-sys_nice"
+	local why= r tracer nice="/usr/bin/setpriv --inh-caps=-sys_nice --bounding-set=-sys_nice"
 	d=$W/traced-no-nice
 	r=$d/img/thp-monitor.json
 	mkdir -p "$d/img"
@@ -625,13 +628,7 @@ traced_no_nice() {
 	elif ! restore_as "$nice" ""; then
 		why="criu restore failed"
 	else
-		"$Z/tools/thp_tracer" "$pid" >"$d/tracer.out" 2>&1 &
-		tracer=$!
-		while ! grep -q attached "$d/tracer.out" && [ $i -lt 500 ]; do
-			i=$((i + 1))
-			sleep 0.01
-		done
-		grep -q attached "$d/tracer.out" ||
+		attach_tracer ||
 			why="the tracer did not attach: $(cat "$d/tracer.out")"
 	fi
 	slow_daemon=

@@ -52,34 +52,6 @@ static struct file_map {
 
 static volatile uint8_t sink;	/* what the reads sum to */
 
-/* The sum of an smaps field (KiB) over the VMAs in [addr, addr+len). */
-static int range_field_kb(void *addr, size_t len, const char *field,
-			  uint64_t *kb)
-{
-	uint64_t lo = (uintptr_t)addr, hi = lo + len, s, e, v;
-	size_t flen = strlen(field);
-	int in = 0, seen = 0;
-	char line[512];
-	FILE *f;
-
-	f = fopen("/proc/self/smaps", "r");
-	if (!f)
-		return -1;
-	*kb = 0;
-	while (fgets(line, sizeof(line), f)) {
-		if (thp_smaps_header(line, &s, &e)) {
-			in = s < hi && e > lo;
-			seen |= in;
-			continue;
-		}
-		if (in && !strncmp(line, field, flen) &&
-		    sscanf(line + flen, " %" SCNu64, &v) == 1)
-			*kb += v;
-	}
-	fclose(f);
-	return seen ? 0 : -1;
-}
-
 /* The pattern by file offset: the file is written at another address. */
 static void fill(uint64_t *w, uint64_t seed)
 {
@@ -144,7 +116,7 @@ static int setup(struct file_map *m)
 		pr_perror("%s", m->name);
 		return -1;
 	}
-	if (range_field_kb(m->addr, MAP_LEN, "FilePmdMapped:", &m->pmd_kb))
+	if (thp_range_field_kb(m->addr, MAP_LEN, "FilePmdMapped:", &m->pmd_kb))
 		m->pmd_kb = 0;
 	test_msg("%s at %p: %" PRIu64 " KiB of %lu PMD-mapped\n", m->name,
 		 m->addr, m->pmd_kb, MAP_LEN >> 10);
@@ -159,7 +131,7 @@ static int same_huge(const struct file_map *m)
 
 	if (!expect || strcmp(expect, "exact"))
 		return 0;
-	if (range_field_kb(m->addr, MAP_LEN, "FilePmdMapped:", &kb)) {
+	if (thp_range_field_kb(m->addr, MAP_LEN, "FilePmdMapped:", &kb)) {
 		fail("%s at %p not found in smaps", m->name, m->addr);
 		return -1;
 	}
@@ -193,7 +165,7 @@ static int check(const struct file_map *m, const char *when)
 	uint64_t kb;
 	void *bad;
 
-	if (range_field_kb(m->addr, MAP_LEN, "Anonymous:", &kb)) {
+	if (thp_range_field_kb(m->addr, MAP_LEN, "Anonymous:", &kb)) {
 		fail("%s: %s at %p not found in smaps", when, m->name, m->addr);
 		return -1;
 	}

@@ -100,4 +100,35 @@ static inline int thp_smaps_header(const char *line, uint64_t *start,
 	return 1;
 }
 
+/*
+ * cb(line, start, end, arg) for every line of /proc/self/smaps after the
+ * header of a VMA that overlaps [lo, hi); the number of such VMAs, or
+ * -1 if smaps cannot be read.
+ */
+typedef void (*thp_smaps_cb)(const char *line, uint64_t start, uint64_t end,
+			     void *arg);
+
+static inline int thp_smaps_each(uint64_t lo, uint64_t hi, thp_smaps_cb cb,
+				 void *arg)
+{
+	uint64_t s = 0, e = 0;
+	int in = 0, n = 0;
+	char line[512];
+	FILE *f;
+
+	f = fopen("/proc/self/smaps", "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		if (thp_smaps_header(line, &s, &e)) {
+			in = s < hi && e > lo;
+			n += in;
+		} else if (in) {
+			cb(line, s, e, arg);
+		}
+	}
+	fclose(f);
+	return n;
+}
+
 #endif /* THP_MEM_H */

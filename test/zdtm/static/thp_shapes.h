@@ -258,6 +258,32 @@ static inline int shapes_make(struct thp_shapes *s, int with_shmem)
 	return 0;
 }
 
+struct shape_vma {
+	uint64_t start;
+	uint64_t *end;
+	int *advice;
+	uint64_t *huge_kb;
+	int found;
+};
+
+static inline void shape_vma_line(const char *line, uint64_t s, uint64_t e,
+				  void *arg)
+{
+	struct shape_vma *v = arg;
+	uint64_t kb;
+
+	if (s != v->start)
+		return;
+	v->found = 1;
+	*v->end = e;
+	if (sscanf(line, "AnonHugePages: %" SCNu64, &kb) == 1 ||
+	    sscanf(line, "ShmemPmdMapped: %" SCNu64, &kb) == 1)
+		*v->huge_kb += kb;
+	else if (!strncmp(line, "VmFlags:", 8))
+		*v->advice = strstr(line, " hg") ? SHAPE_HG :
+			     strstr(line, " nh") ? SHAPE_NH : SHAPE_NONE;
+}
+
 /*
  * The VMA starting at start in /proc/self/smaps: end, advice, and huge KiB
  * added to *huge_kb (AnonHugePages + ShmemPmdMapped).
@@ -265,31 +291,11 @@ static inline int shapes_make(struct thp_shapes *s, int with_shmem)
 static inline int shape_read_vma(uint64_t start, uint64_t *end, int *advice,
 				 uint64_t *huge_kb)
 {
-	uint64_t s, e, kb;
-	char line[512];
-	int in = 0, found = 0;
-	FILE *f;
+	struct shape_vma v = { .start = start, .end = end, .advice = advice,
+			       .huge_kb = huge_kb };
 
-	f = fopen("/proc/self/smaps", "r");
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f)) {
-		if (thp_smaps_header(line, &s, &e)) {
-			in = s == start;
-			if (in) {
-				*end = e;
-				found = 1;
-			}
-		} else if (in && (sscanf(line, "AnonHugePages: %" SCNu64, &kb) == 1 ||
-				  sscanf(line, "ShmemPmdMapped: %" SCNu64, &kb) == 1)) {
-			*huge_kb += kb;
-		} else if (in && !strncmp(line, "VmFlags:", 8)) {
-			*advice = strstr(line, " hg") ? SHAPE_HG :
-				  strstr(line, " nh") ? SHAPE_NH : SHAPE_NONE;
-		}
-	}
-	fclose(f);
-	return found ? 0 : -1;
+	thp_smaps_each(start, start + 1, shape_vma_line, &v);
+	return v.found ? 0 : -1;
 }
 
 /* The kernel made what we asked for: VMA bounds, advice, PMD count. */

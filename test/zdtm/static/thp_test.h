@@ -31,41 +31,66 @@ static inline enum thp_adv thp_adv_merge(enum thp_adv acc, int first,
 	return first || acc == v ? v : ADV_MIXED;
 }
 
+struct thp_range_acc {
+	enum thp_adv adv;
+	int first;
+	uint64_t kb;
+	const char *field;	/* the field summed in kb */
+};
+
+static inline void thp_range_line(const char *line, uint64_t s, uint64_t e,
+				  void *arg)
+{
+	struct thp_range_acc *a = arg;
+	size_t flen = strlen(a->field);
+	uint64_t v;
+
+	(void)s;
+	(void)e;
+	if (!strncmp(line, a->field, flen) &&
+	    sscanf(line + flen, " %" SCNu64, &v) == 1)
+		a->kb += v;
+	if (strncmp(line, "VmFlags:", 8))
+		return;
+	a->adv = thp_adv_merge(a->adv, a->first,
+			       strstr(line, " hg") ? ADV_HG :
+			       strstr(line, " nh") ? ADV_NH : ADV_NONE);
+	a->first = 0;
+}
+
 /*
- * The VMA advice and AnonHugePages (KiB) over [addr, addr+len), in one
- * pass over /proc/self/smaps; -1 if no VMA overlaps the range.
+ * The VMA advice and the sum of an smaps field (KiB) over [addr,
+ * addr+len), in one pass over /proc/self/smaps; -1 if no VMA overlaps the
+ * range.
  */
+static inline int thp_range_field(void *addr, size_t len, const char *field,
+				  enum thp_adv *adv, uint64_t *kb)
+{
+	struct thp_range_acc a = { .adv = ADV_NONE, .first = 1,
+				   .field = field };
+	uint64_t lo = (uintptr_t)addr;
+
+	if (thp_smaps_each(lo, lo + len, thp_range_line, &a) <= 0)
+		return -1;
+	*adv = a.adv;
+	*kb = a.kb;
+	return 0;
+}
+
+/* The VMA advice and AnonHugePages (KiB) over [addr, addr+len). */
 static inline int thp_range_state(void *addr, size_t len, enum thp_adv *adv,
 				  uint64_t *kb)
 {
-	uint64_t lo = (uintptr_t)addr, hi = lo + len, s, e, v;
-	int in = 0, first = 1;
-	char line[512];
-	FILE *f;
+	return thp_range_field(addr, len, "AnonHugePages:", adv, kb);
+}
 
-	f = fopen("/proc/self/smaps", "r");
-	if (!f)
-		return -1;
-	*adv = ADV_NONE;
-	*kb = 0;
-	while (fgets(line, sizeof(line), f)) {
-		if (thp_smaps_header(line, &s, &e)) {
-			in = s < hi && e > lo;
-			continue;
-		}
-		if (!in)
-			continue;
-		if (sscanf(line, "AnonHugePages: %" SCNu64, &v) == 1)
-			*kb += v;
-		if (strncmp(line, "VmFlags:", 8))
-			continue;
-		*adv = thp_adv_merge(*adv, first,
-				     strstr(line, " hg") ? ADV_HG :
-				     strstr(line, " nh") ? ADV_NH : ADV_NONE);
-		first = 0;
-	}
-	fclose(f);
-	return first ? -1 : 0;
+/* The sum of an smaps field (KiB) over [addr, addr+len). */
+static inline int thp_range_field_kb(void *addr, size_t len,
+				     const char *field, uint64_t *kb)
+{
+	enum thp_adv adv;
+
+	return thp_range_field(addr, len, field, &adv, kb);
 }
 
 static inline int thp_range_advice(void *addr, size_t len, enum thp_adv *adv)
