@@ -59,7 +59,8 @@ SHARED		:= thp_image proc_status proc_smaps proc_pagemap proc_tasks \
 		   chunk_runs thp_coverage thp_record sysfs_thp thp_config thp_dump \
 		   criu_image criu_mm criu_pagemap lazy_pages thp_expect thp_diff \
 		   thp_collapse thp_split thp_verify madv_probe thp_fault \
-		   inject inject_nr inject_stop inject_threads madv_local proc_mem
+		   inject inject_nr inject_stop inject_threads inject_task madv_local \
+		   task_prctl proc_mem
 
 # Only inside criu.  Injection binds to criu's own compel in the plugin
 # (criu exports it), to Debian's libcompel in the command.

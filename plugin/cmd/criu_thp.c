@@ -10,6 +10,10 @@
 #include <unistd.h>
 
 #include "criu_thp_opts.h"
+#include "inject_task.h"
+#include "pidfd.h"
+#include "proc_status.h"
+#include "task_prctl.h"
 #include "thp_log.h"
 #include "thp_monitor.h"
 #include "thp_show.h"
@@ -35,6 +39,31 @@ static int cmd_show(struct criu_thp_opts *o)
 	return ret ? 1 : 0;
 }
 
+/*
+ * Where the kernel has the except-advised state, /proc says "enabled" for
+ * it: the task is stopped a moment and asked (an injected prctl).
+ */
+static void read_live_prctl(struct thp_verify *v)
+{
+	struct inject_task t = { .pid = v->pid };
+	struct proc_status st;
+	int ret;
+
+	if (!task_prctl_except_supported() ||
+	    proc_status_read(v->pid, &st) || st.thp_enabled != 1)
+		return;
+	t.pidfd = pidfd_of(v->pid);
+	ret = task_prctl_get(&t);
+	if (t.pidfd >= 0)
+		close(t.pidfd);
+	if (ret < 0) {
+		pr_warn("task %d: its prctl state cannot be read (%s): enabled and except-advised are not told apart\n",
+			v->pid, strerror(-ret));
+		return;
+	}
+	v->live_prctl = ret;
+}
+
 static int cmd_verify(struct criu_thp_opts *o)
 {
 	struct thp_verify_ctx ctx;
@@ -52,10 +81,12 @@ static int cmd_verify(struct criu_thp_opts *o)
 	}
 	if (thp_verify_ctx_open(&ctx, dirfd))
 		goto out_dir;
-	if (!thp_verify_load(&ctx, o->mon.pids[0], &v) &&
-	    !thp_verify_compare_settled(&ctx, &v, 20, 100)) {
-		thp_verify_print(stdout, &v);
-		ret = v.d.n ? 1 : 0;
+	if (!thp_verify_load(&ctx, o->mon.pids[0], &v)) {
+		read_live_prctl(&v);
+		if (!thp_verify_compare_settled(&ctx, &v, 20, 100)) {
+			thp_verify_print(stdout, &v);
+			ret = v.d.n ? 1 : 0;
+		}
 	}
 	thp_verify_free(&v);
 	thp_verify_ctx_close(&ctx);

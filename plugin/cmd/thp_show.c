@@ -14,6 +14,8 @@
 #include "thp_image.h"
 #include "thp_log.h"
 #include "thp_diff.h"
+#include "thp_expect.h"
+#include "thp_prctl.h"
 #include "thp_show.h"
 
 static const char *kind_name(ThpVmaKind k)
@@ -122,7 +124,7 @@ static void text_task(FILE *out, const ThpTaskEntry *t)
 			nr[j] += chunk_runs_count(l[j].v, l[j].n);
 	}
 	fprintf(out, "task %u: prctl THP %s, %zu VMAs, huge-page map ", t->id,
-		t->thp_disabled ? "disabled" : "enabled", t->n_vmas);
+		thp_prctl_name(thp_prctl_of(t)), t->n_vmas);
 	if (t->coverage_known)
 		fprintf(out, "from %s: %" PRIu64 " PMD-mapped, %" PRIu64
 			" PTE-mapped THP%s, %" PRIu64 " unresolved chunks\n",
@@ -206,8 +208,9 @@ static void json_task(FILE *out, const ThpTaskEntry *t)
 {
 	size_t i;
 
-	fprintf(out, "{\"id\":%u,\"thp_disabled\":%s,\"coverage_known\":%s,\"source\":\"%s\",\"pte_thp_known\":%s,",
+	fprintf(out, "{\"id\":%u,\"thp_disabled\":%s,\"prctl\":\"%s\",\"coverage_known\":%s,\"source\":\"%s\",\"pte_thp_known\":%s,",
 		t->id, t->thp_disabled ? "true" : "false",
+		thp_prctl_name(thp_prctl_of(t)),
 		t->coverage_known ? "true" : "false", source_name(t),
 		t->pte_thp_known ? "true" : "false");
 	if (t->problem) {
@@ -284,6 +287,8 @@ static int read_tasks(int dirfd, const ThpDumpEntry *d, ThpTaskEntry ***out)
 			pr_err(THP_TASK_IMG_FMT ": holds task %u\n",
 			       d->task_ids[i], t[i]->id);
 			ret = -EBADMSG;
+		} else if (!ret) {
+			thp_expect_prctl_from_mm(dirfd, t[i]);
 		}
 	}
 	if (ret) {

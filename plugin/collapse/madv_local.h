@@ -18,27 +18,17 @@
 #include <sys/types.h>
 #include <sys/uio.h>
 
-struct inject;
+struct inject_task;
 
 /* process_madvise() on another process is allowed: CAP_SYS_NICE held. */
 int madv_remote_allowed(void);
 
-/* The task to advise. */
-struct madv_task {
-	pid_t pid;
-	int pidfd;		/* its pidfd, or -1 */
-	struct inject *inj;	/* an injection held open on it, or NULL */
-	int traced;		/* the caller traces it and holds it stopped */
-};
-
 /*
- * madvise(iov[i], advice) inside the task, in order, up to the first
- * failure.  Without t->inj an injection is opened, the task seized first
- * unless traced - by its number, only while its pidfd says it lives.  As
- * process_madvise(): the bytes advised, or a negative errno when the
- * first range failed (-ESRCH: the task is gone).
+ * madvise(iov[i], advice) inside the task (inject_task.h), in order, up to
+ * the first failure.  As process_madvise(): the bytes advised, or a
+ * negative errno when the first range failed (-ESRCH: the task is gone).
  */
-long madv_local(const struct madv_task *t, const struct iovec *iov,
+long madv_local(const struct inject_task *t, const struct iovec *iov,
 		size_t n, int advice);
 
 #endif /* MADV_LOCAL_H */

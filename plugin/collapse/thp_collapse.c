@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "sys_nr.h"
+#include "inject_task.h"
 #include "madv_local.h"
 #include "thp_collapse.h"
 #include "thp_fault.h"
@@ -64,7 +65,7 @@ long thp_collapse_advise(const struct thp_collapse *c,
 	long ret;
 
 	if (c->local) {
-		struct madv_task t = {
+		struct inject_task t = {
 			.pid = c->pid, .pidfd = c->pidfd,
 			.inj = c->inj, .traced = c->traced,
 		};

@@ -23,6 +23,7 @@ static const char *const names[THP_FAULT_NR] = {
 	[THP_FAULT_RECORD_UNREAD] = "record-unread",
 	[THP_FAULT_RESTORE_LOAD] = "restore-load",
 	[THP_FAULT_FIX_FAIL] = "fix-fail",
+	[THP_FAULT_NO_EXCEPT_ADVISED] = "no-except-advised",
 };
 
 static int name_of(const char *s, size_t len)

@@ -20,6 +20,7 @@ enum thp_fault {
 	THP_FAULT_RECORD_UNREAD,	/* the 1st task read changes each time */
 	THP_FAULT_RESTORE_LOAD,		/* restore: no THP state for a task */
 	THP_FAULT_FIX_FAIL,		/* restore: the fix fails, prctl lifted */
+	THP_FAULT_NO_EXCEPT_ADVISED,	/* restore: as a kernel before 6.18 */
 	THP_FAULT_NR,
 };
 

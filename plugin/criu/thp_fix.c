@@ -23,13 +23,14 @@
 #include "thp_fix.h"
 #include "thp_image.h"
 #include "thp_log.h"
+#include "thp_prctl.h"
 #include "thp_split.h"
 
 struct fix_ctx {
 	struct thp_fix *f;
 	struct inject inj;
 	int injecting;
-	int disabled;			/* the task's prctl state now */
+	int prctl;			/* its PR_GET_THP_DISABLE now */
 	struct addr_set plain;		/* collapse as they are */
 	struct addr_set lift;		/* collapse with the flag lifted */
 	void *buf;			/* one chunk, for pulling */
@@ -48,8 +49,9 @@ static int injector(struct fix_ctx *c)
 	return err;
 }
 
-static int inject(struct fix_ctx *c, int nr, unsigned long a1,
-		  unsigned long a2, unsigned long a3)
+/* The system call's return value (>= 0), or a negative errno. */
+static long inject_ret(struct fix_ctx *c, int nr, unsigned long a1,
+		       unsigned long a2, unsigned long a3)
 {
 	long ret;
 	int err;
@@ -58,24 +60,49 @@ static int inject(struct fix_ctx *c, int nr, unsigned long a1,
 	if (err)
 		return err;
 	err = inject_syscall(&c->inj, nr, &ret, a1, a2, a3, 0);
-	if (err)
-		return -ESRCH;
+	return err ? -ESRCH : ret;
+}
+
+static int inject(struct fix_ctx *c, int nr, unsigned long a1,
+		  unsigned long a2, unsigned long a3)
+{
+	long ret = inject_ret(c, nr, a1, a2, a3);
+
 	return ret < 0 ? (int)ret : 0;
 }
 
-static int set_prctl(struct fix_ctx *c, int disabled)
+/*
+ * The state the kernel can give when it has no except-advised state
+ * (before 6.18: EINVAL): enabled - the task's hg VMAs keep their huge
+ * pages, as at the source, which "disabled" would take from them.
+ */
+static int set_prctl(struct fix_ctx *c, int mode)
 {
+	static int said;
 	int ret;
 
-	if (c->disabled == disabled)
+	if (c->prctl == mode)
 		return 0;
-	ret = inject(c, __NR_prctl, PR_SET_THP_DISABLE, disabled, 0);
+	if (mode == THP_PRCTL_EXCEPT_ADVISED &&
+	    thp_fault(THP_FAULT_NO_EXCEPT_ADVISED))
+		ret = -EINVAL;
+	else
+		ret = inject(c, __NR_prctl, PR_SET_THP_DISABLE, mode != 0,
+			     mode == THP_PRCTL_EXCEPT_ADVISED ?
+			     THP_PR_EXCEPT_ADVISED : 0);
+	if (ret == -EINVAL && mode == THP_PRCTL_EXCEPT_ADVISED) {
+		if (!said++)
+			pr_warn("this kernel has no PR_THP_DISABLE_EXCEPT_ADVISED (Linux 6.18): tasks dumped in that state get THP enabled instead, the nearest (their hg VMAs keep their huge pages); they count as not exact\n");
+		pr_info("task %d: THP enabled, not except-advised\n",
+			c->f->pid);
+		return set_prctl(c, THP_PRCTL_ENABLED);
+	}
 	if (ret) {
-		pr_err("task %d: prctl(PR_SET_THP_DISABLE, %d) failed: %s\n",
-		       c->f->pid, disabled, strerror(-ret));
+		pr_err("task %d: prctl(PR_SET_THP_DISABLE) to %s failed: %s\n",
+		       c->f->pid, thp_prctl_name(mode), strerror(-ret));
 		return ret;
 	}
-	c->disabled = disabled;
+	c->prctl = mode;
 	return 0;
 }
 
@@ -142,7 +169,7 @@ static int make_writable(int mem_fd, uint64_t addr)
 static int needs_stop(const struct fix_ctx *c, const struct thp_diff *x)
 {
 	return x->vma->advice == THP_ADVICE__NOHUGE ||
-	       c->f->want->thp_disabled;
+	       thp_prctl_of(c->f->want) == THP_PRCTL_DISABLED;
 }
 
 /*
@@ -227,7 +254,8 @@ static int sort_missing(struct fix_ctx *c, int pagemap_fd, int mem_fd)
 				c->f->pid, x->start, strerror(-ret));
 		if (x->vma->advice == THP_ADVICE__NOHUGE) {
 			ret = addr_set_add(&c->lift, x->start);
-		} else if (c->f->want->thp_disabled || c->f->sync) {
+		} else if (thp_prctl_of(c->f->want) == THP_PRCTL_DISABLED ||
+			   c->f->sync) {
 			ret = addr_set_add(&c->plain, x->start);
 		} else {
 			c->f->handed++;
@@ -352,29 +380,32 @@ static int fix(struct fix_ctx *c)
 	if (ret)
 		return ret;
 	ret = lift(c);
-	if (!ret && !c->f->want->thp_disabled)
-		ret = set_prctl(c, 0);
+	if (!ret && thp_prctl_of(c->f->want) != THP_PRCTL_DISABLED)
+		ret = set_prctl(c, THP_PRCTL_ENABLED);
 	if (!ret)
 		ret = fix_advice(c);
 	if (!ret)
 		ret = fix_coverage(c);
 	/* whatever failed above, the task ends with its own prctl state */
-	err = set_prctl(c, c->f->want->thp_disabled);
+	err = set_prctl(c, thp_prctl_of(c->f->want));
 	if (!ret)
 		ret = err;
-	c->f->prctl_set = c->disabled != c->f->have->thp_disabled;
+	c->f->prctl_set = c->prctl != thp_prctl_of(c->f->have);
+	/* read back: /proc cannot tell except-advised from enabled */
+	c->f->prctl_now = inject_ret(c, __NR_prctl, PR_GET_THP_DISABLE, 0, 0);
 	return ret;
 }
 
 int thp_fix_task(struct thp_fix *f)
 {
-	struct fix_ctx c = { .f = f, .disabled = f->have->thp_disabled };
+	struct fix_ctx c = { .f = f, .prctl = thp_prctl_of(f->have) };
 	int ret;
 
 	f->advice_set = f->advice_left = 0;
 	f->lifted = f->pending = f->handed = f->pulled = f->split = 0;
 	f->faulted_huge = 0;
 	f->prctl_set = 0;
+	f->prctl_now = -1;
 	ret = thp_collapse_open(&f->col, f->pid);
 	f->col.traced = 1;	/* criu holds it stopped */
 	if (!ret)
@@ -388,13 +419,14 @@ int thp_fix_task(struct thp_fix *f)
 	return ret;
 }
 
-int thp_fix_prctl(pid_t pid, int disabled)
+int thp_fix_prctl(pid_t pid, int mode)
 {
 	long r;
 	int ret;
 
-	ret = inject_one(pid, __NR_prctl, &r, PR_SET_THP_DISABLE, disabled,
-			 0, 0);
+	ret = inject_one(pid, __NR_prctl, &r, PR_SET_THP_DISABLE, mode != 0,
+			 mode == THP_PRCTL_EXCEPT_ADVISED ?
+			 THP_PR_EXCEPT_ADVISED : 0, 0);
 	if (ret)
 		return ret;
 	return r < 0 ? (int)r : 0;

@@ -51,6 +51,7 @@ struct thp_fix {
 	unsigned int advice_set;	/* VMA parts given their advice */
 	unsigned int advice_left;	/* parts that want "none" */
 	int prctl_set;			/* the prctl state was changed */
+	long prctl_now;			/* PR_GET_THP_DISABLE after, or < 0 */
 	unsigned long lifted;		/* chunks collapsed under a lift */
 	unsigned long pending;		/* pages not all in yet */
 	unsigned long handed;		/* left to the monitor */
@@ -75,9 +76,10 @@ int thp_fix_split(struct thp_fix *f, const struct thp_diffs *d);
 void thp_fix_done(struct thp_fix *f);
 
 /*
- * Set pid's PR_SET_THP_DISABLE state to disabled by an injected prctl():
- * for a task the fix cannot reach.  0 or a negative errno.
+ * Set pid's PR_SET_THP_DISABLE state to mode (thp_prctl.h) by an
+ * injected prctl(): for a task the fix cannot reach.  0 or a negative
+ * errno.
  */
-int thp_fix_prctl(pid_t pid, int disabled);
+int thp_fix_prctl(pid_t pid, int mode);
 
 #endif /* THP_FIX_H */

@@ -25,6 +25,7 @@
 #include "thp_fault.h"
 #include "thp_image.h"
 #include "thp_log.h"
+#include "thp_prctl.h"
 #include "thp_restore.h"
 #include "thp_verify.h"
 #include "pidfd.h"
@@ -354,6 +355,7 @@ static int fix_and_check(struct thp_restore *r, struct thp_verify *v)
 	ret = thp_fix_task(&f);
 	if (ret != -ESRCH)
 		report_fix(&f);
+	v->live_prctl = f.prctl_now >= 0 ? (int)f.prctl_now : -1;
 	if (!ret)
 		ret = thp_verify_compare_settled(&r->ctx, v, HOOK_TRIES,
 						 HOOK_PAUSE_MS);
@@ -416,9 +418,14 @@ static void own_prctl(struct thp_restore *r, pid_t pid)
  */
 static void criu_own_prctl(struct thp_restore *r)
 {
-	if (r->criu_disabled == 0 && prctl(PR_SET_THP_DISABLE, 0, 0, 0, 0))
-		pr_warn("prctl(PR_SET_THP_DISABLE, 0): %s: criu's THP stays disabled\n",
-			strerror(errno));
+	int mode = r->criu_disabled;
+
+	if (mode >= 0 && mode != THP_PRCTL_DISABLED &&
+	    prctl(PR_SET_THP_DISABLE, mode != 0,
+		  mode == THP_PRCTL_EXCEPT_ADVISED ? THP_PR_EXCEPT_ADVISED : 0,
+		  0, 0))
+		pr_warn("prctl(PR_SET_THP_DISABLE) to %s: %s: criu's THP stays disabled\n",
+			thp_prctl_name(mode), strerror(errno));
 	r->criu_disabled = -1;
 }
 

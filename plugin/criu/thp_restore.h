@@ -40,7 +40,7 @@ struct thp_restore {
 	int no_monitor;			/* it could not be started */
 	int vma;			/* the vma strategy, kernel permitting */
 	int clr;			/* the kernel has MADV_CLR_HUGEPAGE */
-	int criu_disabled;		/* criu's own prctl state to put back */
+	int criu_disabled;		/* criu's own prctl; -1 once back */
 	unsigned int tasks, exact, handed, lazy, guarded, held;
 };
 

@@ -301,6 +301,12 @@ int thp_task_entry_check(const ThpTaskEntry *e, char *why, size_t len)
 		snprintf(why, len, "unknown coverage source %d", e->source);
 		return -1;
 	}
+	if (e->thp_disabled && e->has_thp_except_advised &&
+	    e->thp_except_advised) {
+		snprintf(why, len,
+			 "THP both disabled and disabled except where advised");
+		return -1;
+	}
 	for (i = 0; i < e->n_vmas; i++) {
 		if (check_vma(e->vmas[i], prev_end, why, len))
 			return -1;

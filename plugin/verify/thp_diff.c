@@ -11,6 +11,7 @@
 #include "bisect.h"
 #include "thp_coverage.h"
 #include "thp_diff.h"
+#include "thp_prctl.h"
 #include "thp_image.h"
 
 const char *thp_advice_name(int advice)
@@ -199,6 +200,17 @@ static int diff_coverage(const ThpVmaEntry *w, const ThpTaskEntry *want,
 	return ret;
 }
 
+/*
+ * A live task read through /proc alone says "enabled" for 0 and 3 alike:
+ * then only "disabled" is told apart.
+ */
+static int prctl_differs(const ThpTaskEntry *want, const ThpTaskEntry *have)
+{
+	if (!thp_prctl_known(have) || !thp_prctl_known(want))
+		return want->thp_disabled != have->thp_disabled;
+	return thp_prctl_of(want) != thp_prctl_of(have);
+}
+
 int thp_diff_tasks(const ThpTaskEntry *want, const ThpTaskEntry *have,
 		   struct thp_diffs *d)
 {
@@ -206,9 +218,9 @@ int thp_diff_tasks(const ThpTaskEntry *want, const ThpTaskEntry *have,
 	size_t i;
 	int ret = 0;
 
-	if (want->thp_disabled != have->thp_disabled)
+	if (prctl_differs(want, have))
 		ret = diff_add(d, THP_DIFF_PRCTL, 0, 0, NULL,
-			       want->thp_disabled, have->thp_disabled);
+			       thp_prctl_of(want), thp_prctl_of(have));
 	if (!ret && !cov)
 		ret = diff_add(d, THP_DIFF_UNKNOWN, 0, 0, NULL,
 			       want->coverage_known, have->coverage_known);
@@ -220,17 +232,13 @@ int thp_diff_tasks(const ThpTaskEntry *want, const ThpTaskEntry *have,
 	return ret;
 }
 
-static const char *prctl_name(int disabled)
-{
-	return disabled ? "disabled" : "enabled";
-}
-
 int thp_diff_format(char *buf, size_t len, const struct thp_diff *d)
 {
 	switch (d->kind) {
 	case THP_DIFF_PRCTL:
 		return snprintf(buf, len, "prctl THP: expected %s, found %s",
-				prctl_name(d->want), prctl_name(d->have));
+				thp_prctl_name(d->want),
+				thp_prctl_name(d->have));
 	case THP_DIFF_ADVICE:
 		return snprintf(buf, len, "VMA %" PRIx64 "-%" PRIx64
 				": advice expected %s, found %s", d->start,

@@ -199,12 +199,25 @@ out_mm:
 	return ret;
 }
 
+void thp_expect_prctl_from_mm(int dirfd, ThpTaskEntry *e)
+{
+	CriuMmEntry *mm;
+
+	if (e->thp_disabled || e->has_thp_except_advised ||
+	    criu_mm_read(dirfd, e->id, &mm))
+		return;
+	e->has_thp_except_advised = 1;
+	e->thp_except_advised = mm->has_thp_disabled && mm->thp_disabled;
+	criu_mm_entry__free_unpacked(mm, NULL);
+}
+
 static int load_record(int dirfd, unsigned int id, struct thp_expect *x)
 {
 	int ret = thp_img_read_task(dirfd, id, &x->e);
 
 	if (!ret) {
 		x->source = THP_EXPECT_RECORD;
+		thp_expect_prctl_from_mm(dirfd, x->e);
 		return 0;
 	}
 	snprintf(x->note, sizeof(x->note), "thp-%u.img is %s", id,

@@ -39,6 +39,14 @@ int thp_expect_load(int dirfd, const ThpDumpEntry *dump, unsigned int id,
 		    pid_t pid, const char *mode, struct thp_expect *x);
 void thp_expect_free(struct thp_expect *x);
 
+/*
+ * A record says "enabled" for a task in the except-advised state (3): its
+ * /proc status reads THP_enabled 1.  CRIU's mm-<id>.img says disabled for
+ * 1 and 3 alike (a bool of PR_GET_THP_DISABLE): the pair tells 3.  Sets
+ * e's thp_except_advised from the mm image when the record has none.
+ */
+void thp_expect_prctl_from_mm(int dirfd, ThpTaskEntry *e);
+
 static inline const char *thp_expect_source_name(const struct thp_expect *x)
 {
 	return x->source == THP_EXPECT_RECORD ? "thp record" :

@@ -13,6 +13,7 @@
 #include "thp_image.h"
 #include "thp_log.h"
 #include "thp_record.h"
+#include "thp_prctl.h"
 #include "thp_verify.h"
 
 int thp_verify_ctx_open(struct thp_verify_ctx *c, int dirfd)
@@ -52,6 +53,7 @@ int thp_verify_load(const struct thp_verify_ctx *c, pid_t pid,
 
 	memset(v, 0, sizeof(*v));
 	v->pid = pid;
+	v->live_prctl = -1;
 	ret = proc_status_read(pid, &st);
 	if (ret) {
 		pr_err("/proc/%d/status: %s\n", pid, strerror(-ret));
@@ -76,6 +78,8 @@ int thp_verify_compare(const struct thp_verify_ctx *c, struct thp_verify *v)
 		       strerror(-ret));
 		return ret;
 	}
+	if (v->live_prctl >= 0)
+		thp_prctl_put(v->live, v->live_prctl);
 	return thp_diff_tasks(v->x.e, v->live, &v->d);
 }
 
@@ -203,8 +207,10 @@ void thp_verify_print(FILE *f, const struct thp_verify *v)
 		v->x.coverage_by_rule ? ", coverage by rule" : "",
 		v->x.note[0] ? ": " : "", v->x.note);
 	fprintf(f, "prctl THP: want %s, have %s\n",
-		v->x.e->thp_disabled ? "disabled" : "enabled",
-		v->live->thp_disabled ? "disabled" : "enabled");
+		thp_prctl_name(thp_prctl_of(v->x.e)),
+		thp_prctl_known(v->live) ?
+		thp_prctl_name(thp_prctl_of(v->live)) :
+		"enabled or except-advised (/proc tells only disabled)");
 	print_table(f, v);
 	for (i = 0; i < v->d.n; ) {
 		i = thp_diff_run(&v->d, i, &run);

@@ -20,6 +20,12 @@ struct thp_verify {
 	unsigned int id;
 	struct thp_expect x;
 	ThpTaskEntry *live;
+	/*
+	 * PR_GET_THP_DISABLE of the live task, read by an injected prctl
+	 * (thp_fix_prctl_get()) and taken over the /proc reading, which
+	 * cannot tell 3 from 0; -1 when not read.
+	 */
+	int live_prctl;
 	struct thp_diffs d;
 };
 

@@ -100,6 +100,8 @@ static void make_task(void)
 	task.version = THP_IMAGE_VERSION;
 	task.id = 42;
 	task.thp_disabled = 1;
+	task.has_thp_except_advised = 0;
+	task.thp_except_advised = 0;
 	task.coverage_known = 1;
 	task.has_source = 1;
 	task.source = THP_COVERAGE_SOURCE__KPAGEFLAGS;
@@ -301,7 +303,7 @@ static void absurd_values(void **state)
 	size_t len;
 	unsigned int i;
 
-	for (i = 0; i < 12; i++) {
+	for (i = 0; i < 13; i++) {
 		make_task();
 		switch (i) {
 		case 0:		/* absurd count */
@@ -339,6 +341,11 @@ static void absurd_values(void **state)
 			break;
 		case 11:
 			task.source = 7;
+			break;
+		case 12:	/* disabled, and disabled except advised */
+			task.thp_disabled = 1;
+			task.has_thp_except_advised = 1;
+			task.thp_except_advised = 1;
 			break;
 		}
 		buf = task_file(&len);
@@ -432,7 +439,7 @@ static void show_text_and_json(void **state)
 	assert_int_equal(ret, 0);
 	assert_non_null(strstr(out, "\"kernel_release\":\"6.1\\\"evil\""));
 	assert_non_null(strstr(out, "{\"first\":\"0x7f0000a00000\",\"nr\":2}"));
-	assert_non_null(strstr(out, "\"id\":42,\"thp_disabled\":true,\"coverage_known\":true,\"source\":\"kpageflags\""));
+	assert_non_null(strstr(out, "\"id\":42,\"thp_disabled\":true,\"prctl\":\"disabled\",\"coverage_known\":true,\"source\":\"kpageflags\""));
 	assert_non_null(strstr(out, "\"pte_thp\":[{\"first\":\"0x7f0000600000\",\"nr\":1}]"));
 	assert_non_null(strstr(out, "\"task_ids\":[42]"));
 	free(out);

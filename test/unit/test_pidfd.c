@@ -23,6 +23,7 @@
 
 #include "unit.h"
 
+#include "inject_task.h"
 #include "madv_local.h"
 #include "pidfd.h"
 
@@ -84,7 +85,7 @@ static int tracer_of(pid_t pid)
 static int through_pidfd(pid_t b, int pidfd, void *mem)
 {
 	struct iovec iov = { .iov_base = mem, .iov_len = LEN };
-	struct madv_task t = { .pid = b, .pidfd = pidfd };
+	struct inject_task t = { .pid = b, .pidfd = pidfd };
 	int bad = 0;
 
 	if (!pidfd_exited(pidfd, 0))

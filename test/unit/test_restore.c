@@ -25,6 +25,7 @@
 #include "thp_expect.h"
 #include "thp_image.h"
 #include "thp_monitor.h"
+#include "thp_prctl.h"
 #include "thp_record.h"
 #include "thp_verify.h"
 
@@ -91,6 +92,72 @@ static void criu_mm_image(void **state)
 	v[1].start = 0x400000;
 	n = mm_image(buf, CRIU_MM_MAGIC, &e);
 	assert_int_equal(criu_mm_decode(buf, n, "x", &out), -EBADMSG);
+}
+
+/* Write mm-<id>.img into dirfd; 0 or -1. */
+static int mm_image_file(int dirfd, unsigned int id, const CriuMmEntry *e)
+{
+	uint8_t buf[512];
+	char name[32];
+	size_t n = mm_image(buf, CRIU_MM_MAGIC, e);
+	int fd, ret;
+
+	snprintf(name, sizeof(name), "mm-%u.img", id);
+	fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	if (fd < 0)
+		return -1;
+	ret = write(fd, buf, n) == (ssize_t)n ? 0 : -1;
+	close(fd);
+	return ret;
+}
+
+/*
+ * PR_GET_THP_DISABLE 3 (except advised): the record says enabled (/proc:
+ * THP_enabled 1), CRIU's mm image disabled (a bool of the prctl): the
+ * pair tells 3; with either saying otherwise it is 0 or 1.  A live task
+ * read through /proc alone differs only where "disabled" tells.
+ */
+static void prctl_except_advised(void **state)
+{
+	char dir[] = "/tmp/thp-unit-XXXXXX", cmd[64];
+	ThpTaskEntry rec = THP_TASK_ENTRY__INIT, live = THP_TASK_ENTRY__INIT;
+	CriuVmaEntry v[2], *pv[2];
+	struct thp_diffs d = { };
+	CriuMmEntry mm;
+	int dirfd;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	dirfd = open(dir, O_RDONLY | O_DIRECTORY);
+	assert_true(dirfd >= 0);
+	mm_two_vmas(&mm, v, pv);
+	assert_int_equal(mm_image_file(dirfd, 7, &mm), 0);
+	rec.id = 7;
+	thp_expect_prctl_from_mm(dirfd, &rec);
+	assert_int_equal(thp_prctl_of(&rec), THP_PRCTL_EXCEPT_ADVISED);
+
+	rec.has_thp_except_advised = 0;
+	rec.thp_disabled = 1;
+	thp_expect_prctl_from_mm(dirfd, &rec);
+	assert_int_equal(thp_prctl_of(&rec), THP_PRCTL_DISABLED);
+
+	rec.thp_disabled = 0;
+	mm.thp_disabled = 0;
+	assert_int_equal(mm_image_file(dirfd, 7, &mm), 0);
+	thp_expect_prctl_from_mm(dirfd, &rec);
+	assert_int_equal(thp_prctl_of(&rec), THP_PRCTL_ENABLED);
+
+	/* want 3: a live "enabled" from /proc cannot differ, a read 0 does */
+	thp_prctl_put(&rec, THP_PRCTL_EXCEPT_ADVISED);
+	assert_int_equal(thp_diff_tasks(&rec, &live, &d), 0);
+	assert_int_equal(thp_diffs_count(&d, THP_DIFF_PRCTL), 0);
+	thp_prctl_put(&live, THP_PRCTL_ENABLED);
+	assert_int_equal(thp_diff_tasks(&rec, &live, &d), 0);
+	assert_int_equal(thp_diffs_count(&d, THP_DIFF_PRCTL), 1);
+	thp_diffs_free(&d);
+	close(dirfd);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	assert_int_equal(system(cmd), 0);
 }
 
 /* CRIU 4.2: guard-region pseudo-VMAs at the end, out of order. */
@@ -714,6 +781,7 @@ int main(void)
 	const struct CMUnitTest pure[] = {
 		cmocka_unit_test(criu_mm_image),
 		cmocka_unit_test(criu_mm_image_guards),
+		cmocka_unit_test(prctl_except_advised),
 		cmocka_unit_test(diff_rules),
 		cmocka_unit_test(diff_runs),
 		cmocka_unit_test(diff_many_vmas),

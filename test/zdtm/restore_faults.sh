@@ -46,6 +46,9 @@
 #   traced-no-nice    traced, and criu without CAP_SYS_NICE: the monitor
 #                     cannot seize the task to inject; the report names
 #                     the chunks not collapsed (EPERM), the task not exact
+#   no-except-advised a record of THP disabled except where advised
+#                     restored as on a kernel without that state: the
+#                     nearest (enabled), said once; strict refuses
 #   scripts           pre-resume and post-resume scripts and --exec-cmd's
 #                     program (not lazy) get criu's own THP state
 #   traced-guard      a debugger that swallows SIGSTOP attaches, and the
@@ -757,6 +760,52 @@ scripts() {
 	result scripts "$why" "THP_enabled: $got; the tasks: $states"
 }
 
+# A record of state 3 (PR_THP_DISABLE_EXCEPT_ADVISED) restored where the
+# kernel lacks it (CRIU_THP_FAULT=no-except-advised: the plugin takes the
+# EINVAL of a kernel before 6.18): thp_prctl_modes restored (not lazily)
+# - criu's log says it once, criu-thp verify finds that child enabled
+# where it wants except-advised and the two other tasks exact; under
+# strict the restore fails.  Only where the kernel has state 3 (6.18 and
+# later) to record.
+no_except_advised() {
+	local why= p c bad=0 match=0
+	d=$W/no-except-advised
+	mkdir -p "$d/img"
+	THP_EXPECT=lazy "$Z/static/thp_prctl_modes" --pidfile="$d/test.pid" \
+		--outfile="$d/test.out" || { result no-except-advised "setup failed"; return; }
+	pid=$(cat "$d/test.pid")
+	if ! criu dump -v4 -L "$LIB" -D "$d/img" -o dump.log -t "$pid" \
+		>/dev/null 2>&1; then
+		why="criu dump failed"
+	elif ! CRIU_THP_FAULT=no-except-advised CRIU_THP_COLLAPSE=sync \
+		criu restore -v4 -L "$LIB" -D "$d/img" -o restore.log -d \
+		>/dev/null 2>&1; then
+		why="criu restore failed"
+	elif [ "$(grep -c 'no PR_THP_DISABLE_EXCEPT_ADVISED' "$d/img/restore.log")" != 1 ]; then
+		why="restore.log does not say once that the kernel lacks the state"
+	else
+		for p in $pid $(cat /proc/"$pid"/task/*/children); do
+			criu-thp verify -D "$d/img" --pid "$p" >"$d/verify.$p" 2>&1 &&
+				match=$((match + 1))
+			grep -q 'want except-advised, have enabled' "$d/verify.$p" &&
+				bad=$((bad + 1))
+		done
+		[ $match = 2 ] && [ $bad = 1 ] ||
+			why="criu-thp verify: $match tasks match, $bad except-advised one restored enabled (want 2 and 1)"
+	fi
+	kill_tree "$pid"
+	wait_gone "$pid"
+	if [ -z "$why" ]; then
+		if CRIU_THP_FAULT=no-except-advised CRIU_THP_STRICT=yes \
+			criu restore -v4 -L "$LIB" -D "$d/img" -o strict.log -d \
+			>/dev/null 2>&1; then
+			why="criu restore succeeded under strict"
+		fi
+		kill_tree "$pid"
+	fi
+	result no-except-advised "$why" "the except-advised task enabled, the others exact; strict refused"
+}
+
 # want CASE: the case is to run (every case when none was named).
 CASES=" $* "
 want() {
@@ -787,4 +836,11 @@ want restore-load && prctl_fault restore-load
 want symlinks && symlinks
 want scripts && scripts
 want traced-no-nice && traced_no_nice
+if ! want no-except-advised; then
+	:
+elif "$Z/tools/thp_prctl_probe"; then
+	no_except_advised
+else
+	echo "INFO no-except-advised: not run: $(uname -r) has no PR_THP_DISABLE_EXCEPT_ADVISED to record"
+fi
 exit 0
