@@ -66,6 +66,9 @@ static void text_dump(FILE *out, const ThpDumpEntry *d)
 {
 	fprintf(out, "dump: kernel %s, huge page %" PRIu64 " KiB, enabled=%s defrag=%s",
 		d->kernel_release, d->hpage_size >> 10, d->enabled, d->defrag);
+	if (d->pmd_enabled)
+		fprintf(out, " hugepages-%" PRIu64 "kB=%s", d->hpage_size >> 10,
+			d->pmd_enabled);
 	if (d->shmem_enabled)
 		fprintf(out, " shmem_enabled=%s", d->shmem_enabled);
 	if (d->has_max_ptes_none)
@@ -168,6 +171,10 @@ static void json_dump(FILE *out, const ThpDumpEntry *d)
 	if (d->shmem_enabled) {
 		fputc(',', out);
 		json_str(out, "shmem_enabled", d->shmem_enabled);
+	}
+	if (d->pmd_enabled) {
+		fputc(',', out);
+		json_str(out, "pmd_enabled", d->pmd_enabled);
 	}
 	if (d->has_max_ptes_none)
 		fprintf(out, ",\"max_ptes_none\":%u", d->max_ptes_none);

@@ -75,6 +75,26 @@ static int read_u64(const char *dir, const char *name, uint64_t *v)
 	return 0;
 }
 
+static int read_pmd_enabled(const char *dir, struct thp_sysfs *s)
+{
+	char name[64];
+	int ret;
+
+	snprintf(name, sizeof(name), "hugepages-%" PRIu64 "kB/enabled",
+		 s->hpage_size >> 10);
+	ret = read_choice(dir, name, s->pmd_enabled, sizeof(s->pmd_enabled));
+	if (ret == -ENOENT)
+		s->pmd_enabled[0] = '\0';
+	return ret == -ENOENT ? 0 : ret;
+}
+
+const char *thp_sysfs_pmd_mode(const struct thp_sysfs *s)
+{
+	if (s->pmd_enabled[0] && strcmp(s->pmd_enabled, "inherit"))
+		return s->pmd_enabled;
+	return s->enabled;
+}
+
 int thp_sysfs_read(const char *dir, struct thp_sysfs *s)
 {
 	uint64_t v;
@@ -96,6 +116,9 @@ int thp_sysfs_read(const char *dir, struct thp_sysfs *s)
 	}
 
 	/* Optional: older kernels or CONFIG_SHMEM=n. */
+	ret = read_pmd_enabled(dir, s);
+	if (ret)
+		return ret;
 	ret = read_choice(dir, "shmem_enabled", s->shmem_enabled,
 			  sizeof(s->shmem_enabled));
 	if (ret && ret != -ENOENT)

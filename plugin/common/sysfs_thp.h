@@ -16,6 +16,11 @@ struct thp_sysfs {
 	char shmem_enabled[32];		/* "" if the kernel has none */
 	int max_ptes_none;		/* -1 if the kernel has none */
 	uint64_t hpage_size;		/* hpage_pmd_size */
+	/*
+	 * hugepages-<hpage_size in kB>/enabled: "inherit" (the top level
+	 * decides) or its own word; "" before Linux 6.8 (no such control)
+	 */
+	char pmd_enabled[32];
 };
 
 /*
@@ -23,6 +28,13 @@ struct thp_sysfs {
  * for a kernel without THP, or -EINVAL naming the file that makes no sense.
  */
 int thp_sysfs_read(const char *dir, struct thp_sysfs *s);
+
+/*
+ * The setting that decides for PMD-sized THP: the per-size control where
+ * it says more than "inherit" (its "never" overrides a top-level
+ * "always", its "always" a top-level "never"), else the top level.
+ */
+const char *thp_sysfs_pmd_mode(const struct thp_sysfs *s);
 
 /* "always [madvise] never" -> "madvise"; 0 or -EINVAL. */
 int thp_sysfs_selected(const char *text, char *word, size_t len);

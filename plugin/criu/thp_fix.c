@@ -225,6 +225,10 @@ static int sort_missing(struct fix_ctx *c, int pagemap_fd, int mem_fd)
 
 		if (x->kind != THP_DIFF_MISSING)
 			continue;
+		if (c->f->no_collapse) {
+			c->f->refused++;
+			continue;
+		}
 		ret = pagemap_range_present(pagemap_fd, x->start,
 					    THP_CHUNK_SIZE);
 		if (!ret && pullable(c, x))
@@ -403,7 +407,7 @@ int thp_fix_task(struct thp_fix *f)
 
 	f->advice_set = f->advice_left = 0;
 	f->lifted = f->pending = f->handed = f->pulled = f->split = 0;
-	f->faulted_huge = 0;
+	f->faulted_huge = f->refused = 0;
 	f->prctl_set = 0;
 	f->prctl_now = -1;
 	ret = thp_collapse_open(&f->col, f->pid);

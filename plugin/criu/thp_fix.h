@@ -47,6 +47,7 @@ struct thp_fix {
 	int pull;			/* fetch lazy chunks that need a stop */
 	int lazy;			/* a VMA is registered with userfaultfd */
 	int clr;			/* the kernel has MADV_CLR_HUGEPAGE */
+	int no_collapse;		/* PMD-sized THP is "never" here */
 	/* out */
 	unsigned int advice_set;	/* VMA parts given their advice */
 	unsigned int advice_left;	/* parts that want "none" */
@@ -57,6 +58,7 @@ struct thp_fix {
 	unsigned long handed;		/* left to the monitor */
 	unsigned long pulled;		/* chunks faulted in from outside */
 	unsigned long faulted_huge;	/* file chunks a fault mapped huge */
+	unsigned long refused;		/* chunks left small: no_collapse */
 	unsigned long split;		/* huge chunks split, small at dump */
 	struct thp_collapse col;	/* collapse counts and failures */
 };

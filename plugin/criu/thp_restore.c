@@ -44,7 +44,12 @@ static void read_mode(struct thp_verify_ctx *c)
 			THP_SYSFS_DIR);
 		return;
 	}
-	snprintf(c->mode, sizeof(c->mode), "%s", s.enabled);
+	snprintf(c->mode, sizeof(c->mode), "%s", thp_sysfs_pmd_mode(&s));
+	c->pmd_off = !strcmp(c->mode, "never");
+	if (c->pmd_off)
+		pr_warn("THP of %" PRIu64 " KiB is 'never' here (%s): chunks huge at dump are not collapsed, and their tasks are not exact\n",
+			s.hpage_size >> 10, s.pmd_enabled[0] ?
+			"its hugepages-*kB/enabled" : "enabled");
 }
 
 /*
@@ -172,10 +177,11 @@ static void report_fix(const struct thp_fix *f)
 {
 	size_t i;
 
-	pr_info("task %d: %u advice set, %u left wanting 'none' (no MADV_CLR_HUGEPAGE), prctl %s, %lu chunks collapsed (%lu under a lifted flag, %lu pulled) in %.1f ms, %lu file chunks mapped huge by a fault, %lu split, %lu pending, %lu to the monitor\n",
+	pr_info("task %d: %u advice set, %u left wanting 'none' (no MADV_CLR_HUGEPAGE), prctl %s, %lu chunks collapsed (%lu under a lifted flag, %lu pulled) in %.1f ms, %lu file chunks mapped huge by a fault, %lu left small (THP never here), %lu split, %lu pending, %lu to the monitor\n",
 		f->pid, f->advice_set, f->advice_left,
 		f->prctl_set ? "set" : "kept", f->col.done, f->lifted,
-		f->pulled, f->col.busy_ns / 1e6, f->faulted_huge, f->split, f->pending,
+		f->pulled, f->col.busy_ns / 1e6, f->faulted_huge, f->refused,
+		f->split, f->pending,
 		f->handed);
 	for (i = 0; i < f->col.nfail; i++)
 		pr_warn("task %d: chunk %" PRIx64 " not collapsed: %s\n",
@@ -338,7 +344,8 @@ static int split_extra(struct thp_restore *r, struct thp_fix *f,
  */
 static int fix_and_check(struct thp_restore *r, struct thp_verify *v)
 {
-	struct thp_fix f = { .pid = v->pid, .want = v->x.e, .clr = r->clr };
+	struct thp_fix f = { .pid = v->pid, .want = v->x.e, .clr = r->clr,
+			     .no_collapse = r->ctx.pmd_off };
 	size_t bad = 1;
 	int ret, added;
 

@@ -398,7 +398,7 @@ static int collapse_ready(const struct monitor *m, struct mtask *t)
 	for (i = 0; i < d->n && !ret; i++) {
 		const struct thp_diff *x = &d->v[i];
 
-		if (x->kind != THP_DIFF_MISSING ||
+		if (x->kind != THP_DIFF_MISSING || m->ctx.pmd_off ||
 		    failed_before(t, &k, x->start) ||
 		    x->vma->advice == THP_ADVICE__NOHUGE ||
 		    t->v.x.e->thp_disabled ||

@@ -304,12 +304,15 @@ static int machine_entry(const struct thp_sysfs *s, ThpDumpEntry *e)
 	e->defrag = strdup(s->defrag);
 	if (s->shmem_enabled[0])
 		e->shmem_enabled = strdup(s->shmem_enabled);
+	if (s->pmd_enabled[0])
+		e->pmd_enabled = strdup(s->pmd_enabled);
 	if (s->max_ptes_none >= 0) {
 		e->has_max_ptes_none = 1;
 		e->max_ptes_none = s->max_ptes_none;
 	}
 	if (!e->kernel_release || !e->enabled || !e->defrag ||
-	    (s->shmem_enabled[0] && !e->shmem_enabled))
+	    (s->shmem_enabled[0] && !e->shmem_enabled) ||
+	    (s->pmd_enabled[0] && !e->pmd_enabled))
 		return -ENOMEM;
 	return 0;
 }

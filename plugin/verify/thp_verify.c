@@ -28,7 +28,8 @@ int thp_verify_ctx_open(struct thp_verify_ctx *c, int dirfd)
 		pr_err("%s: %s\n", THP_SYSFS_DIR, strerror(-ret));
 		return ret;
 	}
-	snprintf(c->mode, sizeof(c->mode), "%s", s.enabled);
+	snprintf(c->mode, sizeof(c->mode), "%s", thp_sysfs_pmd_mode(&s));
+	c->pmd_off = !strcmp(c->mode, "never");
 	thp_env_probe(&c->env);
 	ret = thp_img_read_dump(dirfd, &c->dump);
 	if (ret == -ENOENT) {

@@ -34,7 +34,8 @@ struct thp_verify_ctx {
 	int dirfd;
 	ThpDumpEntry *dump;		/* NULL: dumped without the plugin */
 	struct thp_env env;
-	char mode[32];
+	char mode[32];			/* what decides for PMD-sized THP */
+	int pmd_off;			/* mode is "never": no collapse */
 };
 
 /* 0, or a negative errno: thp-dump.img unusable, no THP on this kernel. */

@@ -176,6 +176,51 @@ static void sysfs_fixture(void **state)
 	assert_int_equal(thp_sysfs_read("/nonexistent", &s), -ENOENT);
 }
 
+/*
+ * The PMD size's own control decides where it says more than "inherit":
+ * its never overrides a top-level always, its always a top-level never;
+ * before 6.8 (no per-size control) the top level decides.
+ */
+static void sysfs_per_size(void **state)
+{
+	struct thp_sysfs s;
+	char path[256];
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/hugepages-2048kB", dir);
+	assert_true(!mkdir(path, 0700) || errno == EEXIST);
+	put("enabled", "[always] madvise never\n");
+	put("defrag", "always defer defer+madvise [madvise] never\n");
+	put("hpage_pmd_size", "2097152\n");
+	put("hugepages-2048kB/enabled", "always [inherit] madvise never\n");
+	assert_int_equal(thp_sysfs_read(dir, &s), 0);
+	assert_string_equal(s.pmd_enabled, "inherit");
+	assert_string_equal(thp_sysfs_pmd_mode(&s), "always");
+
+	put("hugepages-2048kB/enabled", "always inherit madvise [never]\n");
+	assert_int_equal(thp_sysfs_read(dir, &s), 0);
+	assert_string_equal(thp_sysfs_pmd_mode(&s), "never");
+
+	put("enabled", "always madvise [never]\n");
+	put("hugepages-2048kB/enabled", "[always] inherit madvise never\n");
+	assert_int_equal(thp_sysfs_read(dir, &s), 0);
+	assert_string_equal(thp_sysfs_pmd_mode(&s), "always");
+
+	/* a 32 MiB PMD (arm64, 16 KiB pages) reads its own size's file */
+	put("hpage_pmd_size", "33554432\n");
+	assert_int_equal(thp_sysfs_read(dir, &s), 0);
+	assert_string_equal(s.pmd_enabled, "");
+	assert_string_equal(thp_sysfs_pmd_mode(&s), "never");
+
+	put("hpage_pmd_size", "2097152\n");
+	put("hugepages-2048kB/enabled", "always inherit\n");
+	assert_int_equal(thp_sysfs_read(dir, &s), -EINVAL);
+	snprintf(path, sizeof(path), "%s/hugepages-2048kB/enabled", dir);
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(thp_sysfs_read(dir, &s), 0);
+	assert_string_equal(thp_sysfs_pmd_mode(&s), "never");
+}
+
 static void sysfs_live(void **state)
 {
 	struct thp_sysfs s;
@@ -199,6 +244,7 @@ int main(void)
 		cmocka_unit_test(config_strategy),
 		cmocka_unit_test(sysfs_selected),
 		cmocka_unit_test(sysfs_fixture),
+		cmocka_unit_test(sysfs_per_size),
 		cmocka_unit_test(sysfs_live),
 	};
 

@@ -46,6 +46,9 @@
 #   traced-no-nice    traced, and criu without CAP_SYS_NICE: the monitor
 #                     cannot seize the task to inject; the report names
 #                     the chunks not collapsed (EPERM), the task not exact
+#   pmd-never         2 MiB THP turned off (per-size control) before the
+#                     restore: nothing collapsed, the report says not
+#                     exact, the log why
 #   no-except-advised a record of THP disabled except where advised
 #                     restored as on a kernel without that state: the
 #                     nearest (enabled), said once; strict refuses
@@ -806,6 +809,37 @@ no_except_advised() {
 	result no-except-advised "$why" "the except-advised task enabled, the others exact; strict refused"
 }
 
+# The administrator turned 2 MiB THP off between dump and restore
+# (hugepages-2048kB/enabled = never; MADV_COLLAPSE would not care):
+# thp_coverage restored lazily, criu's log says why nothing is collapsed,
+# the report has no chunk collapsed and the task not exact, and the task
+# passes.  The control put back after.  Where the kernel has per-size
+# controls (6.8 and later).
+PMD_CTL=/sys/kernel/mm/transparent_hugepage/hugepages-2048kB/enabled
+pmd_never() {
+	local why= r old
+	prepare pmd-never || { result pmd-never "setup failed"; return; }
+	r=$d/img/thp-monitor.json
+	old=$(sed -n 's/.*\[\(.*\)\].*/\1/p' $PMD_CTL)
+	echo never >$PMD_CTL
+	if ! restore ""; then
+		why="criu restore failed"
+	else
+		settled
+	fi
+	echo "$old" >$PMD_CTL
+	if [ -n "$why" ]; then
+		:
+	elif ! log_has restore.log "is 'never' here"; then
+		why="restore.log does not say THP is never here"
+	elif ! jq -e '.tasks[0] | .collapsed == 0 and (.exact | not) and
+		(.failed | length == 0)' "$r" >/dev/null 2>&1; then
+		why="report: $(jq -c '.tasks[0] | {collapsed, exact, failed}' "$r" 2>/dev/null)"
+	fi
+	kill -9 "$pid" 2>/dev/null
+	result pmd-never "$why" "nothing collapsed, not exact; hugepages-2048kB back to $old"
+}
+
 # want CASE: the case is to run (every case when none was named).
 CASES=" $* "
 want() {
@@ -836,6 +870,13 @@ want restore-load && prctl_fault restore-load
 want symlinks && symlinks
 want scripts && scripts
 want traced-no-nice && traced_no_nice
+if ! want pmd-never; then
+	:
+elif [ -f $PMD_CTL ]; then
+	pmd_never
+else
+	echo "INFO pmd-never: not run: $(uname -r) has no per-size THP controls (Linux 6.8)"
+fi
 if ! want no-except-advised; then
 	:
 elif "$Z/tools/thp_prctl_probe"; then
