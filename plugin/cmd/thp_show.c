@@ -66,6 +66,8 @@ static void text_dump(FILE *out, const ThpDumpEntry *d)
 {
 	fprintf(out, "dump: kernel %s, huge page %" PRIu64 " KiB, enabled=%s defrag=%s",
 		d->kernel_release, d->hpage_size >> 10, d->enabled, d->defrag);
+	if (d->has_page_size)
+		fprintf(out, " page=%u", d->page_size);
 	if (d->pmd_enabled)
 		fprintf(out, " hugepages-%" PRIu64 "kB=%s", d->hpage_size >> 10,
 			d->pmd_enabled);
@@ -176,6 +178,8 @@ static void json_dump(FILE *out, const ThpDumpEntry *d)
 		fputc(',', out);
 		json_str(out, "pmd_enabled", d->pmd_enabled);
 	}
+	if (d->has_page_size)
+		fprintf(out, ",\"page_size\":%u", d->page_size);
 	if (d->has_max_ptes_none)
 		fprintf(out, ",\"max_ptes_none\":%u", d->max_ptes_none);
 	fprintf(out, ",\"strict\":%s,\"task_ids\":[",

@@ -46,6 +46,7 @@ static void read_mode(struct thp_verify_ctx *c)
 	}
 	snprintf(c->mode, sizeof(c->mode), "%s", thp_sysfs_pmd_mode(&s));
 	c->pmd_off = !strcmp(c->mode, "never");
+	c->hpage_size = s.hpage_size;
 	if (c->pmd_off)
 		pr_warn("THP of %" PRIu64 " KiB is 'never' here (%s): chunks huge at dump are not collapsed, and their tasks are not exact\n",
 			s.hpage_size >> 10, s.pmd_enabled[0] ?
@@ -60,8 +61,13 @@ static int read_dump(struct thp_restore *r)
 {
 	int ret = thp_img_read_dump(r->ctx.dirfd, &r->ctx.dump);
 
-	if (!ret)
+	if (!ret) {
+		thp_verify_ctx_sizes(&r->ctx);
+		if (r->ctx.sizes_differ[0])
+			pr_warn("%s: %s; no task is exact\n", THP_DUMP_IMG,
+				r->ctx.sizes_differ);
 		return 0;
+	}
 	r->ctx.dump = NULL;
 	if (ret == -ENOENT) {
 		pr_info("no %s: the dump was made without the plugin, or the plugin could not write its record; THP state from CRIU's mm images\n",

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/utsname.h>
+#include <unistd.h>
 
 #include "proc_smaps.h"
 #include "proc_status.h"
@@ -139,8 +140,7 @@ static int record_vma(const struct smaps_vma *v, void *arg)
 	return ret;
 }
 
-/* Coverage became unknown half-way: keep flags, drop every chunk list. */
-static void drop_coverage(ThpTaskEntry *e)
+void thp_record_drop_coverage(ThpTaskEntry *e)
 {
 	size_t i;
 
@@ -199,7 +199,7 @@ static void finish_entry(struct task_ctx *c, const struct thp_env *env)
 					    THP_COVERAGE_SOURCE__KPAGEFLAGS;
 		e->pte_thp_known = thp_env_has_pte_thp(env);
 	} else {
-		drop_coverage(e);
+		thp_record_drop_coverage(e);
 	}
 	if (c->problem[0])
 		e->problem = strdup(c->problem);
@@ -299,6 +299,8 @@ static int machine_entry(const struct thp_sysfs *s, ThpDumpEntry *e)
 		return -errno;
 	e->version = THP_IMAGE_VERSION;
 	e->hpage_size = s->hpage_size;
+	e->has_page_size = 1;
+	e->page_size = sysconf(_SC_PAGESIZE);
 	e->kernel_release = strdup(u.release);
 	e->enabled = strdup(s->enabled);
 	e->defrag = strdup(s->defrag);

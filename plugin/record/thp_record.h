@@ -34,4 +34,7 @@ int thp_record_task(pid_t pid, unsigned int id, const struct thp_env *env,
  */
 int thp_record_machine(const char *sysfs_dir, ThpDumpEntry **e);
 
+/* Keep the flags, drop every chunk list (coverage unknown). */
+void thp_record_drop_coverage(ThpTaskEntry *e);
+
 #endif /* THP_RECORD_H */

@@ -30,13 +30,42 @@ int thp_verify_ctx_open(struct thp_verify_ctx *c, int dirfd)
 	}
 	snprintf(c->mode, sizeof(c->mode), "%s", thp_sysfs_pmd_mode(&s));
 	c->pmd_off = !strcmp(c->mode, "never");
+	c->hpage_size = s.hpage_size;
 	thp_env_probe(&c->env);
 	ret = thp_img_read_dump(dirfd, &c->dump);
 	if (ret == -ENOENT) {
 		c->dump = NULL;
 		return 0;
 	}
+	if (!ret)
+		thp_verify_ctx_sizes(c);
 	return ret;
+}
+
+void thp_verify_ctx_sizes(struct thp_verify_ctx *c)
+{
+	uint32_t page = c->dump && c->dump->has_page_size ?
+			c->dump->page_size : 4096;
+
+	c->sizes_differ[0] = '\0';
+	if (!c->dump || !c->hpage_size ||
+	    (c->dump->hpage_size == c->hpage_size &&
+	     page == (uint32_t)sysconf(_SC_PAGESIZE)))
+		return;
+	snprintf(c->sizes_differ, sizeof(c->sizes_differ),
+		 "recorded with %u-byte pages and %" PRIu64
+		 " KiB PMDs, here %ld and %" PRIu64 ": advice and prctl only",
+		 page, c->dump->hpage_size >> 10, sysconf(_SC_PAGESIZE),
+		 c->hpage_size >> 10);
+}
+
+/* Another machine's chunks say nothing here: keep flags and prctl. */
+static void advice_only(const struct thp_verify_ctx *c, struct thp_expect *x)
+{
+	thp_record_drop_coverage(x->e);
+	x->e->coverage_known = 0;
+	x->coverage_by_rule = 0;
+	snprintf(x->note, sizeof(x->note), "%s", c->sizes_differ);
 }
 
 void thp_verify_ctx_close(struct thp_verify_ctx *c)
@@ -61,7 +90,10 @@ int thp_verify_load(const struct thp_verify_ctx *c, pid_t pid,
 		return ret;
 	}
 	v->id = st.nspid > 0 ? st.nspid : pid;
-	return thp_expect_load(c->dirfd, c->dump, v->id, pid, c->mode, &v->x);
+	ret = thp_expect_load(c->dirfd, c->dump, v->id, pid, c->mode, &v->x);
+	if (!ret && c->sizes_differ[0])
+		advice_only(c, &v->x);
+	return ret;
 }
 
 int thp_verify_compare(const struct thp_verify_ctx *c, struct thp_verify *v)

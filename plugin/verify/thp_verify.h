@@ -36,10 +36,19 @@ struct thp_verify_ctx {
 	struct thp_env env;
 	char mode[32];			/* what decides for PMD-sized THP */
 	int pmd_off;			/* mode is "never": no collapse */
+	uint64_t hpage_size;		/* this machine's PMD size */
+	/* the record was made with other page or PMD sizes: why, or "" */
+	char sizes_differ[128];
 };
 
 /* 0, or a negative errno: thp-dump.img unusable, no THP on this kernel. */
 int thp_verify_ctx_open(struct thp_verify_ctx *c, int dirfd);
+/*
+ * Compare the record's page and PMD sizes with this machine's (c->dump,
+ * c->hpage_size): where they differ, c->sizes_differ says how, and every
+ * expectation is the advice and prctl only - no chunk is compared.
+ */
+void thp_verify_ctx_sizes(struct thp_verify_ctx *c);
 void thp_verify_ctx_close(struct thp_verify_ctx *c);
 
 /* Load the expected state of pid once; 0 or a negative errno. */

@@ -632,6 +632,58 @@ static void monitor_waits_for_hooks(void **state)
 }
 
 /*
+ * A record made with other page or PMD sizes (arm64's 32 MiB PMDs under
+ * 16 KiB pages) says nothing of this machine's chunks: the advice and
+ * prctl are compared, no chunk, and the task is not exact.
+ */
+static void write_dump(uint64_t hpage_size, uint32_t page_size)
+{
+	uint32_t id = kid.pid;
+	ThpDumpEntry *d;
+
+	assert_int_equal(thp_record_machine("/sys/kernel/mm/transparent_hugepage",
+					    &d), 0);
+	if (hpage_size) {
+		d->hpage_size = hpage_size;
+		d->page_size = page_size;
+	}
+	d->task_ids = &id;
+	d->n_task_ids = 1;
+	assert_int_equal(thp_img_write_dump(kid.dirfd, d), 0);
+	d->task_ids = NULL;
+	d->n_task_ids = 0;
+	thp_dump_entry__free_unpacked(d, NULL);
+}
+
+static void other_machine_sizes(void **state)
+{
+	struct monitor_opts o = { .dir = kid.dir, .timeout = 20 };
+	struct thp_verify_ctx ctx;
+	struct thp_verify v;
+
+	(void)state;
+	kid_record();
+	kid_step('b');
+	write_dump(32ull << 20, 16384);
+
+	assert_int_equal(thp_verify_ctx_open(&ctx, kid.dirfd), 0);
+	assert_non_null(strstr(ctx.sizes_differ, "16384-byte pages"));
+	assert_int_equal(thp_verify_load(&ctx, kid.pid, &v), 0);
+	assert_false(v.x.e->coverage_known);
+	assert_int_equal(thp_verify_compare(&ctx, &v), 0);
+	assert_int_equal(thp_diffs_count(&v.d, THP_DIFF_MISSING), 0);
+	assert_int_equal(thp_diffs_count(&v.d, THP_DIFF_UNKNOWN), 1);
+	thp_verify_free(&v);
+	thp_verify_ctx_close(&ctx);
+	/* this machine's record back, and the kid's chunks huge again */
+	write_dump(0, 0);
+	o.pids = &kid.pid;
+	o.npids = 1;
+	assert_int_equal(thp_monitor_run(&o), 0);
+	assert_int_equal(verify_diffs(), 0);
+}
+
+/*
  * A chunk recorded huge whose restored pages are not all there, and
  * never will be: the monitor collapses it as it is (zeros where a page
  * is missing) rather than wait for pages that never come.
@@ -789,6 +841,7 @@ int main(void)
 	const struct CMUnitTest live[] = {
 		cmocka_unit_test(monitor_collapses),
 		cmocka_unit_test(monitor_waits_for_hooks),
+		cmocka_unit_test(other_machine_sizes),
 		cmocka_unit_test(monitor_reads_again),
 		cmocka_unit_test_teardown(monitor_fills_holes,
 					  put_back_max_ptes_none),
