@@ -8,6 +8,8 @@
 # configuration of our own (sources list, package lists and cache under
 # ROOT, default build/debian13): nothing is added to the host's sources
 # and nothing is installed.  Packages are unpacked with dpkg-deb -x.
+# DEBIAN_SUITE=sid takes Debian's newest instead (CRIU 4.2.1; default
+# ROOT build/debian-sid), for criu and source.
 # WHAT, and the path printed on success:
 #   criu     criu and iptables (criu runs iptables-restore) with every
 #            library they need, unpacked into ROOT/root;
@@ -42,7 +44,11 @@ set -euo pipefail
 
 what=${1:?usage: debian13.sh criu|sanitizers|runc|podman|redis|kernel|source [ROOT]}
 top=$(cd "$(dirname "$0")/.." && pwd)
-root=${2:-$top/build/debian13}
+suite=${DEBIAN_SUITE:-trixie}
+case $suite in
+trixie) root=${2:-$top/build/debian13} ;;
+*) root=${2:-$top/build/debian-$suite} ;;
+esac
 mkdir -p "$root"
 root=$(cd "$root" && pwd)
 apt=$root/apt
@@ -50,7 +56,7 @@ KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
 MIRROR=http://deb.debian.org/debian
 
 log() {
-	echo "debian13: $*" >&2
+	echo "debian13 ($suite): $*" >&2
 }
 
 APT_OPTS=(
@@ -70,19 +76,19 @@ apt_update() {
 
 	mkdir -p "$apt/lists/partial" "$apt/cache/archives/partial"
 	cat >"$apt/sources.list.new" <<EOF
-deb [signed-by=$KEYRING] $MIRROR trixie main
-deb-src [signed-by=$KEYRING] $MIRROR trixie main
+deb [signed-by=$KEYRING] $MIRROR $suite main
+deb-src [signed-by=$KEYRING] $MIRROR $suite main
 EOF
 	mv "$apt/sources.list.new" "$apt/sources.list"
 	if [ -f "$stamp" ] && [ -n "$(find "$stamp" -mmin -1440)" ]; then
 		return 0
 	fi
-	log "apt-get update (trixie lists into $apt)"
+	log "apt-get update ($suite lists into $apt)"
 	if ! apt-get "${APT_OPTS[@]}" -q update >"$apt/update.log" 2>&1; then
 		log "apt-get update failed; the end of $apt/update.log:"
 		tail -n 5 "$apt/update.log" >&2
 		# an earlier fetch can still serve
-		[ -n "$(ls "$apt/lists" 2>/dev/null | grep trixie)" ] || exit 1
+		[ -n "$(ls "$apt/lists" 2>/dev/null | grep "$suite")" ] || exit 1
 		return 0
 	fi
 	touch "$stamp"
@@ -135,7 +141,7 @@ patch_bin() {
 get_criu() {
 	local ver dir=$root/root
 	ver=$(candidate criu)
-	[ -n "$ver" ] || { log "no criu in trixie's lists"; exit 1; }
+	[ -n "$ver" ] || { log "no criu in $suite's lists"; exit 1; }
 	if [ "$(cat "$dir/.criu-version" 2>/dev/null)" = "$ver" ]; then
 		echo "$dir"
 		return
@@ -170,7 +176,7 @@ get_runc() {
 	local dir want
 	dir=$(get_criu)
 	want=$(candidate runc)
-	[ -n "$want" ] || { log "no runc in trixie's lists"; exit 1; }
+	[ -n "$want" ] || { log "no runc in $suite's lists"; exit 1; }
 	if [ "$(cat "$dir/.runc-version" 2>/dev/null)" != "$want" ]; then
 		log "runc $want into $dir"
 		# shellcheck disable=SC2046
@@ -196,7 +202,7 @@ get_podman() {
 	local dir want
 	dir=$(get_runc)
 	want=$(candidate podman)
-	[ -n "$want" ] || { log "no podman in trixie's lists"; exit 1; }
+	[ -n "$want" ] || { log "no podman in $suite's lists"; exit 1; }
 	if [ "$(cat "$dir/.podman-version" 2>/dev/null)" != "$want" ]; then
 		log "podman $want and its libraries into $dir"
 		# shellcheck disable=SC2086
@@ -214,7 +220,7 @@ get_redis() {
 	local dir want
 	dir=$(get_criu)
 	want=$(candidate redis-server)
-	[ -n "$want" ] || { log "no redis-server in trixie's lists"; exit 1; }
+	[ -n "$want" ] || { log "no redis-server in $suite's lists"; exit 1; }
 	if [ "$(cat "$dir/.redis-version" 2>/dev/null)" != "$want" ]; then
 		log "redis $want and its libraries into $dir"
 		# shellcheck disable=SC2046
@@ -233,7 +239,7 @@ get_kernel() {
 	pkg=$(apt-cache "${APT_OPTS[@]}" depends linux-image-amd64 |
 		sed -n 's/^ *Depends: \(linux-image-6\.[0-9.]*[^ ]*-amd64\)$/\1/p' |
 		head -n1)
-	[ -n "$pkg" ] || { log "no linux-image-amd64 in trixie's lists"; exit 1; }
+	[ -n "$pkg" ] || { log "no linux-image-amd64 in $suite's lists"; exit 1; }
 	if [ ! -e "$root/kernel/$pkg/.unpacked" ]; then
 		log "$pkg into $root/kernel/$pkg"
 		rm -rf "$root/kernel/$pkg"

@@ -208,7 +208,8 @@ fi
 # Debian 13's CRIU 4.1.1 on this machine's kernel, both THP modes.
 lane0=$SECONDS
 if test/native/lane.sh build/results; then
-	for r in native-madvise native-always native-zdtm.py; do
+	for r in native-madvise native-always native-criu4.2-madvise \
+		native-criu4.2-always native-zdtm.py native-zdtm.py-criu4.2; do
 		results "$r" "build/results/$r/results.log"
 	done
 else

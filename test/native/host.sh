@@ -5,7 +5,8 @@
 #
 # Run CMD natively with Debian 13's CRIU 4.1.1, runc, podman and redis
 # (scripts/debian13.sh, unpacked under build/, nothing installed) first
-# in PATH, this project's test tree staged in build/native/stage
+# in PATH - with DEBIAN_SUITE=sid, Debian sid's CRIU 4.2.1 alone -
+# this project's test tree staged in build/native/stage
 # (test/rig/stage.sh:
 # PLUGIN_DIR, BENCH_DIR and criu-thp, also as CRIU_THP_MONITOR), and the
 # host set up for it.  Expects `make all zdtm` (and bench-bin for the
@@ -75,8 +76,15 @@ shift
 SYS_THP=/sys/kernel/mm/transparent_hugepage/enabled
 PIPE_MAX=4194304
 
-croot=$("$top/scripts/debian13.sh" podman)	# criu, runc and podman
-"$top/scripts/debian13.sh" redis >/dev/null	# and redis, in the same tree
+if [ "${DEBIAN_SUITE:-trixie}" = trixie ]; then
+	croot=$("$top/scripts/debian13.sh" podman)	# criu, runc and podman
+	"$top/scripts/debian13.sh" redis >/dev/null	# and redis, the same tree
+else
+	# DEBIAN_SUITE=sid: that suite's criu (4.2.1) alone
+	[ "${SAN:-}" != 1 ] ||
+		{ echo "host.sh: SAN=1 only with Debian 13's criu" >&2; exit 2; }
+	croot=$("$top/scripts/debian13.sh" criu)
+fi
 native=$top/build/native
 stage=$native/stage
 rm -rf "$stage" "$native/bin"
@@ -89,10 +97,11 @@ else
 	"$top/test/rig/stage.sh" "$stage"
 	ln -sfn "$croot/usr/sbin/criu" "$native/bin/criu"
 fi
-ln -sfn "$croot/usr/sbin/runc" "$native/bin/runc"
-ln -sfn "$croot/usr/bin/podman" "$native/bin/podman"
-for b in redis-server redis-cli redis-benchmark; do
-	ln -sfn "$croot/usr/bin/$b" "$native/bin/$b"
+for b in usr/sbin/runc usr/bin/podman usr/bin/redis-server usr/bin/redis-cli \
+	usr/bin/redis-benchmark; do
+	if [ -e "$croot/$b" ]; then
+		ln -sfn "$croot/$b" "$native/bin/${b##*/}"
+	fi
 done
 
 thp_was=$(sed 's/.*\[\(.*\)\].*/\1/' $SYS_THP)

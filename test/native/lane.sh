@@ -7,9 +7,11 @@
 # (test/native/host.sh sets it up), running test/zdtm/suite.sh once per
 # THP mode (default: madvise always; madvise with the plugin and criu-thp
 # of `make SAN=1 B=build/san`, always with the faults) with its results in
-# OUTROOT/native-<mode>/results.log, as a guest run has them; then CRIU's
-# own zdtm.py with and without the plugin (zdtmpy.sh, THP madvise) into
-# OUTROOT/native-zdtm.py/results.log.  ZDTMPY=no leaves zdtm.py out,
+# OUTROOT/native-<mode>/results.log, as a guest run has them; the same
+# tests (not the runs after them) with Debian sid's CRIU 4.2.1 into
+# OUTROOT/native-criu4.2-<mode>; then CRIU's own zdtm.py of each with and
+# without the plugin (zdtmpy.sh, THP madvise) into
+# OUTROOT/native-zdtm.py{,-criu4.2}/results.log.  ZDTMPY=no leaves zdtm.py out,
 # ZDTMPY=all runs its whole static suite.  Expects `make all zdtm` and
 # `make SAN=1 B=build/san PLUGIN=build/san/thp_plugin.so
 # CMD=build/san/criu-thp all` to have run.
@@ -69,14 +71,36 @@ for thp in "${modes[@]}"; do
 	fi
 done
 
+# Debian sid's CRIU 4.2.1 (DEBIAN_SUITE=sid) on the same kernel: every
+# test in the same modes, both THP modes, without the plugin the tests
+# whose stock result differs; not the runs after the tests nor the
+# sanitizers (4.1.1's runs above have them: the plugin's code is the same).
+for thp in "${modes[@]}"; do
+	out=$outroot/native-criu4.2-$thp
+	rm -rf "$out"
+	mkdir -p "$out/work"
+	DEBIAN_SUITE=sid SUITE_EXTRAS=no \
+	ZDTM_WORK="$out/work" ZDTM_MODES="plain lazy remote-lazy migrate" \
+		STOCK_MODES=plain,lazy CRIU_CHECK="" \
+		STOCK_TESTS="thp_coverage thp_prctl thp_prctl_modes" \
+		KERNEL_KIND=stock NO_MODES="$no_modes" \
+		"$H" "$thp" "$top/build/native/stage/opt/criu-thp/zdtm/suite.sh" \
+		>"$out/results.log" 2>"$out/console.log" </dev/null ||
+		echo "RESULT native-suite-criu4.2 $thp - FAIL suite.sh exited $?" >>"$out/results.log"
+done
+
 # Why pre and pre-lazy are not here: stock criu cannot pre-dump either.
 "$H" madvise "$top/test/native/no_predump.sh" "$outroot/native-predump" \
 	>>"$outroot/native-${modes[0]}/results.log" 2>&1 </dev/null
 
 [ "${ZDTMPY:-}" = no ] && exit 0
-out=$outroot/native-zdtm.py
-rm -rf "$out"
-mkdir -p "$out"
-"$H" madvise "$top/test/native/zdtmpy.sh" "$out" ${ZDTMPY:-} \
-	>"$out/results.log" 2>"$out/console.log" </dev/null ||
-	echo "RESULT native-zdtm.py - - FAIL zdtmpy.sh exited $?" >>"$out/results.log"
+# zdtm.py of each CRIU, against that CRIU
+for suite in trixie sid; do
+	out=$outroot/native-zdtm.py
+	[ $suite = sid ] && out=$outroot/native-zdtm.py-criu4.2
+	rm -rf "$out"
+	mkdir -p "$out"
+	DEBIAN_SUITE=$suite "$H" madvise "$top/test/native/zdtmpy.sh" "$out" \
+		${ZDTMPY:-} >"$out/results.log" 2>"$out/console.log" </dev/null ||
+		echo "RESULT native-zdtm.py - - FAIL zdtmpy.sh exited $?" >>"$out/results.log"
+done

@@ -4,7 +4,8 @@
 # zdtmpy.sh OUTDIR [all | static-test...]
 #
 # CRIU's own test suite, zdtm.py of CRIU 4.1.1 (scripts/debian13.sh
-# source), run natively against Debian 13's criu (test/native/lane.sh
+# source; with DEBIAN_SUITE=sid, 4.2.1's), run natively against that
+# criu (test/native/lane.sh
 # has set the host up and staged the plugin: run it from there) in three
 # settings: stock; the plugin loaded through a CRIU configuration file
 # (CRIU_CONFIG_FILE, "libdir ..."), with its default settings; the same
