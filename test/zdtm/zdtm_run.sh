@@ -205,7 +205,7 @@ log_failure() {
 		jq -c '.guard, [.tasks[] | {pid, lazy, pending, last_page_s, stopped, lost_pages}]' \
 			"$rimg/thp-monitor.json" | sed 's/^/LOG report: /'
 	[ -f "$rimg/thp-monitor.log" ] &&
-		grep -E 'timeout|every page|daemon|advice|cannot|not guarded|guarded:|gone|collapsed|monitor done' \
+		grep -E 'timeout|every page|daemon|advice|cannot|not guarded|guarded:|not lazy|registered|gone|collapsed|monitor done' \
 			"$rimg/thp-monitor.log" | head -n 12 |
 			sed 's/^/LOG thp-monitor.log: /'
 	for f in "$rundir"/verify.*; do
@@ -572,7 +572,7 @@ check_report() {
 		report_why="not exact: $(jq -c '[.tasks[] | select(.exact | not) | {pid, differences, pending, failed}]' "$r")"
 	elif desc_flag "$test" postcopy &&
 		! jq -e '[.tasks[].collapsed_during_postcopy] | add > 0' "$r" >/dev/null; then
-		report_why="no chunk collapsed during postcopy: $(jq -c '[.tasks[] | {collapsed, collapsed_during_postcopy, last_page_s, full_coverage_s}]' "$r")"
+		report_why="no chunk collapsed during postcopy: $(jq -c '[.tasks[] | {lazy, owed_pages, collapsed, collapsed_during_postcopy, last_page_s, full_coverage_s}]' "$r")"
 	fi
 	[ -z "$report_why" ] || return 1
 	# per task, or summed over a tree of more than 4
