@@ -56,7 +56,7 @@ PROTO_OBJ	:= $(patsubst %,$(B)/obj/%.pb-c.o,$(PROTOS))
 
 # Code shared by the plugin and the command.
 SHARED		:= thp_image proc_status proc_smaps proc_pagemap proc_tasks \
-		   chunk_runs thp_coverage thp_record sysfs_thp thp_config thp_dump \
+		   chunk_runs thp_coverage thp_folios thp_record sysfs_thp thp_config thp_dump \
 		   criu_image criu_mm criu_pagemap lazy_pages thp_expect thp_diff \
 		   thp_collapse thp_split thp_verify madv_probe thp_fault \
 		   inject inject_nr inject_stop inject_threads inject_task madv_local \

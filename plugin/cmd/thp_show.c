@@ -98,7 +98,8 @@ static void text_vma(FILE *out, const ThpVmaEntry *v)
 	int i;
 
 	int more = v->n_pmd_huge || v->n_pte_thp || v->n_unresolved ||
-		   v->pmd_mapped_kb;
+		   v->pmd_mapped_kb || v->n_folios;
+	size_t k;
 
 	fprintf(out, more ? "  %012" PRIx64 "-%012" PRIx64 " %-7s %-4s" :
 		"  %012" PRIx64 "-%012" PRIx64 " %-7s %s", v->start, v->end,
@@ -113,6 +114,10 @@ static void text_vma(FILE *out, const ThpVmaEntry *v)
 	if (v->n_unresolved || (v->pmd_mapped_kb && !v->n_pmd_huge))
 		fprintf(out, " [smaps: %" PRIu64 " KiB PMD-mapped]",
 			v->pmd_mapped_kb);
+	for (k = 0; k < v->n_folios; k++)
+		fprintf(out, "%s%" PRIu64 " KiB in %u KiB folios",
+			k ? ", " : " mTHP: ", v->folios[k]->pages * 4,
+			4u << v->folios[k]->order);
 	fputc('\n', out);
 }
 
@@ -212,6 +217,12 @@ static void json_vma(FILE *out, const ThpVmaEntry *v)
 	vma_lists(v, l);
 	for (i = 0; i < 3; i++)
 		json_runs(out, &l[i]);
+	fputs(",\"folios\":[", out);
+	for (i = 0; i < (int)v->n_folios; i++)
+		fprintf(out, "%s{\"kb\":%u,\"pages\":%" PRIu64 "}",
+			i ? "," : "", 4u << v->folios[i]->order,
+			v->folios[i]->pages);
+	fputc(']', out);
 	fputc('}', out);
 }
 
@@ -219,9 +230,10 @@ static void json_task(FILE *out, const ThpTaskEntry *t)
 {
 	size_t i;
 
-	fprintf(out, "{\"id\":%u,\"thp_disabled\":%s,\"prctl\":\"%s\",\"coverage_known\":%s,\"source\":\"%s\",\"pte_thp_known\":%s,",
+	fprintf(out, "{\"id\":%u,\"thp_disabled\":%s,\"prctl\":\"%s\",\"folios_known\":%s,\"coverage_known\":%s,\"source\":\"%s\",\"pte_thp_known\":%s,",
 		t->id, t->thp_disabled ? "true" : "false",
 		thp_prctl_name(thp_prctl_of(t)),
+		t->has_folios_known && t->folios_known ? "true" : "false",
 		t->coverage_known ? "true" : "false", source_name(t),
 		t->pte_thp_known ? "true" : "false");
 	if (t->problem) {

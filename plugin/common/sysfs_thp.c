@@ -58,6 +58,17 @@ static int read_choice(const char *dir, const char *name, char *word,
 	return ret;
 }
 
+/* The selected word of dir/name, no message when it is missing. */
+static int read_line_quiet(const char *dir, const char *name, char *word,
+			   size_t len)
+{
+	char buf[256];
+	int ret;
+
+	ret = read_line(dir, name, buf, sizeof(buf));
+	return ret ? ret : thp_sysfs_selected(buf, word, len);
+}
+
 static int read_u64(const char *dir, const char *name, uint64_t *v)
 {
 	char buf[64], *end;
@@ -93,6 +104,26 @@ const char *thp_sysfs_pmd_mode(const struct thp_sysfs *s)
 	if (s->pmd_enabled[0] && strcmp(s->pmd_enabled, "inherit"))
 		return s->pmd_enabled;
 	return s->enabled;
+}
+
+int thp_sysfs_mthp_on(const char *dir)
+{
+	char name[64], word[32], top[32];
+	uint64_t kb;
+	int on = 0;
+
+	if (read_choice(dir, "enabled", top, sizeof(top)))
+		return 0;
+	/* 8 KiB (16 KiB pages' smallest) to 1 MiB; a 2 MiB PMD above */
+	for (kb = 8; kb < 2048 && !on; kb *= 2) {
+		snprintf(name, sizeof(name), "hugepages-%" PRIu64 "kB/enabled",
+			 kb);
+		if (read_line_quiet(dir, name, word, sizeof(word)))
+			continue;
+		on = !strcmp(word, "always") || !strcmp(word, "madvise") ||
+		     (!strcmp(word, "inherit") && strcmp(top, "never"));
+	}
+	return on;
 }
 
 int thp_sysfs_read(const char *dir, struct thp_sysfs *s)

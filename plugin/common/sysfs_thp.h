@@ -36,6 +36,13 @@ int thp_sysfs_read(const char *dir, struct thp_sysfs *s);
  */
 const char *thp_sysfs_pmd_mode(const struct thp_sysfs *s);
 
+/*
+ * A size below the PMD's is enabled under dir (its control always or
+ * madvise, or inherit with the top level not never): anonymous memory
+ * may sit in large folios of that size.  1 or 0.
+ */
+int thp_sysfs_mthp_on(const char *dir);
+
 /* "always [madvise] never" -> "madvise"; 0 or -EINVAL. */
 int thp_sysfs_selected(const char *text, char *word, size_t len);
 

@@ -22,6 +22,7 @@
 #include "thp_fault.h"
 #include "thp_fix.h"
 #include "thp_image.h"
+#include "thp_folios.h"
 #include "thp_log.h"
 #include "thp_prctl.h"
 #include "thp_split.h"
@@ -319,6 +320,36 @@ static int lift(struct fix_ctx *c)
  * khugepaged's list from birth when criu was (khugepaged_fork()), and in
  * "always" mode criu is, once it has faulted memory before our init.
  */
+static int add_folio(uint64_t addr, unsigned int order, void *arg)
+{
+	(void)order;
+	return addr_set_add(arg, addr);
+}
+
+/* The first page of each large folio over [start, end), into set. */
+static int folio_starts(pid_t pid, uint64_t start, uint64_t end,
+			struct addr_set *set)
+{
+	struct folio_census fc = { };
+	int pm, kpf, ret;
+
+	pm = pagemap_open(pid);
+	if (pm < 0)
+		return pm;
+	kpf = kpageflags_open();
+	ret = kpf < 0 ? kpf :
+	      folio_census_range(pm, kpf, start, end, &fc, add_folio, set);
+	if (kpf >= 0)
+		close(kpf);
+	close(pm);
+	return ret;
+}
+
+/*
+ * MADV_COLD over a large folio's first page splits it, as a PMD-mapped
+ * THP's (thp_split.h): the chunks huge that were small, and every large
+ * folio where the advice or prctl forbids any.
+ */
 int thp_fix_split(struct thp_fix *f, const struct thp_diffs *d)
 {
 	struct addr_set extra = { };
@@ -328,6 +359,9 @@ int thp_fix_split(struct thp_fix *f, const struct thp_diffs *d)
 	for (i = 0; !ret && i < d->n; i++)
 		if (d->v[i].kind == THP_DIFF_EXTRA)
 			ret = addr_set_add(&extra, d->v[i].start);
+		else if (d->v[i].kind == THP_DIFF_FOLIOS)
+			ret = folio_starts(f->pid, d->v[i].start, d->v[i].end,
+					   &extra);
 	if (!ret && extra.n)
 		ret = thp_split_chunks(&f->col, extra.v, extra.n);
 	if (!ret)

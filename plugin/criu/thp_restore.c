@@ -338,7 +338,7 @@ static int split_extra(struct thp_restore *r, struct thp_fix *f,
 	ret = thp_fix_split(f, &v->d);
 	if (ret)
 		return ret;
-	pr_info("task %d: %lu chunks huge that were small at dump split\n",
+	pr_info("task %d: %lu chunks huge that were small at dump, or folios where none may be, split\n",
 		f->pid, f->split - before);
 	return thp_verify_compare_settled(&r->ctx, v, HOOK_TRIES,
 					  HOOK_PAUSE_MS);
@@ -372,7 +372,8 @@ static int fix_and_check(struct thp_restore *r, struct thp_verify *v)
 	if (!ret)
 		ret = thp_verify_compare_settled(&r->ctx, v, HOOK_TRIES,
 						 HOOK_PAUSE_MS);
-	if (!ret && thp_diffs_count(&v->d, THP_DIFF_EXTRA))
+	if (!ret && (thp_diffs_count(&v->d, THP_DIFF_EXTRA) ||
+		     thp_diffs_count(&v->d, THP_DIFF_FOLIOS)))
 		ret = split_extra(r, &f, v);
 	if (!ret)
 		bad = report_left(&f, &v->d);

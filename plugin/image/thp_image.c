@@ -259,6 +259,27 @@ static int check_chunk_sets(const ThpVmaEntry *v, char *why, size_t len)
 	return 0;
 }
 
+/* Folio orders below a PMD's, once each, no more pages than the VMA's. */
+static int check_folios(const ThpVmaEntry *v, char *why, size_t len)
+{
+	uint64_t pages = (v->end - v->start) / THP_PAGE_SIZE, seen = 0;
+	size_t i;
+
+	for (i = 0; i < v->n_folios; i++) {
+		const ThpFolioCount *f = v->folios[i];
+
+		if (!f->order || f->order >= THP_CHUNK_SHIFT - 12 ||
+		    seen & (1ull << f->order) || f->pages > pages) {
+			snprintf(why, len,
+				 "VMA %#" PRIx64 ": bad folio count (order %u, %" PRIu64 " pages)",
+				 v->start, f->order, f->pages);
+			return -1;
+		}
+		seen |= 1ull << f->order;
+	}
+	return 0;
+}
+
 static int check_vma(const ThpVmaEntry *v, uint64_t prev_end, char *why,
 		     size_t len)
 {
@@ -283,6 +304,8 @@ static int check_vma(const ThpVmaEntry *v, uint64_t prev_end, char *why,
 			 v->start, v->advice);
 		return -1;
 	}
+	if (check_folios(v, why, len))
+		return -1;
 	return check_chunk_sets(v, why, len);
 }
 

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "proc_pagemap.h"
+#include "sysfs_thp.h"
 #include "thp_coverage.h"
 #include "thp_image.h"
 
@@ -93,6 +94,7 @@ int thp_env_probe(struct thp_env *env)
 	}
 	ret = probe_pagemap(env, fd, page);
 	munmap(page, THP_PAGE_SIZE);
+	env->mthp = thp_sysfs_mthp_on(THP_SYSFS_DIR);
 out:
 	close(fd);
 	return ret;

@@ -31,6 +31,7 @@ struct thp_env {
 	int has_scan;		/* PAGEMAP_SCAN ioctl (Linux 6.7+) */
 	int pfns;		/* pagemap shows frame numbers (CAP_SYS_ADMIN) */
 	int kpageflags;		/* /proc/kpageflags readable */
+	int mthp;		/* sizes below a PMD enabled: count folios */
 	char why[160];		/* what is missing, for messages */
 };
 

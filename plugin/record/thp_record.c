@@ -16,6 +16,7 @@
 #include "thp_image.h"
 #include "thp_fault.h"
 #include "thp_log.h"
+#include "thp_folios.h"
 #include "thp_record.h"
 
 /* Times a task is read before its huge pages are given up as unknown. */
@@ -26,6 +27,7 @@ struct task_ctx {
 	size_t cap;
 	struct coverage_reader reader;
 	int coverage;			/* still reading the huge-page map */
+	int folios;			/* counting large folios below PMD */
 	char problem[256];
 	struct thp_record_stats *st;
 	uint64_t pmd_kb;		/* PMD-mapped KiB, all VMAs, per smaps */
@@ -111,6 +113,46 @@ static int add_vma(struct task_ctx *c, ThpVmaEntry *ve)
 	return 0;
 }
 
+/* The VMA's large folios below PMD size, as entries of ve. */
+static int vma_folios(struct task_ctx *c, const struct smaps_vma *v,
+		      ThpVmaEntry *ve)
+{
+	struct folio_census fc = { };
+	unsigned int o;
+	size_t n = 0;
+	int ret;
+
+	if (!c->folios || ve->kind != THP_VMA_KIND__PRIVATE_ANON)
+		return 0;
+	ret = folio_census_range(c->reader.pagemap_fd, c->reader.kpf_fd,
+				 v->start, v->end, &fc, NULL, NULL);
+	if (ret) {
+		c->folios = 0;		/* the task's census is unknown */
+		return ret == -ENOMEM ? ret : 0;
+	}
+	for (o = 1; o < THP_FOLIO_ORDERS; o++)
+		n += !!fc.pages[o];
+	if (!n)
+		return 0;
+	ve->folios = calloc(n, sizeof(*ve->folios));
+	if (!ve->folios)
+		return -ENOMEM;
+	for (o = 1; o < THP_FOLIO_ORDERS; o++) {
+		ThpFolioCount *f;
+
+		if (!fc.pages[o])
+			continue;
+		f = malloc(sizeof(*f));
+		if (!f)
+			return -ENOMEM;
+		thp_folio_count__init(f);
+		f->order = o;
+		f->pages = fc.pages[o];
+		ve->folios[ve->n_folios++] = f;
+	}
+	return 0;
+}
+
 static int record_vma(const struct smaps_vma *v, void *arg)
 {
 	struct task_ctx *c = arg;
@@ -135,6 +177,8 @@ static int record_vma(const struct smaps_vma *v, void *arg)
 	c->st->vmas++;
 	c->pmd_kb += smaps_pmd_mapped_kb(v);
 	ret = vma_coverage(c, v, ve);
+	if (!ret)
+		ret = vma_folios(c, v, ve);
 	if (!ret && ve->advice == THP_ADVICE__HUGE)
 		thp_fault_sleep(THP_FAULT_RECORD_SLOW, 10);
 	return ret;
@@ -185,6 +229,7 @@ static void start_coverage(struct task_ctx *c, pid_t pid,
 		return;
 	}
 	c->coverage = 1;
+	c->folios = env->mthp && thp_env_has_pte_thp(env);
 }
 
 static void finish_entry(struct task_ctx *c, const struct thp_env *env)
@@ -192,6 +237,8 @@ static void finish_entry(struct task_ctx *c, const struct thp_env *env)
 	ThpTaskEntry *e = c->e;
 
 	e->coverage_known = c->coverage;
+	e->has_folios_known = 1;
+	e->folios_known = c->folios;
 	e->has_source = 1;
 	e->has_pte_thp_known = 1;
 	if (c->coverage) {

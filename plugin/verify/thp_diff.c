@@ -211,6 +211,39 @@ static int prctl_differs(const ThpTaskEntry *want, const ThpTaskEntry *have)
 	return thp_prctl_of(want) != thp_prctl_of(have);
 }
 
+uint64_t thp_vma_folio_pages(const ThpVmaEntry *v)
+{
+	uint64_t n = 0;
+	size_t i;
+
+	for (i = 0; i < v->n_folios; i++)
+		n += v->folios[i]->pages;
+	return n;
+}
+
+/*
+ * Large folios of any size where the advice or the prctl forbids them:
+ * a 4.x restorer fills memory before it replays MADV_NOHUGEPAGE.
+ */
+static int diff_folios(const ThpVmaEntry *w, const ThpTaskEntry *want,
+		       const ThpTaskEntry *have, struct thp_diffs *d)
+{
+	uint64_t pages = 0;
+	size_t i;
+
+	if (!have->has_folios_known || !have->folios_known ||
+	    (w->advice != THP_ADVICE__NOHUGE &&
+	     thp_prctl_of(want) != THP_PRCTL_DISABLED))
+		return 0;
+	for (i = thp_vma_first_above(have, w->start);
+	     i < have->n_vmas && have->vmas[i]->start < w->end; i++)
+		pages += thp_vma_folio_pages(have->vmas[i]);
+	if (!pages)
+		return 0;
+	return diff_add(d, THP_DIFF_FOLIOS, w->start, w->end, w, 0,
+			pages > INT32_MAX ? INT32_MAX : (int)pages);
+}
+
 int thp_diff_tasks(const ThpTaskEntry *want, const ThpTaskEntry *have,
 		   struct thp_diffs *d)
 {
@@ -226,6 +259,8 @@ int thp_diff_tasks(const ThpTaskEntry *want, const ThpTaskEntry *have,
 			       want->coverage_known, have->coverage_known);
 	for (i = 0; i < want->n_vmas && !ret; i++) {
 		ret = diff_advice(want->vmas[i], have, d);
+		if (!ret)
+			ret = diff_folios(want->vmas[i], want, have, d);
 		if (!ret && cov)
 			ret = diff_coverage(want->vmas[i], want, have, d);
 	}
@@ -268,6 +303,10 @@ int thp_diff_format(char *buf, size_t len, const struct thp_diff *d)
 		return snprintf(buf, len, "coverage: expected known, found %s",
 				d->want ? "unreadable in the live task" :
 				"no coverage in the record");
+	case THP_DIFF_FOLIOS:
+		return snprintf(buf, len, "VMA %" PRIx64 "-%" PRIx64
+				": %d KiB in large folios, where none may be",
+				d->start, d->end, d->have * 4);
 	}
 	return snprintf(buf, len, "?");
 }

@@ -5,6 +5,9 @@
  * Both sides are thp_task_entry messages: the expected one (thp_expect.h)
  * and the live one (thp_record_task() on the running task).
  *
+ * THP_DIFF_FOLIOS: pages in large folios below PMD size over start-end,
+ * where none may be (an nh VMA, a task with THP disabled).
+ *
  * A chunk counts as huge when it is PMD-mapped or unresolved (a whole THP
  * whose mapping the kernel could not tell); a THP mapped by PTEs at dump
  * cannot be made again and is expected as small pages.
@@ -24,6 +27,7 @@ enum thp_diff_kind {
 	THP_DIFF_MISSING,	/* chunk at start was huge, is small */
 	THP_DIFF_EXTRA,		/* chunk at start is huge, was small */
 	THP_DIFF_UNKNOWN,	/* the live coverage cannot be read */
+	THP_DIFF_FOLIOS,	/* have: pages in small large folios */
 };
 
 struct thp_diff {
@@ -59,6 +63,9 @@ size_t thp_diffs_count(const struct thp_diffs *d, enum thp_diff_kind kind);
  * that are not).  With it the comparisons are O(n log n) in VMAs.
  */
 size_t thp_vma_first_above(const ThpTaskEntry *t, uint64_t addr);
+
+/* Pages of a VMA entry in large folios below PMD size. */
+uint64_t thp_vma_folio_pages(const ThpVmaEntry *v);
 
 /* Chunks a VMA entry says are huge (PMD-mapped or unresolved). */
 uint64_t thp_vma_huge_chunks(const ThpVmaEntry *v);

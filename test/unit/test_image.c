@@ -59,6 +59,8 @@ static ThpVmaEntry vma_hg = THP_VMA_ENTRY__INIT, vma_nh = THP_VMA_ENTRY__INIT;
 static ThpVmaEntry vma_file = THP_VMA_ENTRY__INIT;
 static ThpVmaEntry *vmas[] = { &vma_hg, &vma_nh, &vma_file };
 static ThpTaskEntry task = THP_TASK_ENTRY__INIT;
+static ThpFolioCount folio = THP_FOLIO_COUNT__INIT;
+static ThpFolioCount *folios[] = { &folio };
 
 static void make_task(void)
 {
@@ -91,6 +93,10 @@ static void make_task(void)
 	vma_nh.unresolved = unres_runs;
 	vma_nh.has_pmd_mapped_kb = 1;
 	vma_nh.pmd_mapped_kb = 2048;
+	folio.order = 4;		/* 64 KiB folios, 16 pages each */
+	folio.pages = 32;
+	vma_nh.n_folios = 1;
+	vma_nh.folios = folios;
 
 	vma_file.start = 0x7f1000000000ull;
 	vma_file.end = vma_file.start + 0x3000;
@@ -303,7 +309,7 @@ static void absurd_values(void **state)
 	size_t len;
 	unsigned int i;
 
-	for (i = 0; i < 13; i++) {
+	for (i = 0; i < 15; i++) {
 		make_task();
 		switch (i) {
 		case 0:		/* absurd count */
@@ -346,6 +352,12 @@ static void absurd_values(void **state)
 			task.thp_disabled = 1;
 			task.has_thp_except_advised = 1;
 			task.thp_except_advised = 1;
+			break;
+		case 13:	/* a PMD's folio order among the small */
+			folio.order = 9;
+			break;
+		case 14:	/* more pages than the VMA */
+			folio.pages = 2049;
 			break;
 		}
 		buf = task_file(&len);
@@ -431,7 +443,7 @@ static void show_text_and_json(void **state)
 	assert_non_null(strstr(out, "task 42: prctl THP disabled, 3 VMAs, huge-page map from kpageflags: 5 PMD-mapped, 1 PTE-mapped THP, 2 unresolved chunks\n"));
 	assert_non_null(strstr(out,
 		"7f0000000000-7f0001000000 anon    hg   pmd_huge 7f0000000000-7f0000600000 (3), 7f0000a00000-7f0000e00000 (2) pte_thp 7f0000600000-7f0000800000 (1)\n"));
-	assert_non_null(strstr(out, "7f0001000000-7f0001800000 anon    nh   unresolved 7f0001000000-7f0001400000 (2) [smaps: 2048 KiB PMD-mapped]\n"));
+	assert_non_null(strstr(out, "7f0001000000-7f0001800000 anon    nh   unresolved 7f0001000000-7f0001400000 (2) [smaps: 2048 KiB PMD-mapped] mTHP: 128 KiB in 64 KiB folios\n"));
 	assert_non_null(strstr(out, "7f1000000000-7f1000003000 file    none\n"));
 	free(out);
 
@@ -439,9 +451,10 @@ static void show_text_and_json(void **state)
 	assert_int_equal(ret, 0);
 	assert_non_null(strstr(out, "\"kernel_release\":\"6.1\\\"evil\""));
 	assert_non_null(strstr(out, "{\"first\":\"0x7f0000a00000\",\"nr\":2}"));
-	assert_non_null(strstr(out, "\"id\":42,\"thp_disabled\":true,\"prctl\":\"disabled\",\"coverage_known\":true,\"source\":\"kpageflags\""));
+	assert_non_null(strstr(out, "\"id\":42,\"thp_disabled\":true,\"prctl\":\"disabled\",\"folios_known\":false,\"coverage_known\":true,\"source\":\"kpageflags\""));
 	assert_non_null(strstr(out, "\"pte_thp\":[{\"first\":\"0x7f0000600000\",\"nr\":1}]"));
 	assert_non_null(strstr(out, "\"task_ids\":[42]"));
+	assert_non_null(strstr(out, "\"folios\":[{\"kb\":64,\"pages\":32}]"));
 	free(out);
 
 	/* a listed task without its image: an error naming the file */

@@ -83,6 +83,19 @@ for t in $SUITE_TESTS; do
 	*" $t "*) timed $Z/zdtm_run.sh -m "$STOCK_MODES" -p none "$t" ;;	# stock criu
 	esac
 done
+# Multi-size THP (Linux 6.8+): 64 KiB folios enabled for thp_mthp alone,
+# the control put back after.
+MTHP=/sys/kernel/mm/transparent_hugepage/hugepages-64kB/enabled
+if [ -f $MTHP ]; then
+	mthp_was=$(sed -n 's/.*\[\(.*\)\].*/\1/p' $MTHP)
+	echo always >$MTHP
+	timed $Z/zdtm_run.sh -m "$(echo "$ZDTM_MODES" | tr ' ' ',')" thp_mthp
+	timed $Z/zdtm_run.sh -m plain,lazy -p none thp_mthp
+	echo "$mthp_was" >$MTHP
+else
+	echo "INFO thp_mthp: not run: $(uname -r) has no per-size THP controls (Linux 6.8)"
+fi
+
 # The plugin found through CRIU_LIBS_DIR instead of -L: one test will do.
 timed $Z/zdtm_run.sh -m plain,lazy -p env thp_coverage
 
