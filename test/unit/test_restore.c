@@ -509,6 +509,26 @@ static int kid_teardown(void **state)
 	return WIFEXITED(status) && !WEXITSTATUS(status) ? 0 : -1;
 }
 
+/* thp-dump.img of this machine for the kid; other sizes when not 0. */
+static void write_dump(uint64_t hpage_size, uint32_t page_size)
+{
+	uint32_t id = kid.pid;
+	ThpDumpEntry *d;
+
+	assert_int_equal(thp_record_machine("/sys/kernel/mm/transparent_hugepage",
+					    &d), 0);
+	if (hpage_size) {
+		d->hpage_size = hpage_size;
+		d->page_size = page_size;
+	}
+	d->task_ids = &id;
+	d->n_task_ids = 1;
+	assert_int_equal(thp_img_write_dump(kid.dirfd, d), 0);
+	d->task_ids = NULL;
+	d->n_task_ids = 0;
+	thp_dump_entry__free_unpacked(d, NULL);
+}
+
 /*
  * Records the kid; returns the huge chunks recorded.  Under THP "always"
  * its heap and stack may hold some too: only kid.r's count is known.
@@ -517,9 +537,7 @@ static uint64_t kid_record(void)
 {
 	struct thp_record_stats st;
 	struct thp_env env;
-	ThpDumpEntry *d;
 	ThpTaskEntry *t;
-	uint32_t id = kid.pid;
 	size_t i;
 
 	kid_step('s');		/* settled */
@@ -532,14 +550,7 @@ static uint64_t kid_record(void)
 	assert_true(st.pmd >= R_CHUNKS);
 	assert_int_equal(thp_img_write_task(kid.dirfd, t), 0);
 	thp_task_entry__free_unpacked(t, NULL);
-	assert_int_equal(thp_record_machine("/sys/kernel/mm/transparent_hugepage",
-					    &d), 0);
-	d->task_ids = &id;
-	d->n_task_ids = 1;
-	assert_int_equal(thp_img_write_dump(kid.dirfd, d), 0);
-	d->task_ids = NULL;
-	d->n_task_ids = 0;
-	thp_dump_entry__free_unpacked(d, NULL);
+	write_dump(0, 0);
 	return st.pmd;
 }
 
@@ -636,25 +647,6 @@ static void monitor_waits_for_hooks(void **state)
  * 16 KiB pages) says nothing of this machine's chunks: the advice and
  * prctl are compared, no chunk, and the task is not exact.
  */
-static void write_dump(uint64_t hpage_size, uint32_t page_size)
-{
-	uint32_t id = kid.pid;
-	ThpDumpEntry *d;
-
-	assert_int_equal(thp_record_machine("/sys/kernel/mm/transparent_hugepage",
-					    &d), 0);
-	if (hpage_size) {
-		d->hpage_size = hpage_size;
-		d->page_size = page_size;
-	}
-	d->task_ids = &id;
-	d->n_task_ids = 1;
-	assert_int_equal(thp_img_write_dump(kid.dirfd, d), 0);
-	d->task_ids = NULL;
-	d->n_task_ids = 0;
-	thp_dump_entry__free_unpacked(d, NULL);
-}
-
 static void other_machine_sizes(void **state)
 {
 	struct monitor_opts o = { .dir = kid.dir, .timeout = 20 };
