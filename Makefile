@@ -56,7 +56,8 @@ PROTO_OBJ	:= $(patsubst %,$(B)/obj/%.pb-c.o,$(PROTOS))
 
 # Code shared by the plugin and the command.
 SHARED		:= thp_image proc_status proc_smaps proc_pagemap proc_tasks \
-		   chunk_runs thp_coverage thp_folios thp_record sysfs_thp thp_config thp_dump \
+		   proc_syscall chunk_runs thp_coverage thp_folios thp_record \
+		   lazy_stack sysfs_thp thp_config thp_dump \
 		   criu_image criu_mm criu_pagemap lazy_pages thp_expect thp_diff \
 		   thp_collapse thp_split thp_verify madv_probe thp_fault \
 		   inject inject_nr inject_stop inject_threads inject_task madv_local \
@@ -113,7 +114,11 @@ $(B)/unit/%: test/unit/%.c $(UNIT_OBJ) $(wildcard test/zdtm/static/*.h) \
 	@mkdir -p $(B)/unit
 	$(CC) $(CFLAGS) -Itest/unit -Itest/zdtm/static \
 		-DCRIU_THP_BIN='"$(abspath $(CMD))"' -o $@ $< $(UNIT_OBJ) \
-		$(LDLIBS_CMD) -lcmocka
+		$(UNIT_EXTRA) $(LDLIBS_CMD) -lcmocka
+
+# test_lazy_stack puts children to sleep as the zdtm tests sleep.
+$(B)/unit/test_lazy_stack: test/zdtm/lib/suspend.c
+$(B)/unit/test_lazy_stack: UNIT_EXTRA := -Itest/zdtm/lib test/zdtm/lib/suspend.c
 
 unit: $(UNIT_BIN)
 

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "lazy_stack.h"
 #include "sysfs_thp.h"
 #include "thp_dump.h"
 #include "thp_image.h"
@@ -36,6 +37,23 @@ static void report_unknown(const ThpTaskEntry *e, int strict, int *told)
 			e->id, e->problem ? e->problem : "unknown reason");
 }
 
+/* Said at every dump: it decides a later lazy restore, whose log is too late. */
+static void check_lazy_stack(const struct traced_task *t)
+{
+	uint64_t sp;
+	pid_t tid;
+	int ret;
+
+	ret = lazy_stack_aligned(t->pid, &tid, &sp);
+	if (ret < 0)
+		pr_debug("task %u: stack pointers not read: %s\n", t->id,
+			 strerror(-ret));
+	if (ret <= 0)
+		return;
+	pr_warn("task %u: thread %d's stack pointer %#" PRIx64 " is page-aligned: criu takes every page of the task for the stack (is_stack() in criu/mem.c) and marks none lazy; a lazy restore or migration of this dump copies them all before the task resumes\n",
+		t->id, tid, sp);
+}
+
 static int record_one(int dirfd, const struct traced_task *t,
 		      const struct thp_env *env, int strict, int *told,
 		      struct thp_dump_summary *sum)
@@ -55,6 +73,7 @@ static int record_one(int dirfd, const struct traced_task *t,
 		report_unknown(e, strict, told);
 	}
 	add_stats(sum, &st);
+	check_lazy_stack(t);
 	pr_debug("task %u: %u VMAs, chunks: %" PRIu64 " PMD-mapped, %" PRIu64
 		 " PTE-mapped THP, %" PRIu64 " unresolved\n", e->id, st.vmas,
 		 st.pmd, st.pte, st.unresolved);

@@ -208,7 +208,7 @@ void test_waitsig(void)
 	sigaddset(&mask, SIGTERM);
 	sigprocmask(SIG_BLOCK, &mask, &old);
 	while (!got_sigterm)
-		sigsuspend(&old);
+		test_sigsuspend(&old);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 }
 

@@ -12,6 +12,8 @@
  *                   sigsuspend(): a test with more threads must block
  *                   SIGTERM in the others, or the kernel may hand it to
  *                   one of them and the main thread never wakes
+ *   test_sigsuspend()  sigsuspend(), the stack pointer off a page boundary
+ *                   (suspend.c: criu dumps nothing lazily otherwise)
  *   test_msg()      a line into O.inprogress, renamed to O at exit
  *   pass(), fail()  the verdict lines the runner looks for
  */
@@ -19,6 +21,7 @@
 #define ZDTMTST_H
 
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -29,6 +32,7 @@ extern const char *test_author;
 void test_init(int argc, char **argv);
 void test_daemon(void);
 void test_waitsig(void);
+void test_sigsuspend(const sigset_t *mask);
 int test_go(void);
 void test_msg(const char *format, ...)
 	__attribute__((format(printf, 1, 2)));
