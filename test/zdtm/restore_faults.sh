@@ -54,6 +54,10 @@
 #                     nearest (enabled), said once; strict refuses
 #   scripts           pre-resume and post-resume scripts and --exec-cmd's
 #                     program (not lazy) get criu's own THP state
+#   stack-aligned     the task sleeps with its stack pointer on a page
+#                     boundary (ZDTM_STACK_ALIGNED=1): criu dumps no page
+#                     lazily (is_stack(), criu/mem.c), the plugin's dump
+#                     says why, the restore is eager and exact
 #   traced-guard      a debugger that swallows SIGSTOP attaches, and the
 #                     daemon is killed mid-transfer: the guard kills the
 #                     task (thp_lazy_guard, full size) rather than let it
@@ -82,7 +86,8 @@ prepare() {
 	d=$W/$1
 	mkdir -p "$d/img"
 	[ "$2" = full ] && small=
-	THP_EXPECT=lazy THP_SMALL=$small "$Z/static/thp_coverage" --pidfile="$d/test.pid" \
+	THP_EXPECT=lazy THP_SMALL=$small ZDTM_STACK_ALIGNED=$stack_aligned \
+		"$Z/static/thp_coverage" --pidfile="$d/test.pid" \
 		--outfile="$d/test.out" || return 1
 	pid=$(cat "$d/test.pid")
 	criu dump -v4 -L "$LIB" -D "$d/img" -o dump.log -t "$pid" \
@@ -840,6 +845,35 @@ pmd_never() {
 	result pmd-never "$why" "nothing collapsed, not exact; hugepages-2048kB back to $old"
 }
 
+# CRIU's stack test (is_stack() in criu/mem.c) takes every page of a
+# task for its stack when a thread's stack pointer is page-aligned, and
+# marks none lazy.  thp_coverage sleeps so: the plugin's dump log names
+# the thread, the pages all come with criu restore (no task of it is
+# lazy at the plugin's hook), and the task ends exact.
+stack_aligned() {
+	local why= v ret
+	stack_aligned=1
+	prepare stack-aligned
+	ret=$?
+	stack_aligned=
+	[ $ret = 0 ] || { result stack-aligned "setup failed"; return; }
+	if ! log_has dump.log "thp: .*stack pointer 0x[0-9a-f]*000 is page-aligned.*marks none lazy"; then
+		why="dump.log does not say the stack pointer is page-aligned"
+	elif ! restore ""; then
+		why="criu restore failed"
+	elif ! log_has restore.log "thp: restore: .* 0 of 0 lazy guarded"; then
+		why="the restore was lazy: $(grep -o '[0-9]* of [0-9]* lazy guarded' "$d/img/restore.log")"
+	elif ! wait_gone $(monitors); then
+		why="a monitor still runs after 60 s"
+	elif ! v=$(criu-thp verify -D "$d/img" --pid "$pid" 2>&1); then
+		why="criu-thp verify: $v"
+	else
+		settled
+	fi
+	kill -9 "$pid" 2>/dev/null
+	result stack-aligned "$why" "dump.log: $(grep -o 'thread [0-9]*.s stack pointer 0x[0-9a-f]*' "$d/img/dump.log"); restored eagerly, exact"
+}
+
 # want CASE: the case is to run (every case when none was named).
 CASES=" $* "
 want() {
@@ -870,6 +904,7 @@ want restore-load && prctl_fault restore-load
 want symlinks && symlinks
 want scripts && scripts
 want traced-no-nice && traced_no_nice
+want stack-aligned && stack_aligned
 if ! want pmd-never; then
 	:
 elif [ -f $PMD_CTL ]; then
