@@ -8,8 +8,8 @@
 # configuration of our own (sources list, package lists and cache under
 # ROOT, default build/debian13): nothing is added to the host's sources
 # and nothing is installed.  Packages are unpacked with dpkg-deb -x.
-# DEBIAN_SUITE=sid takes Debian's newest instead (CRIU 4.2.1; default
-# ROOT build/debian-sid), for criu and source.
+# DEBIAN_SUITE=sid takes Debian's newest instead (CRIU 4.2.1, Linux 7.x;
+# default ROOT build/debian-sid), for criu, kernel and source.
 # WHAT, and the path printed on success:
 #   criu     criu and iptables (criu runs iptables-restore) with every
 #            library they need, unpacked into ROOT/root;
@@ -234,16 +234,33 @@ get_redis() {
 	echo "$dir"
 }
 
+# The packages of pkg $1 that hold its kernel and modules: itself, or
+# (Linux 7.x in sid) its linux-binary-* and linux-modules-* dependencies.
+kernel_parts() {
+	echo "$1"
+	apt-cache "${APT_OPTS[@]}" depends "$1" |
+		sed -n 's/^ *Depends: \(linux-\(base\|binary\|modules\)-[^ ]*\)$/\1/p'
+}
+
+# The kernel image of an unpacked tree: boot/vmlinuz-* (Linux 6.x), or
+# usr/lib/modules/*/vmlinuz (7.x).
+kernel_image() {
+	ls "$1"/boot/vmlinuz-* "$1"/usr/lib/modules/*/vmlinuz 2>/dev/null |
+		head -n1 || true
+}
+
 get_kernel() {
 	local pkg
 	pkg=$(apt-cache "${APT_OPTS[@]}" depends linux-image-amd64 |
-		sed -n 's/^ *Depends: \(linux-image-6\.[0-9.]*[^ ]*-amd64\)$/\1/p' |
+		sed -n 's/^ *Depends: \(linux-image-[0-9]*\.[0-9.]*[^ ]*-amd64\)$/\1/p' |
 		head -n1)
 	[ -n "$pkg" ] || { log "no linux-image-amd64 in $suite's lists"; exit 1; }
 	if [ ! -e "$root/kernel/$pkg/.unpacked" ]; then
 		log "$pkg into $root/kernel/$pkg"
 		rm -rf "$root/kernel/$pkg"
-		fetch_unpack "$root/kernel/$pkg" "$pkg"
+		fetch_unpack "$root/kernel/$pkg" $(kernel_parts "$pkg")
+		[ -n "$(kernel_image "$root/kernel/$pkg")" ] ||
+			{ log "$pkg: no kernel image in its packages"; exit 1; }
 		touch "$root/kernel/$pkg/.unpacked"
 	fi
 	echo "$root/kernel/$pkg"

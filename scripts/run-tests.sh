@@ -275,4 +275,17 @@ for thp in madvise always; do
 		STOCK_TESTS="thp_coverage thp_flags thp_prctl" \
 		NO_MODES="plain, lazy, remote-lazy, migrate: the native lane runs them with this CRIU on 6.18"
 done
+# Debian sid: CRIU 4.2.1 on Debian's newest kernel (Linux 7.x), the same
+# way: the pre modes the native lane cannot run, and the prctl's three
+# states (thp_prctl_modes) and multi-size THP (thp_mthp, by suite.sh)
+# on the newest THP code.
+sid_tests() {
+	echo "$(d13_tests "$1") thp_prctl_modes"
+}
+for thp in madvise always; do
+	GUEST=sid guest_suite "sid-$thp" "$thp" ZDTM_MODES="pre pre-lazy" \
+		STOCK_MODES=pre SUITE_EXTRAS=no SUITE_TESTS="$(sid_tests $thp)" \
+		STOCK_TESTS="thp_coverage thp_prctl thp_prctl_modes" \
+		NO_MODES="plain, lazy, remote-lazy, migrate: the native lane runs them with this CRIU on 6.18"
+done
 finish

@@ -8,6 +8,8 @@
 # Debian 12: its 6.1 kernel (cached in build/guest/kernel) and its CRIU
 # 3.17.1.  GUEST=13 is Debian 13: its 6.12 kernel and CRIU 4.1.1 with
 # their libraries (scripts/debian13.sh, cached in build/debian13).
+# GUEST=sid is Debian sid: its newest kernel (Linux 7.x) and CRIU 4.2.1
+# (cached in build/debian-sid).
 # KERNEL=PATH boots that bzImage instead (the test kernel of
 # kernel/build.sh, which has everything built in).  INITRD_KEEP=1 boots
 # the initramfs an earlier call built for the same GUEST, if there is
@@ -28,13 +30,21 @@ case ${GUEST:-12} in
 	croot=$("$top/scripts/debian13.sh" criu)
 	single=-1	# boot.sh: its 6.12 kernel needs TCG's thread=single
 	;;
+sid)
+	ktree=$(DEBIAN_SUITE=sid "$top/scripts/debian13.sh" kernel)
+	croot=$(DEBIAN_SUITE=sid "$top/scripts/debian13.sh" criu)
+	single=-1
+	;;
 *)
-	echo "guest: GUEST=12 or 13" >&2
+	echo "guest: GUEST=12, 13 or sid" >&2
 	exit 2
 	;;
 esac
+# Linux 6.x packages keep the kernel in boot/, 7.x in usr/lib/modules/VER/.
+kimage=$(ls "$ktree"/boot/vmlinuz-* "$ktree"/usr/lib/modules/*/vmlinuz \
+	2>/dev/null | head -n1 || true)
 initrd=$top/build/guest/base${GUEST:-12}.cpio.gz
 [ "${INITRD_KEEP:-}" = 1 ] && [ -s "$initrd" ] ||
 	"$top/test/rig/mkinitramfs.sh" "$ktree" "$initrd" $croot
-exec "$top/test/rig/boot.sh" -k "${KERNEL:-$(ls "$ktree"/boot/vmlinuz-*)}" \
+exec "$top/test/rig/boot.sh" -k "${KERNEL:-$kimage}" \
 	-i "$initrd" -j "$job" -t "$thp" -o "$out" -s "$timeout_s" $single

@@ -152,16 +152,33 @@ for d in "$ktree"/lib/modules/* "$ktree"/usr/lib/modules/*; do
 done
 [ -n "$mdir" ] || { echo "mkinitramfs: no modules in $ktree" >&2; exit 1; }
 kver=$(basename "$mdir")
+# A module the kernel lacks is left out when no module of the list
+# depends on it: built in, or gone (Linux 7.x builds nfnetlink into
+# netfilter, and crc32c is library code with no libcrc32c).
+loaded= needed=
 for m in $MODULES; do
 	f=$(find "$mdir" -name "$m.ko*" | head -n1)
-	[ -n "$f" ] || { echo "mkinitramfs: module $m not in $ktree" >&2; exit 1; }
+	[ -n "$f" ] && needed="$needed,$(modinfo -F depends "$f")"
+done
+for m in $MODULES; do
+	f=$(find "$mdir" -name "$m.ko*" | head -n1)
+	if [ -z "$f" ]; then
+		case ",$needed," in
+		*",$m,"*)
+			echo "mkinitramfs: module $m not in $ktree" >&2
+			exit 1 ;;
+		esac
+		echo "mkinitramfs: $m not a module of $kver, and nothing needs it" >&2
+		continue
+	fi
 	case $f in
 	*.ko.xz) xz -dc "$f" >"$stage/lib/modules/$m.ko" ;;
 	*.ko.zst) zstd -qdc "$f" >"$stage/lib/modules/$m.ko" ;;
 	*) cp "$f" "$stage/lib/modules/$m.ko" ;;
 	esac
+	loaded="$loaded $m"
 done
-echo $MODULES | tr ' ' '\n' >"$stage/etc/guest-modules"
+echo $loaded | tr ' ' '\n' >"$stage/etc/guest-modules"
 echo "$kver" >"$stage/etc/guest-modules-release"
 
 echo "root:x:0:0:root:/root:/bin/sh" >"$stage/etc/passwd"
