@@ -34,6 +34,8 @@
 #            they need; the three patched like criu.  Prints ROOT/root.
 #   kernel   the kernel linux-image-amd64 depends on, unpacked; prints
 #            its tree (boot/vmlinuz-*, lib/modules/*).
+#   linux-source  the source of that kernel's version (linux-source-X.Y),
+#            unpacked from its package; prints the tarball's path.
 #   source   CRIU's upstream source of the same version (apt-get source
 #            --download-only: the orig tarball, zdtm.py and its tests),
 #            unpacked, with test/pycriu pointing at python3-pycriu's
@@ -42,7 +44,7 @@
 # Each is kept once fetched; a new version in the archive is fetched anew.
 set -euo pipefail
 
-what=${1:?usage: debian13.sh criu|sanitizers|runc|podman|redis|kernel|source [ROOT]}
+what=${1:?usage: debian13.sh criu|sanitizers|runc|podman|redis|kernel|linux-source|source [ROOT]}
 top=$(cd "$(dirname "$0")/.." && pwd)
 suite=${DEBIAN_SUITE:-trixie}
 case $suite in
@@ -266,6 +268,22 @@ get_kernel() {
 	echo "$root/kernel/$pkg"
 }
 
+# linux-source-X.Y of the kernel linux-image-amd64 depends on: the
+# tarball it ships, /usr/src/linux-source-X.Y.tar.xz, unpacked from the
+# package into ROOT/linux-source.
+get_linux_source() {
+	local ver pkg
+	ver=$(candidate linux-image-amd64)
+	pkg=linux-source-$(echo "$ver" | cut -d. -f1-2)
+	if [ ! -e "$root/linux-source/.$pkg" ]; then
+		log "$pkg into $root/linux-source"
+		rm -rf "$root/linux-source"
+		fetch_unpack "$root/linux-source" "$pkg"
+		touch "$root/linux-source/.$pkg"
+	fi
+	ls "$root/linux-source/usr/src/$pkg".tar.* | head -n1
+}
+
 # Debian's own packaging tarball is not on every mirror: the orig
 # tarball is the upstream source, and all that is needed.
 get_source() {
@@ -305,6 +323,7 @@ runc) get_runc ;;
 podman) get_podman ;;
 redis) get_redis ;;
 kernel) get_kernel ;;
+linux-source) get_linux_source ;;
 source) get_source ;;
-*) echo "usage: debian13.sh criu|sanitizers|runc|podman|redis|kernel|source [ROOT]" >&2; exit 2 ;;
+*) echo "usage: debian13.sh criu|sanitizers|runc|podman|redis|kernel|linux-source|source [ROOT]" >&2; exit 2 ;;
 esac

@@ -29,6 +29,8 @@
 #                runc cases (the native lane runs it anyway)
 #   SUITE_PACKAGE "yes": install, use and remove the package of make deb
 #                with dpkg (package.sh; in a guest only)
+#   SUITE_MTHP   "no": leave out thp_mthp (run where the kernel has
+#                per-size THP controls)
 #   SUITE_LOAD   the load tests with the faults, as TEST:MODES (default:
 #                thp_tree and thp_vmas, plain and lazy; "no": none)
 Z=$(cd "$(dirname "$0")" && pwd)
@@ -84,14 +86,23 @@ for t in $SUITE_TESTS; do
 	esac
 done
 # Multi-size THP (Linux 6.8+): 64 KiB folios enabled for thp_mthp alone,
-# the control put back after.
+# the control put back after, also when the suite is killed meanwhile.
 MTHP=/sys/kernel/mm/transparent_hugepage/hugepages-64kB/enabled
-if [ -f $MTHP ]; then
+if [ "$SUITE_MTHP" = no ]; then
+	:
+elif [ -f $MTHP ]; then
 	mthp_was=$(sed -n 's/.*\[\(.*\)\].*/\1/p' $MTHP)
+	trap 'echo "$mthp_was" >$MTHP' EXIT
+	trap 'exit 129' HUP
+	trap 'exit 130' INT
+	trap 'exit 143' TERM
 	echo always >$MTHP
-	timed $Z/zdtm_run.sh -m "$(echo "$ZDTM_MODES" | tr ' ' ',')" thp_mthp
+	mthp_modes=
+	[ -n "$ZDTM_MODES" ] && mthp_modes="-m $(echo "$ZDTM_MODES" | tr ' ' ',')"
+	timed $Z/zdtm_run.sh $mthp_modes thp_mthp
 	timed $Z/zdtm_run.sh -m plain,lazy -p none thp_mthp
 	echo "$mthp_was" >$MTHP
+	trap - EXIT HUP INT TERM
 else
 	echo "INFO thp_mthp: not run: $(uname -r) has no per-size THP controls (Linux 6.8)"
 fi
