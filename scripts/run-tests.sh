@@ -201,25 +201,23 @@ guest_suite() {
 # objects it changes compiled, on 7.2 and 6.1 a test kernel built
 # (cached by key in build/kernel).  First: the selftest (the same file
 # in each) goes into every guest's initramfs.
-if kcheck=$(kernel/build.sh --check 6.12); then
-	ok "kernel series linux-6.12 applied, checkpatch --strict clean, mm/madvise.o and mm/khugepaged.o built ($(cat "$kcheck/build-seconds") s)"
-else
-	bad "kernel series linux-6.12: kernel/build.sh --check 6.12 failed"
-fi
-k7dir=
-if k7dir=$(kernel/build.sh 7.2); then
-	ok "kernel series linux-7.2 applied, checkpatch --strict clean, test kernel ready (make bzImage: $(cat "$k7dir/build-seconds") s)"
-else
-	bad "kernel series linux-7.2: kernel/build.sh 7.2 failed"
-	k7dir=
-fi
-kdir=
-if kdir=$(kernel/build.sh 6.1); then
-	ok "kernel series linux-6.1 applied, checkpatch --strict clean, test kernel ready (make bzImage: $(cat "$kdir/build-seconds") s)"
-else
-	bad "kernel series linux-6.1: kernel/build.sh 6.1 failed"
-	kdir=
-fi
+# series [--check] VERSION: a PASS or FAIL line for kernel/build.sh's
+# run; its directory in $sdir, empty when it failed.
+series() {
+	local what="test kernel ready, make bzImage"
+	[ "$1" = --check ] && what="mm/madvise.o and mm/khugepaged.o built"
+	if sdir=$(kernel/build.sh "$@"); then
+		ok "kernel series linux-${!#} applied, checkpatch --strict clean, $what ($(cat "$sdir/build-seconds") s)"
+	else
+		bad "kernel series linux-${!#}: kernel/build.sh $* failed"
+		sdir=
+	fi
+}
+series --check 6.12
+series 7.2
+k7dir=$sdir
+series 6.1
+kdir=$sdir
 
 # Debian 13's CRIU 4.1.1 on this machine's kernel, both THP modes.
 lane0=$SECONDS
