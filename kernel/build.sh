@@ -34,6 +34,8 @@ sdir=$here/linux-$series
 [ -d "$sdir" ] || { echo "kernel: no series $sdir" >&2; exit 2; }
 
 "$top/scripts/deps.sh"
+# The mm selftests moved from vm/ to mm/ in 6.3.
+selftest=tools/testing/selftests/mm/madv_clr_hugepage.c
 case $series in
 6.1)
 	tarball=/usr/src/linux-source-6.1.tar.xz
@@ -41,11 +43,9 @@ case $series in
 	;;
 6.12)
 	tarball=$("$top/scripts/debian13.sh" linux-source)
-	selftest=tools/testing/selftests/mm/madv_clr_hugepage.c
 	;;
 *)
 	tarball=$(DEBIAN_SUITE=sid "$top/scripts/debian13.sh" linux-source)
-	selftest=tools/testing/selftests/mm/madv_clr_hugepage.c
 	;;
 esac
 case $(basename "$tarball") in
