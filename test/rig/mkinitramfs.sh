@@ -155,13 +155,14 @@ kver=$(basename "$mdir")
 # A module the kernel lacks is left out when no module of the list
 # depends on it: built in, or gone (Linux 7.x builds nfnetlink into
 # netfilter, and crc32c is library code with no libcrc32c).
-loaded= needed=
+loaded= needed= files=
 for m in $MODULES; do
 	f=$(find "$mdir" -name "$m.ko*" | head -n1)
+	files="$files $m=${f:-}"
 	[ -n "$f" ] && needed="$needed,$(modinfo -F depends "$f")"
 done
-for m in $MODULES; do
-	f=$(find "$mdir" -name "$m.ko*" | head -n1)
+for mf in $files; do
+	m=${mf%%=*} f=${mf#*=}
 	if [ -z "$f" ]; then
 		case ",$needed," in
 		*",$m,"*)
