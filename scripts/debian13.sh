@@ -33,7 +33,7 @@
 #            redis-cli and redis-benchmark with jemalloc and every library
 #            they need; the three patched like criu.  Prints ROOT/root.
 #   kernel   the kernel linux-image-amd64 depends on, unpacked; prints
-#            its tree (boot/vmlinuz-*, lib/modules/*).
+#            its tree (boot/vmlinuz-*, lib/modules/* or usr/lib/modules/*).
 #   linux-source  the source of that kernel's version (linux-source-X.Y),
 #            unpacked from its package; prints the tarball's path.
 #   source   CRIU's upstream source of the same version (apt-get source
@@ -244,11 +244,18 @@ kernel_parts() {
 		sed -n 's/^ *Depends: \(linux-\(base\|binary\|modules\)-[^ ]*\)$/\1/p'
 }
 
-# The kernel image of an unpacked tree: boot/vmlinuz-* (Linux 6.x), or
-# usr/lib/modules/*/vmlinuz (7.x).
-kernel_image() {
-	ls "$1"/boot/vmlinuz-* "$1"/usr/lib/modules/*/vmlinuz 2>/dev/null |
-		head -n1 || true
+# Linux 7.x keeps the image in usr/lib/modules/VER/vmlinuz; give tree $1
+# the 6.x layout, boot/vmlinuz-VER, that its users read.  0 when it has
+# an image.
+kernel_boot_layout() {
+	local img ver
+	for img in "$1"/usr/lib/modules/*/vmlinuz; do
+		[ -f "$img" ] || continue
+		ver=$(basename "$(dirname "$img")")
+		mkdir -p "$1/boot"
+		ln -sfn "../usr/lib/modules/$ver/vmlinuz" "$1/boot/vmlinuz-$ver"
+	done
+	ls "$1"/boot/vmlinuz-* >/dev/null 2>&1
 }
 
 get_kernel() {
@@ -261,7 +268,7 @@ get_kernel() {
 		log "$pkg into $root/kernel/$pkg"
 		rm -rf "$root/kernel/$pkg"
 		fetch_unpack "$root/kernel/$pkg" $(kernel_parts "$pkg")
-		[ -n "$(kernel_image "$root/kernel/$pkg")" ] ||
+		kernel_boot_layout "$root/kernel/$pkg" ||
 			{ log "$pkg: no kernel image in its packages"; exit 1; }
 		touch "$root/kernel/$pkg/.unpacked"
 	fi

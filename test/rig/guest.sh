@@ -40,11 +40,8 @@ sid)
 	exit 2
 	;;
 esac
-# Linux 6.x packages keep the kernel in boot/, 7.x in usr/lib/modules/VER/.
-kimage=$(ls "$ktree"/boot/vmlinuz-* "$ktree"/usr/lib/modules/*/vmlinuz \
-	2>/dev/null | head -n1 || true)
 initrd=$top/build/guest/base${GUEST:-12}.cpio.gz
 [ "${INITRD_KEEP:-}" = 1 ] && [ -s "$initrd" ] ||
 	"$top/test/rig/mkinitramfs.sh" "$ktree" "$initrd" $croot
-exec "$top/test/rig/boot.sh" -k "${KERNEL:-$kimage}" \
+exec "$top/test/rig/boot.sh" -k "${KERNEL:-$(ls "$ktree"/boot/vmlinuz-*)}" \
 	-i "$initrd" -j "$job" -t "$thp" -o "$out" -s "$timeout_s" $single
