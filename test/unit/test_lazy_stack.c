@@ -40,6 +40,12 @@ static void syscall_texts(void **state)
 }
 
 #if defined(__x86_64__)
+static void reap(pid_t pid)
+{
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+}
+
 /*
  * A child sleeping in rt_sigsuspend() as the zdtm tests do
  * (test/zdtm/lib/suspend.c): its stack pointer on a page boundary with
@@ -73,38 +79,39 @@ static pid_t child_at(int aligned)
 			return pid;
 		nanosleep(&ts, NULL);
 	}
+	reap(pid);
 	fail_msg("child %d never slept in rt_sigsuspend(): %s", pid, text);
 	return -1;
 }
 
-static void reap(pid_t pid)
-{
-	kill(pid, SIGKILL);
-	waitpid(pid, NULL, 0);
-}
-
+/* The child reaped before any assertion: a failure leaves no sleeper. */
 static void page_aligned_stack_found(void **state)
 {
 	pid_t pid = child_at(1), tid = 0;
 	uint64_t sp = 1;
+	int ret;
 
 	(void)state;
-	assert_int_equal(lazy_stack_aligned(pid, &tid, &sp), 1);
+	ret = lazy_stack_aligned(pid, &tid, &sp);
+	reap(pid);
+	assert_int_equal(ret, 1);
 	assert_int_equal(tid, pid);
 	assert_int_equal(sp % 4096, 0);
-	reap(pid);
 }
 
 static void stack_below_a_boundary_is_fine(void **state)
 {
 	pid_t pid = child_at(0), tid = 0;
-	uint64_t sp = 0;
+	uint64_t sp = 0, own = 0;
+	int read_ret, ret;
 
 	(void)state;
-	assert_int_equal(proc_syscall_sp(pid, pid, &sp), 0);
-	assert_int_equal(sp % 4096, 4096 - 64);
-	assert_int_equal(lazy_stack_aligned(pid, &tid, &sp), 0);
+	read_ret = proc_syscall_sp(pid, pid, &own);
+	ret = lazy_stack_aligned(pid, &tid, &sp);
 	reap(pid);
+	assert_int_equal(read_ret, 0);
+	assert_int_equal(own % 4096, 4096 - 64);
+	assert_int_equal(ret, 0);
 }
 #endif
 
