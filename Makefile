@@ -60,8 +60,9 @@ SHARED		:= thp_image proc_status proc_smaps proc_pagemap proc_tasks \
 		   lazy_stack sysfs_thp thp_config thp_dump \
 		   criu_image criu_mm criu_pagemap lazy_pages thp_expect thp_diff \
 		   thp_collapse thp_split thp_verify madv_probe thp_fault \
-		   inject inject_nr inject_stop inject_threads inject_task madv_local \
-		   task_prctl proc_mem
+		   inject inject_nr inject_stop inject_threads inject_task madv \
+		   task_prctl proc_mem addr_set page_ranges thp_advice json_out \
+		   monitor_proto
 
 # Only inside criu.  Injection binds to criu's own compel in the plugin
 # (criu exports it), to Debian's libcompel in the command.

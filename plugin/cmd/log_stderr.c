@@ -3,6 +3,7 @@
  * Log backend for the criu-thp command: errors and warnings always go to
  * stderr; info and debug messages only up to thp_log_level (-v).
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 
@@ -12,6 +13,7 @@ int thp_log_level = THP_LOG_WARN;
 
 void thp_log(int level, const char *file, int line, const char *fmt, ...)
 {
+	int err = errno;	/* callers may still read it */
 	va_list args;
 
 	if (level > thp_log_level)
@@ -28,4 +30,5 @@ void thp_log(int level, const char *file, int line, const char *fmt, ...)
 	va_start(args, fmt);
 	vfprintf(stderr, fmt, args);
 	va_end(args);
+	errno = err;
 }

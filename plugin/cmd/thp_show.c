@@ -11,6 +11,8 @@
 #include <unistd.h>
 
 #include "chunk_runs.h"
+#include "json_out.h"
+#include "thp_advice.h"
 #include "thp_image.h"
 #include "thp_log.h"
 #include "thp_diff.h"
@@ -148,40 +150,23 @@ static void text_task(FILE *out, const ThpTaskEntry *t)
 		text_vma(out, t->vmas[i]);
 }
 
-/* "key":"value" with the value escaped: strings come from the image. */
-static void json_str(FILE *out, const char *key, const char *s)
-{
-	fprintf(out, "\"%s\":\"", key);
-	for (; *s; s++) {
-		unsigned char c = *s;
-
-		if (c == '"' || c == '\\')
-			fprintf(out, "\\%c", c);
-		else if (c < 0x20)
-			fprintf(out, "\\u%04x", c);
-		else
-			fputc(c, out);
-	}
-	fputc('"', out);
-}
-
 static void json_dump(FILE *out, const ThpDumpEntry *d)
 {
 	size_t i;
 
 	fputs("\"dump\":{", out);
-	json_str(out, "kernel_release", d->kernel_release);
+	json_out_field(out, "kernel_release", d->kernel_release);
 	fprintf(out, ",\"hpage_size\":%" PRIu64 ",", d->hpage_size);
-	json_str(out, "enabled", d->enabled);
+	json_out_field(out, "enabled", d->enabled);
 	fputc(',', out);
-	json_str(out, "defrag", d->defrag);
+	json_out_field(out, "defrag", d->defrag);
 	if (d->shmem_enabled) {
 		fputc(',', out);
-		json_str(out, "shmem_enabled", d->shmem_enabled);
+		json_out_field(out, "shmem_enabled", d->shmem_enabled);
 	}
 	if (d->pmd_enabled) {
 		fputc(',', out);
-		json_str(out, "pmd_enabled", d->pmd_enabled);
+		json_out_field(out, "pmd_enabled", d->pmd_enabled);
 	}
 	if (d->has_page_size)
 		fprintf(out, ",\"page_size\":%u", d->page_size);
@@ -237,7 +222,7 @@ static void json_task(FILE *out, const ThpTaskEntry *t)
 		t->coverage_known ? "true" : "false", source_name(t),
 		t->pte_thp_known ? "true" : "false");
 	if (t->problem) {
-		json_str(out, "problem", t->problem);
+		json_out_field(out, "problem", t->problem);
 		fputc(',', out);
 	}
 	fputs("\"vmas\":[", out);

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "sys_nr.h"
+#include "madv.h"
 #include "madv_probe.h"
 #include "proc_smaps.h"
 #include "pidfd.h"
@@ -44,17 +45,6 @@ static int advice_at(pid_t pid, void *addr)
 	if (smaps_read(pid, match, &f) < 0 || !f.found)
 		return -1;
 	return f.vmflags & (VMF_HG | VMF_NH);
-}
-
-int madv_remote(int pidfd, unsigned long start, size_t len, int advice)
-{
-	struct iovec iov = { .iov_base = (void *)start, .iov_len = len };
-	long ret;
-
-	ret = syscall(__NR_process_madvise, pidfd, &iov, 1, advice, 0);
-	if (ret < 0)
-		return -errno;
-	return (size_t)ret == len ? 0 : -EIO;
 }
 
 static int probe_clr(void *p)

@@ -12,9 +12,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-#ifndef MADV_CLR_HUGEPAGE
-#define MADV_CLR_HUGEPAGE	26
-#endif
+#include "thp_advice.h"
 
 struct madv_caps {
 	int clr;	/* MADV_CLR_HUGEPAGE leaves a nh VMA with neither */
@@ -27,7 +25,5 @@ struct madv_caps {
  */
 int madv_probe(struct madv_caps *c, int remote);
 
-/* process_madvise() of one range with advice; 0 or a negative errno. */
-int madv_remote(int pidfd, unsigned long start, size_t len, int advice);
 
 #endif /* MADV_PROBE_H */

@@ -11,9 +11,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "array.h"
+#include "mono_clock.h"
 #include "sys_nr.h"
 #include "inject_task.h"
-#include "madv_local.h"
+#include "madv.h"
 #include "thp_collapse.h"
 #include "thp_fault.h"
 #include "thp_image.h"
@@ -22,14 +24,6 @@
 
 /* Chunks per call: well below UIO_MAXIOV (1024). */
 #define BATCH	256
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000ull + ts.tv_nsec;
-}
 
 int thp_collapse_open(struct thp_collapse *c, pid_t pid)
 {
@@ -80,7 +74,7 @@ long thp_collapse_advise(const struct thp_collapse *c,
 static long advise(struct thp_collapse *c, const uint64_t *addr, size_t n)
 {
 	struct iovec iov[BATCH];
-	uint64_t t = now_ns();
+	uint64_t t = mono_ns();
 	long ret;
 	size_t i;
 
@@ -94,21 +88,17 @@ static long advise(struct thp_collapse *c, const uint64_t *addr, size_t n)
 		ret = -EAGAIN;
 	else
 		ret = thp_collapse_advise(c, iov, n, MADV_COLLAPSE);
-	c->busy_ns += now_ns() - t;
+	c->busy_ns += mono_ns() - t;
 	return ret;
 }
 
 static int note_fail(struct thp_collapse *c, uint64_t addr, int err)
 {
-	if (c->nfail == c->cap) {
-		size_t cap = c->cap ? c->cap * 2 : 16;
-		void *p = realloc(c->fail, cap * sizeof(*c->fail));
+	void *p = array_room(c->fail, c->nfail, &c->cap, sizeof(*c->fail));
 
-		if (!p)
-			return -ENOMEM;
-		c->fail = p;
-		c->cap = cap;
-	}
+	if (!p)
+		return -ENOMEM;
+	c->fail = p;
 	c->fail[c->nfail].addr = addr;
 	c->fail[c->nfail].err = err;
 	c->nfail++;

@@ -7,21 +7,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "array.h"
 #include "proc_status.h"
 #include "proc_tasks.h"
 
 static int add_task(struct traced_task **v, size_t *n, size_t *cap,
 		    const struct traced_task *t)
 {
-	if (*n == *cap) {
-		size_t c = *cap ? *cap * 2 : 16;
-		struct traced_task *nv = realloc(*v, c * sizeof(**v));
+	struct traced_task *nv = array_room(*v, *n, cap, sizeof(**v));
 
-		if (!nv)
-			return -ENOMEM;
-		*v = nv;
-		*cap = c;
-	}
+	if (!nv)
+		return -ENOMEM;
+	*v = nv;
 	(*v)[(*n)++] = *t;
 	return 0;
 }

@@ -4,7 +4,7 @@
  *
  * The plugin links log_criu.c, which writes into CRIU's own log through
  * print_on_level() in CRIU's format; the command links log_stderr.c.
- * Levels are CRIU's.
+ * Levels are CRIU's.  Logging leaves errno as it found it.
  */
 #ifndef THP_LOG_H
 #define THP_LOG_H
@@ -32,6 +32,10 @@ void thp_log(int level, const char *file, int line, const char *fmt, ...)
 /* An error with errno's text, read before anything can change it. */
 #define pr_perror(fmt, ...)	\
 	thp_log(THP_LOG_ERROR, __FILE__, __LINE__, fmt ": %s\n",	\
+		##__VA_ARGS__, strerror(errno))
+/* A warning with errno's text. */
+#define pr_pwarn(fmt, ...)	\
+	thp_log(THP_LOG_WARN, __FILE__, __LINE__, fmt ": %s\n",	\
 		##__VA_ARGS__, strerror(errno))
 #define pr_warn(fmt, ...)	\
 	thp_log(THP_LOG_WARN, __FILE__, __LINE__, fmt, ##__VA_ARGS__)

@@ -4,6 +4,7 @@
  * warnings in CRIU's own "Error (file:line): " form so that the tools that
  * grep CRIU logs for errors see ours too.
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 
@@ -18,6 +19,7 @@ extern void print_on_level(unsigned int loglevel, const char *format, ...)
 
 void thp_log(int level, const char *file, int line, const char *fmt, ...)
 {
+	int err = errno;	/* callers may still read it */
 	char buf[1024];
 	va_list args;
 
@@ -37,4 +39,5 @@ void thp_log(int level, const char *file, int line, const char *fmt, ...)
 	default:
 		print_on_level(level, THP_LOG_PREFIX "%s", buf);
 	}
+	errno = err;
 }

@@ -14,10 +14,9 @@
 #include <unistd.h>
 
 #include "mono_clock.h"
-#include "sys_nr.h"
 #include "monitor_spawn.h"
+#include "sys_nr.h"
 #include "thp_log.h"
-
 
 static void close_from(int first)
 {
@@ -72,19 +71,17 @@ int monitor_spawn(const char *bin, int dirfd, const char *dir,
 
 	snprintf(criu, sizeof(criu), "%d", getpid());
 	if (access(bin, X_OK)) {
-		pr_warn("monitor %s: %s\n", bin, strerror(errno));
+		pr_pwarn("monitor %s", bin);
 		return -errno;
 	}
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sk)) {
-		pr_warn("monitor: socketpair: %s\n", strerror(errno));
+		pr_pwarn("monitor: socketpair");
 		return -errno;
 	}
 	pid = fork();
 	if (pid < 0) {
-		pr_warn("monitor: fork: %s\n", strerror(errno));
-		close(sk[0]);
-		close(sk[1]);
-		return -EAGAIN;
+		pr_pwarn("monitor: fork");
+		goto err_close;
 	}
 	if (!pid) {
 		setsid();
@@ -97,9 +94,14 @@ int monitor_spawn(const char *bin, int dirfd, const char *dir,
 	pr_info("monitor %s started for %s (log %s/%s)\n", bin, dir, dir,
 		THP_MONITOR_LOG);
 	return sk[0];
+
+err_close:
+	close(sk[0]);
+	close(sk[1]);
+	return -EAGAIN;
 }
 
-int monitor_add(int fd, pid_t pid)
+int monitor_spawn_add(int fd, pid_t pid)
 {
 	char line[16];
 	int n = snprintf(line, sizeof(line), "%d\n", pid);
@@ -133,23 +135,26 @@ static int read_line(int fd, char *buf, size_t len, double deadline)
 }
 
 /* Answers to pids handed over without waiting come first: skip them. */
-int monitor_ask(int fd, pid_t pid, char *answer, size_t len, int timeout_ms)
+int monitor_spawn_ask(int fd, pid_t pid, struct monitor_proto_msg *ans,
+		      int timeout_ms)
 {
 	double deadline = mono_ms() + timeout_ms;
-	char line[192], *p;
+	char line[MONITOR_PROTO_LINE];
 	int ret;
 
-	ret = monitor_add(fd, pid);
+	ret = monitor_spawn_add(fd, pid);
 	while (!ret) {
 		ret = read_line(fd, line, sizeof(line), deadline);
-		if (!ret && strtol(line, &p, 10) == pid && *p == ' ')
+		if (ret)
 			break;
+		if (monitor_proto_parse(line, ans))
+			pr_warn("the monitor said %s: not an answer\n", line);
+		else if (ans->pid == pid)
+			return 0;
 	}
-	if (ret) {
-		snprintf(answer, len, "no answer from the monitor: %s",
-			 strerror(-ret));
-		return ret;
-	}
-	snprintf(answer, len, "%s", p + 1);
-	return 0;
+	ans->pid = pid;
+	ans->answer = MONITOR_PROTO_NOT_GUARDED;
+	snprintf(ans->text, sizeof(ans->text),
+		 "no answer from the monitor: %s", strerror(-ret));
+	return ret;
 }

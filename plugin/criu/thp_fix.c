@@ -18,6 +18,7 @@
 #include "madv_probe.h"
 #include "proc_mem.h"
 #include "proc_pagemap.h"
+#include "thp_advice.h"
 #include "thp_coverage.h"
 #include "thp_fault.h"
 #include "thp_fix.h"
@@ -110,10 +111,8 @@ static int set_prctl(struct fix_ctx *c, int mode)
 static int set_advice(struct fix_ctx *c, uint64_t start, uint64_t end,
 		      int advice)
 {
-	int adv = advice == THP_ADVICE__HUGE ? MADV_HUGEPAGE :
-		  advice == THP_ADVICE__NOHUGE ? MADV_NOHUGEPAGE :
-		  MADV_CLR_HUGEPAGE;
-	int ret = inject(c, __NR_madvise, start, end - start, adv);
+	int ret = inject(c, __NR_madvise, start, end - start,
+			 thp_advice_madv(advice));
 
 	if (ret && ret != -ESRCH)
 		pr_err("task %d: madvise(%" PRIx64 "-%" PRIx64 ", %s) failed: %s\n",

@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include "lazy_pages.h"
-#include "madv_local.h"
+#include "madv.h"
 #include "madv_probe.h"
 #include "monitor_spawn.h"
 #include "proc_smaps.h"
@@ -216,15 +216,16 @@ static int want_monitor(struct thp_restore *r)
 
 /*
  * A lazy task goes to the monitor before anything else: once it answers
- * "guarded", a dying lazy-pages daemon can no longer feed the task zero
- * pages, and chunks may be pulled.  "not lazy" means the daemon had
- * nothing left to send.  1 when the monitor has the task; *lazy when a
- * VMA of it is registered with userfaultfd (or that cannot be read).
+ * MONITOR_PROTO_GUARDED, a dying lazy-pages daemon can no longer feed the
+ * task zero pages, and chunks may be pulled.  MONITOR_PROTO_NOT_LAZY:
+ * the daemon had nothing left to send.  1 when the monitor has the task;
+ * *lazy when a VMA of it is registered with userfaultfd (or that cannot
+ * be read).
  */
 static int guard_lazy(struct thp_restore *r, pid_t pid, int *guarded,
 		      int *lazy)
 {
-	char answer[192];
+	struct monitor_proto_msg ans;
 	int ret;
 
 	*guarded = 0;
@@ -238,20 +239,23 @@ static int guard_lazy(struct thp_restore *r, pid_t pid, int *guarded,
 		       pid);
 		return 0;
 	}
-	ret = monitor_ask(r->monitor_fd, pid, answer, sizeof(answer),
-			  MONITOR_ANSWER_MS);
-	if (!ret && !strncmp(answer, "guarded", 7)) {
-		pr_info("task %d: monitor: %s\n", pid, answer);
+	ret = monitor_spawn_ask(r->monitor_fd, pid, &ans, MONITOR_ANSWER_MS);
+	switch (ans.answer) {
+	case MONITOR_PROTO_GUARDED:
 		r->guarded++;
 		*guarded = 1;
-	} else if (!ret && !strncmp(answer, "not lazy", 8)) {
-		pr_info("task %d: monitor: %s\n", pid, answer);
+		break;
+	case MONITOR_PROTO_NOT_LAZY:
 		r->lazy--;
-	} else {
+		break;
+	default:
 		pr_err("task %d: restored lazily and not guarded: %s\n", pid,
-		       answer);
+		       ans.text);
+		return !ret;
 	}
-	return !ret;
+	pr_info("task %d: monitor: %s: %s\n", pid,
+		monitor_proto_text(ans.answer), ans.text);
+	return 1;
 }
 
 struct hold {
@@ -297,7 +301,7 @@ static void hold_lazy_vmas(struct thp_restore *r, pid_t pid)
 		r->held++;
 	/* sent again, the pid makes the monitor compare the task again */
 	if (h.n && r->monitor_fd >= 0)
-		monitor_add(r->monitor_fd, pid);
+		monitor_spawn_add(r->monitor_fd, pid);
 	pr_info("task %d: %u lazy VMAs held nh until their pages are in\n",
 		pid, h.n);
 }
@@ -310,16 +314,16 @@ static void hold_lazy_vmas(struct thp_restore *r, pid_t pid)
  */
 static int hand_over(struct thp_restore *r, pid_t pid)
 {
-	char answer[192];
+	struct monitor_proto_msg ans;
 	int ret;
 
-	ret = monitor_ask(r->monitor_fd, pid, answer, sizeof(answer),
-			  MONITOR_ANSWER_MS);
-	if (!ret && !strncmp(answer, "not guarded: cannot load", 24))
+	ret = monitor_spawn_ask(r->monitor_fd, pid, &ans, MONITOR_ANSWER_MS);
+	if (!ret && ans.answer == MONITOR_PROTO_LOAD_FAILED)
 		ret = -EIO;
 	if (ret)
-		pr_warn("task %d: the monitor cannot take it: %s\n", pid,
-			answer);
+		pr_warn("task %d: the monitor cannot take it: %s%s%s\n", pid,
+			ret == -EIO ? monitor_proto_text(ans.answer) : "",
+			ret == -EIO ? ": " : "", ans.text);
 	return ret;
 }
 

@@ -5,19 +5,17 @@
 #include <errno.h>
 #include <stdlib.h>
 
+#include "array.h"
 #include "chunk_runs.h"
 #include "thp_image.h"
 
 static int grow(struct chunk_runs *r)
 {
-	size_t cap = r->cap ? r->cap * 2 : 8;
-	ThpChunkRun **v;
+	ThpChunkRun **v = array_room(r->v, r->n, &r->cap, sizeof(*v));
 
-	v = realloc(r->v, cap * sizeof(*v));
 	if (!v)
 		return -ENOMEM;
 	r->v = v;
-	r->cap = cap;
 	return 0;
 }
 

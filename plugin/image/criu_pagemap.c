@@ -17,45 +17,6 @@
 /* A pagemap of 64 million entries is still far below this. */
 #define CRIU_PAGEMAP_MAX	(1u << 30)
 
-int page_ranges_add(struct page_ranges *r, uint64_t start, uint64_t end)
-{
-	struct page_range *v;
-
-	if (r->n && r->v[r->n - 1].end == start) {
-		r->v[r->n - 1].end = end;
-		return 0;
-	}
-	if (r->n == r->cap) {
-		size_t cap = r->cap ? r->cap * 2 : 16;
-
-		v = realloc(r->v, cap * sizeof(*v));
-		if (!v)
-			return -ENOMEM;
-		r->v = v;
-		r->cap = cap;
-	}
-	r->v[r->n].start = start;
-	r->v[r->n].end = end;
-	r->n++;
-	return 0;
-}
-
-uint64_t page_ranges_pages(const struct page_ranges *r)
-{
-	uint64_t n = 0;
-	size_t i;
-
-	for (i = 0; i < r->n; i++)
-		n += (r->v[i].end - r->v[i].start) / THP_PAGE_SIZE;
-	return n;
-}
-
-void page_ranges_free(struct page_ranges *r)
-{
-	free(r->v);
-	memset(r, 0, sizeof(*r));
-}
-
 /* Field 5 from CRIU 4.2 on, field 2 before. */
 static uint64_t entry_pages(const CriuPagemapEntry *pe)
 {

@@ -16,6 +16,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "page_ranges.h"
+
 #define CRIU_PAGEMAP_MAGIC	0x56084025u
 #define CRIU_PAGEMAP_IMG_FMT	"pagemap-%u.img"
 
@@ -25,25 +27,6 @@
 #define CRIU_PE_PRESENT		(1u << 2)
 
 /* Sorted, disjoint, page-aligned [start, end) ranges. */
-struct page_range {
-	uint64_t start, end;
-};
-
-struct page_ranges {
-	struct page_range *v;
-	size_t n, cap;
-};
-
-/* Append [start, end), merging with the last range when they touch. */
-int page_ranges_add(struct page_ranges *r, uint64_t start, uint64_t end);
-uint64_t page_ranges_pages(const struct page_ranges *r);
-void page_ranges_free(struct page_ranges *r);
-
-/*
- * The page ranges of pagemap-<id>.img into *r: 0, -ENOENT (no such image,
- * no message), -EBADMSG (a message names the file and the cause) or
- * another negative errno.
- */
 int criu_pagemap_read(int dirfd, unsigned int id, struct page_ranges *r);
 int criu_pagemap_decode(const uint8_t *buf, size_t len, const char *name,
 			struct page_ranges *r);

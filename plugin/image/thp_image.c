@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "array.h"
 #include "thp_image.h"
 #include "thp_log.h"
 
@@ -563,7 +564,7 @@ static int cmp_uint(const void *a, const void *b)
 
 int thp_img_list_tasks(int dirfd, unsigned int **ids, size_t *nr)
 {
-	unsigned int *v = NULL, id;
+	unsigned int *v = NULL, *nv, id;
 	size_t n = 0, cap = 0;
 	struct dirent *de;
 	DIR *d;
@@ -576,18 +577,13 @@ int thp_img_list_tasks(int dirfd, unsigned int **ids, size_t *nr)
 	while ((de = readdir(d))) {
 		if (thp_img_task_id(de->d_name, &id))
 			continue;
-		if (n == cap) {
-			unsigned int *nv;
-
-			cap = cap ? cap * 2 : 16;
-			nv = realloc(v, cap * sizeof(*v));
-			if (!nv) {
-				free(v);
-				closedir(d);
-				return -ENOMEM;
-			}
-			v = nv;
+		nv = array_room(v, n, &cap, sizeof(*v));
+		if (!nv) {
+			free(v);
+			closedir(d);
+			return -ENOMEM;
 		}
+		v = nv;
 		v[n++] = id;
 	}
 	closedir(d);

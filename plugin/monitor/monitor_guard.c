@@ -85,8 +85,12 @@ static int held_enough(const struct monitor *m, size_t held, int maps)
 	return held >= lazy || (maps && held >= armed_tasks(m));
 }
 
-/* Wait until we hold one userfaultfd per armed lazy task. */
-static int grab(struct monitor *m, char *why, size_t len)
+/*
+ * Wait until we hold one userfaultfd per armed lazy task: the answer,
+ * its reason in why.
+ */
+static enum monitor_proto_answer grab(struct monitor *m, char *why,
+				      size_t len)
 {
 	int waited, ret = -ENOENT;
 	size_t held = 0;
@@ -97,17 +101,18 @@ static int grab(struct monitor *m, char *why, size_t len)
 			break;
 		held = ret > 0 ? ret : 0;
 		if (held_enough(m, held, waited >= MAPS_AFTER_MS)) {
-			snprintf(why, len, "guarded: %zu userfaultfds of daemon %d held",
+			snprintf(why, len, "%zu userfaultfds of daemon %d held",
 				 held, m->g.u.daemon);
-			return 0;
+			return MONITOR_PROTO_GUARDED;
 		}
 		usleep(1000);
 	}
-	snprintf(why, len, "not guarded: %s", ret == -ENOENT ?
+	snprintf(why, len, "%s", ret == -ENOENT ?
 		 "no lazy-pages daemon holds this restore's userfaultfds" :
-		 ret >= 0 ? "the daemon holds fewer userfaultfds than there are lazy tasks" :
+		 ret >= 0 ?
+		 "the daemon holds fewer userfaultfds than there are lazy tasks" :
 		 strerror(-ret));
-	return -1;
+	return MONITOR_PROTO_NOT_GUARDED;
 }
 
 /*
@@ -118,46 +123,50 @@ static int grab(struct monitor *m, char *why, size_t len)
  * list and a restore legitimately not map, and stopping a task criu is
  * still working on breaks the restore.
  */
-static int unarmed(struct mtask *t, char *why, size_t len)
+static enum monitor_proto_answer unarmed(struct mtask *t, char *why,
+					 size_t len)
 {
 	struct lazy_state ls;
 	int ret;
 
 	ret = lazy_pages_lost(t->v.pid, &t->owed, &ls);
 	if (ret) {
-		snprintf(why, len, "not guarded: %s", strerror(-ret));
-		return ret;
+		snprintf(why, len, "%s", strerror(-ret));
+		return MONITOR_PROTO_NOT_GUARDED;
 	}
 	if (ls.missing)
 		pr_warn("task %d: no VMA registered with userfaultfd, yet %" PRIu64 " pages of the image are not in (first %#" PRIx64 ")\n",
 			t->v.pid, ls.missing, ls.ranges.v[0].start);
 	page_ranges_free(&ls.ranges);
-	snprintf(why, len, "not lazy: no VMA registered with userfaultfd");
-	return 0;
+	snprintf(why, len, "no VMA registered with userfaultfd");
+	return MONITOR_PROTO_NOT_LAZY;
 }
 
-int monitor_guard_add(struct monitor *m, struct mtask *t, char *why,
-		      size_t len)
+enum monitor_proto_answer monitor_guard_add(struct monitor *m,
+					    struct mtask *t, char *why,
+					    size_t len)
 {
+	enum monitor_proto_answer ret;
 	struct lazy_state ls;
-	int ret;
+	int err;
 
-	ret = criu_pagemap_read(m->ctx.dirfd, t->v.id, &t->owed);
-	if (ret || !t->owed.n) {
-		snprintf(why, len, "not lazy: no pages in the image");
-		return ret == -ENOENT ? 0 : ret;
+	err = criu_pagemap_read(m->ctx.dirfd, t->v.id, &t->owed);
+	if (err == -ENOENT || (!err && !t->owed.n)) {
+		snprintf(why, len, "no pages in the image");
+		return MONITOR_PROTO_NOT_LAZY;
 	}
-	ret = lazy_pages_missing(t->v.pid, &t->owed, 0, &ls);
-	if (ret) {
-		snprintf(why, len, "not guarded: %s", strerror(-ret));
-		return ret;
+	if (!err)
+		err = lazy_pages_missing(t->v.pid, &t->owed, 0, &ls);
+	if (err) {
+		snprintf(why, len, "%s", strerror(-err));
+		return MONITOR_PROTO_NOT_GUARDED;
 	}
 	if (!ls.armed)
 		return unarmed(t, why, len);
 	t->lazy = 1;
 	ret = grab(m, why, len);
 	/* the daemon finished with it (or exited) before we took its uffd */
-	if (!ret && lazy_pages_armed(t->v.pid) == 0) {
+	if (ret == MONITOR_PROTO_GUARDED && lazy_pages_armed(t->v.pid) == 0) {
 		t->lazy = 0;
 		ret = unarmed(t, why, len);
 	}

@@ -11,6 +11,7 @@
 
 #include "criu_pagemap.h"
 #include "lazy_pages.h"
+#include "monitor_proto.h"
 #include "thp_collapse.h"
 #include "thp_monitor.h"
 #include "thp_verify.h"
@@ -69,7 +70,7 @@ struct monitor {
 	int input;			/* still reading pids */
 	char buf[64];
 	size_t len;
-	struct timespec t0;
+	double t0_ms;
 	double t_watch;			/* when the hooks were over */
 	struct monitor_guard g;
 	int cgroups_left;		/* hierarchies left for criu's parent's */
@@ -86,11 +87,12 @@ int monitor_task_signal(const struct mtask *t, int sig);
 int monitor_guard_open(struct monitor *m);
 void monitor_guard_close(struct monitor *m);
 /*
- * A lazy task has come: hold a reference to its userfaultfd.  Fills why
- * with what to tell the plugin; 0 when the task is guarded.
+ * A task has come: if it is lazy, hold a reference to its userfaultfd.
+ * What to answer the plugin, with its reason in why.
  */
-int monitor_guard_add(struct monitor *m, struct mtask *t, char *why,
-		      size_t len);
+enum monitor_proto_answer monitor_guard_add(struct monitor *m,
+					    struct mtask *t, char *why,
+					    size_t len);
 /* Let go of what the daemon let go of; act on a death.  Call each pass. */
 void monitor_guard_step(struct monitor *m);
 /* The guard no longer holds anything. */

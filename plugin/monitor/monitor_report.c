@@ -12,6 +12,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include "json_out.h"
 #include "monitor_int.h"
 #include "thp_log.h"
 
@@ -62,10 +63,12 @@ static void report_failed(FILE *f, const struct mtask *t)
 	size_t i;
 
 	fprintf(f, "\"failed\":[");
-	for (i = 0; i < t->col.nfail; i++)
-		fprintf(f, "%s{\"addr\":\"%#" PRIx64 "\",\"error\":\"%s\"}",
-			i ? "," : "", t->col.fail[i].addr,
-			strerror(t->col.fail[i].err));
+	for (i = 0; i < t->col.nfail; i++) {
+		fprintf(f, "%s{\"addr\":\"%#" PRIx64 "\",", i ? "," : "",
+			t->col.fail[i].addr);
+		json_out_field(f, "error", strerror(t->col.fail[i].err));
+		fputc('}', f);
+	}
 	fprintf(f, "]");
 }
 
@@ -95,7 +98,8 @@ static void report_task(FILE *f, const struct mtask *t, int last)
 	fprintf(f, "\"advice_restored\":%lu,\"stopped\":%s,\"killed\":%s,",
 		t->advice_set, json_bool(t->stopped && t->stop_sig != SIGKILL),
 		json_bool(t->stopped && t->stop_sig == SIGKILL));
-	fprintf(f, "\"kill_why\":\"%s\",", t->kill_why ? t->kill_why : "");
+	json_out_field(f, "kill_why", t->kill_why ? t->kill_why : "");
+	fputc(',', f);
 	report_lost(f, t);
 	report_failed(f, t);
 	fprintf(f, "}%s\n", last ? "" : ",");
@@ -123,7 +127,9 @@ static void report_head(FILE *f, const struct monitor *m)
 		fprintf(f, "\"signal\":null,");
 	fprintf(f, "\"guard\":{\"state\":\"%s\",\"daemon\":%d,",
 		guard_name[g->state], g->u.daemon);
-	fprintf(f, "\"userfaultfds\":%zu,\"why\":\"%s\",", g->u.n, g->why);
+	fprintf(f, "\"userfaultfds\":%zu,", g->u.n);
+	json_out_field(f, "why", g->why);
+	fputc(',', f);
 	time_field(f, "end_s", g->state >= GUARD_NORMAL ? g->t_end : -1);
 	fprintf(f, "\"stop_ms\":%.1f},\"tasks\":[\n", g->stop_ms);
 }

@@ -17,11 +17,13 @@
 #include <unistd.h>
 
 #include "array.h"
-#include "madv_local.h"
+#include "madv.h"
 #include "madv_probe.h"
+#include "mono_clock.h"
 #include "proc_mem.h"
 #include "proc_pagemap.h"
 #include "proc_status.h"
+#include "thp_advice.h"
 #include "thp_collapse.h"
 #include "proc_cgroup.h"
 #include "sys_nr.h"
@@ -64,10 +66,7 @@ static void catch_signals(void)
 
 double monitor_elapsed(const struct monitor *m)
 {
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return t.tv_sec - m->t0.tv_sec + (t.tv_nsec - m->t0.tv_nsec) / 1e9;
+	return (mono_ms() - m->t0_ms) / 1e3;
 }
 
 int monitor_task_exited(const struct mtask *t)
@@ -105,36 +104,36 @@ static int load_task(struct monitor *m, struct mtask *t)
 }
 
 /* Tell the plugin, waiting in the task's hook, what we made of it. */
-static void reply(const struct monitor *m, pid_t pid, const char *what)
+static void reply(const struct monitor *m, pid_t pid,
+		  enum monitor_proto_answer a, const char *why)
 {
-	char line[192];
+	char line[MONITOR_PROTO_LINE];
 	int n;
 
-	pr_info("task %d: %s\n", pid, what);
+	pr_info("task %d: %s: %s\n", pid, monitor_proto_text(a), why);
 	if (!m->o->pids_on_stdin)
 		return;
-	n = snprintf(line, sizeof(line), "%d %s\n", pid, what);
+	n = monitor_proto_format(line, sizeof(line), pid, a, why);
 	/* the plugin waits only for lazy tasks' answers, and may be gone */
-	if (send(0, line, n, MSG_NOSIGNAL) != n)
+	if (n > 0 && send(0, line, n, MSG_NOSIGNAL) != n)
 		pr_info("cannot answer the plugin: %s\n", strerror(errno));
 }
 
 /* Load a new task and guard it if it is restored lazily. */
 static void start_task(struct monitor *m, struct mtask *t)
 {
+	enum monitor_proto_answer a;
 	char why[160];
 	int ret;
 
 	ret = load_task(m, t);
 	if (ret) {
-		snprintf(why, sizeof(why), "not guarded: cannot load: %s",
-			 strerror(-ret));
-		reply(m, t->v.pid, why);
+		reply(m, t->v.pid, MONITOR_PROTO_LOAD_FAILED, strerror(-ret));
 		return;
 	}
-	monitor_guard_add(m, t, why, sizeof(why));
-	reply(m, t->v.pid, why);
-	if (!strncmp(why, "guarded", 7))
+	a = monitor_guard_add(m, t, why, sizeof(why));
+	reply(m, t->v.pid, a, why);
+	if (a == MONITOR_PROTO_GUARDED)
 		thp_fault_kill(THP_FAULT_MONITOR_GUARDED);
 }
 
@@ -306,13 +305,6 @@ static int diff_over(const struct thp_diffs *d, size_t *j,
 	return 0;
 }
 
-static int madv_of(int advice)
-{
-	return advice == THP_ADVICE__HUGE ? MADV_HUGEPAGE :
-	       advice == THP_ADVICE__NOHUGE ? MADV_NOHUGEPAGE :
-	       MADV_CLR_HUGEPAGE;
-}
-
 /*
  * The vma strategy: a VMA part whose advice differs (the plugin held it
  * nh) gets its own back through process_madvise() once every page the
@@ -335,7 +327,7 @@ static int restore_advice(struct mtask *t)
 		if (!ret)
 			continue;	/* pages still arriving */
 		ret = madv_remote(t->col.pidfd, x->start, x->end - x->start,
-				  madv_of(x->want));
+				  thp_advice_madv(x->want));
 		if (is_gone(ret))
 			return ret;
 		if (ret) {
@@ -714,7 +706,7 @@ int thp_monitor_run(const struct monitor_opts *o)
 	int dirfd, rdir, bad, ret = 2;
 	size_t i;
 
-	clock_gettime(CLOCK_MONOTONIC, &m.t0);
+	m.t0_ms = mono_ms();
 	catch_signals();
 	thp_fault_kill(THP_FAULT_MONITOR_START);
 	m.cgroups_left = leave_criu_cgroups(o->criu_pid);

@@ -102,27 +102,6 @@ out:
 
 /* ---- sets and classification ------------------------------------------ */
 
-int addr_set_add(struct addr_set *s, uint64_t addr)
-{
-	if (s->n == s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 64;
-		uint64_t *v = realloc(s->v, cap * sizeof(*v));
-
-		if (!v)
-			return -ENOMEM;
-		s->v = v;
-		s->cap = cap;
-	}
-	s->v[s->n++] = addr;
-	return 0;
-}
-
-void addr_set_free(struct addr_set *s)
-{
-	free(s->v);
-	memset(s, 0, sizeof(*s));
-}
-
 void vma_coverage_free(struct vma_coverage *c)
 {
 	chunk_runs_free(&c->pmd);

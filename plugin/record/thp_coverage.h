@@ -23,6 +23,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "addr_set.h"
 #include "chunk_runs.h"
 #include "proc_smaps.h"
 
@@ -46,15 +47,6 @@ static inline int thp_env_has_pte_thp(const struct thp_env *env)
 {
 	return env->pfns && env->kpageflags;
 }
-
-/* A sorted set of chunk addresses. */
-struct addr_set {
-	uint64_t *v;
-	size_t n, cap;
-};
-
-int addr_set_add(struct addr_set *s, uint64_t addr);
-void addr_set_free(struct addr_set *s);
 
 struct vma_coverage {
 	struct chunk_runs pmd, pte, unresolved;

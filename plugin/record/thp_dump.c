@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "lazy_stack.h"
+#include "mono_clock.h"
 #include "sysfs_thp.h"
 #include "thp_dump.h"
 #include "thp_image.h"
@@ -144,14 +145,6 @@ int thp_dump_prepare(int strict, struct thp_env *env)
 	return -1;
 }
 
-static uint64_t now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000ull + ts.tv_nsec / 1000;
-}
-
 static void log_summary(const struct thp_dump_summary *s,
 			const struct thp_env *env, uint64_t us)
 {
@@ -166,7 +159,7 @@ static void log_summary(const struct thp_dump_summary *s,
 int thp_dump_tasks(int dirfd, pid_t tracer, const struct thp_env *env,
 		   int strict)
 {
-	uint64_t t0 = now_us();
+	uint64_t t0 = mono_ns() / 1000;
 	struct thp_dump_summary sum;
 	struct traced_task *t;
 	size_t n;
@@ -191,6 +184,6 @@ int thp_dump_tasks(int dirfd, pid_t tracer, const struct thp_env *env,
 			strerror(-ret));
 		return ret;
 	}
-	log_summary(&sum, env, now_us() - t0);
+	log_summary(&sum, env, mono_ns() / 1000 - t0);
 	return 0;
 }

@@ -10,6 +10,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "array.h"
 #include "proc_smaps.h"
 #include "proc_status.h"
 #include "sysfs_thp.h"
@@ -99,16 +100,11 @@ static int vma_coverage(struct task_ctx *c, const struct smaps_vma *v,
 static int add_vma(struct task_ctx *c, ThpVmaEntry *ve)
 {
 	ThpTaskEntry *e = c->e;
+	ThpVmaEntry **v = array_room(e->vmas, e->n_vmas, &c->cap, sizeof(*v));
 
-	if (e->n_vmas == c->cap) {
-		size_t cap = c->cap ? c->cap * 2 : 64;
-		ThpVmaEntry **v = realloc(e->vmas, cap * sizeof(*v));
-
-		if (!v)
-			return -ENOMEM;
-		e->vmas = v;
-		c->cap = cap;
-	}
+	if (!v)
+		return -ENOMEM;
+	e->vmas = v;
 	e->vmas[e->n_vmas++] = ve;
 	return 0;
 }

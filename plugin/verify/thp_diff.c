@@ -8,38 +8,23 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "array.h"
 #include "bisect.h"
 #include "thp_coverage.h"
+#include "thp_advice.h"
 #include "thp_diff.h"
 #include "thp_prctl.h"
 #include "thp_image.h"
-
-const char *thp_advice_name(int advice)
-{
-	switch (advice) {
-	case THP_ADVICE__HUGE:
-		return "hg";
-	case THP_ADVICE__NOHUGE:
-		return "nh";
-	case THP_ADVICE__NONE:
-		return "none";
-	}
-	return "?";
-}
 
 static int diff_add(struct thp_diffs *d, enum thp_diff_kind kind,
 		    uint64_t start, uint64_t end, const ThpVmaEntry *vma,
 		    int want, int have)
 {
-	if (d->n == d->cap) {
-		size_t cap = d->cap ? d->cap * 2 : 16;
-		struct thp_diff *v = realloc(d->v, cap * sizeof(*v));
+	struct thp_diff *v = array_room(d->v, d->n, &d->cap, sizeof(*v));
 
-		if (!v)
-			return -ENOMEM;
-		d->v = v;
-		d->cap = cap;
-	}
+	if (!v)
+		return -ENOMEM;
+	d->v = v;
 	d->v[d->n++] = (struct thp_diff){ kind, start, end, vma, want, have };
 	return 0;
 }

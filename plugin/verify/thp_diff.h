@@ -70,7 +70,6 @@ uint64_t thp_vma_folio_pages(const ThpVmaEntry *v);
 /* Chunks a VMA entry says are huge (PMD-mapped or unresolved). */
 uint64_t thp_vma_huge_chunks(const ThpVmaEntry *v);
 
-const char *thp_advice_name(int advice);
 
 /* "VMA a-b: advice expected hg, found none" and the like; snprintf's value. */
 int thp_diff_format(char *buf, size_t len, const struct thp_diff *d);

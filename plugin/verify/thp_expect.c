@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "array.h"
 #include "bisect.h"
 #include "chunk_runs.h"
 #include "criu_mm.h"
@@ -95,15 +96,11 @@ static int add_kind(const struct smaps_vma *sv, void *arg)
 {
 	struct kinds *k = arg;
 
-	if (k->n == k->cap) {
-		size_t cap = k->cap ? k->cap * 2 : 64;
-		void *p = realloc(k->v, cap * sizeof(*k->v));
+	void *p = array_room(k->v, k->n, &k->cap, sizeof(*k->v));
 
-		if (!p)
-			return -ENOMEM;
-		k->v = p;
-		k->cap = cap;
-	}
+	if (!p)
+		return -ENOMEM;
+	k->v = p;
 	k->v[k->n].start = sv->start;
 	k->v[k->n].end = sv->end;
 	k->v[k->n].kind = smaps_vma_kind(sv);

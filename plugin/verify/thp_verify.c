@@ -10,6 +10,7 @@
 
 #include "proc_status.h"
 #include "sysfs_thp.h"
+#include "thp_advice.h"
 #include "thp_image.h"
 #include "thp_log.h"
 #include "thp_record.h"

@@ -24,7 +24,7 @@
 #include "unit.h"
 
 #include "inject_task.h"
-#include "madv_local.h"
+#include "madv.h"
 #include "pidfd.h"
 
 #define LEN	(2ul << 20)

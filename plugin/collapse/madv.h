@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * madvise() run inside a task, for a criu without CAP_SYS_NICE.
+ * madvise() on another task: process_madvise() from outside, or run
+ * inside the task for a criu without CAP_SYS_NICE.
  *
  * The kernel lets process_madvise() act on another process only for a
  * caller with CAP_SYS_NICE (EPERM otherwise): a criu whose capabilities
@@ -11,8 +12,8 @@
  * and traced (the restore hook) is used as it is; a running one (the
  * monitor's) is stopped for the batch and let go after.
  */
-#ifndef MADV_LOCAL_H
-#define MADV_LOCAL_H
+#ifndef MADV_H
+#define MADV_H
 
 #include <stddef.h>
 #include <sys/types.h>
@@ -23,6 +24,9 @@ struct inject_task;
 /* process_madvise() on another process is allowed: CAP_SYS_NICE held. */
 int madv_remote_allowed(void);
 
+/* process_madvise() of one range with advice; 0 or a negative errno. */
+int madv_remote(int pidfd, unsigned long start, size_t len, int advice);
+
 /*
  * madvise(iov[i], advice) inside the task (inject_task.h), in order, up to
  * the first failure.  As process_madvise(): the bytes advised, or a
@@ -31,4 +35,4 @@ int madv_remote_allowed(void);
 long madv_local(const struct inject_task *t, const struct iovec *iov,
 		size_t n, int advice);
 
-#endif /* MADV_LOCAL_H */
+#endif /* MADV_H */

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Injected madvise() (see madv_local.h).
+ * madvise() on another task: process_madvise(), or injected (madv.h).
  */
 #include <errno.h>
 #include <linux/capability.h>
@@ -9,7 +9,8 @@
 #include <unistd.h>
 
 #include "inject_task.h"
-#include "madv_local.h"
+#include "madv.h"
+#include "sys_nr.h"
 
 int madv_remote_allowed(void)
 {
@@ -22,6 +23,17 @@ int madv_remote_allowed(void)
 		return 1;	/* cannot tell: let the kernel answer */
 	return !!(d[CAP_TO_INDEX(CAP_SYS_NICE)].effective &
 		  CAP_TO_MASK(CAP_SYS_NICE));
+}
+
+int madv_remote(int pidfd, unsigned long start, size_t len, int advice)
+{
+	struct iovec iov = { .iov_base = (void *)start, .iov_len = len };
+	long ret;
+
+	ret = syscall(__NR_process_madvise, pidfd, &iov, 1, advice, 0);
+	if (ret < 0)
+		return -errno;
+	return (size_t)ret == len ? 0 : -EIO;
 }
 
 static long advise_all(struct inject_task_held *h, const struct iovec *iov,
