@@ -363,80 +363,106 @@ int thp_dump_entry_check(const ThpDumpEntry *e, char *why, size_t len)
 	return 0;
 }
 
-int thp_img_decode_task(const uint8_t *buf, size_t len, const char *name,
-			ThpTaskEntry **out)
+/*
+ * What differs between the two records: magic, message, check.  Decoding,
+ * reading and writing are the same for both and written once, on the
+ * message's base (protobuf-c's ProtobufCMessage, first in every message).
+ */
+struct img_kind {
+	uint32_t magic;
+	const char *what;
+	const ProtobufCMessageDescriptor *desc;
+	int (*check)(const ProtobufCMessage *m, char *why, size_t len);
+	uint32_t (*version)(const ProtobufCMessage *m);
+};
+
+static int task_check(const ProtobufCMessage *m, char *why, size_t len)
+{
+	return thp_task_entry_check((const ThpTaskEntry *)m, why, len);
+}
+
+static uint32_t task_version(const ProtobufCMessage *m)
+{
+	return ((const ThpTaskEntry *)m)->version;
+}
+
+static int dump_check(const ProtobufCMessage *m, char *why, size_t len)
+{
+	return thp_dump_entry_check((const ThpDumpEntry *)m, why, len);
+}
+
+static uint32_t dump_version(const ProtobufCMessage *m)
+{
+	return ((const ThpDumpEntry *)m)->version;
+}
+
+static const struct img_kind task_kind = {
+	THP_MAGIC_TASK, "task entry", &thp_task_entry__descriptor,
+	task_check, task_version,
+};
+
+static const struct img_kind dump_kind = {
+	THP_MAGIC_DUMP, "dump entry", &thp_dump_entry__descriptor,
+	dump_check, dump_version,
+};
+
+static int img_decode(const struct img_kind *k, const uint8_t *buf,
+		      size_t len, const char *name, ProtobufCMessage **out)
 {
 	const uint8_t *payload;
-	ThpTaskEntry *e;
+	ProtobufCMessage *m;
 	char why[160];
 	size_t size;
 	int ret;
 
-	ret = img_unframe(buf, len, name, THP_MAGIC_TASK, &payload, &size);
+	ret = img_unframe(buf, len, name, k->magic, &payload, &size);
 	if (ret)
 		return ret;
 
-	e = thp_task_entry__unpack(NULL, size, payload);
-	if (!e) {
-		pr_err("%s: corrupt: the payload does not decode as a task entry\n",
-		       name);
+	m = protobuf_c_message_unpack(k->desc, NULL, size, payload);
+	if (!m) {
+		pr_err("%s: corrupt: the payload does not decode as a %s\n",
+		       name, k->what);
 		return -EBADMSG;
 	}
-	ret = check_version(name, e->version);
+	ret = check_version(name, k->version(m));
 	if (ret)
 		goto err_free;
-	if (thp_task_entry_check(e, why, sizeof(why))) {
+	if (k->check(m, why, sizeof(why))) {
 		pr_err("%s: corrupt: %s\n", name, why);
 		ret = -EBADMSG;
 		goto err_free;
 	}
-	*out = e;
+	*out = m;
 	return 0;
 
 err_free:
-	thp_task_entry__free_unpacked(e, NULL);
+	protobuf_c_message_free_unpacked(m, NULL);
+	return ret;
+}
+
+int thp_img_decode_task(const uint8_t *buf, size_t len, const char *name,
+			ThpTaskEntry **out)
+{
+	ProtobufCMessage *m;
+	int ret = img_decode(&task_kind, buf, len, name, &m);
+
+	*out = ret ? NULL : (ThpTaskEntry *)m;
 	return ret;
 }
 
 int thp_img_decode_dump(const uint8_t *buf, size_t len, const char *name,
 			ThpDumpEntry **out)
 {
-	const uint8_t *payload;
-	ThpDumpEntry *e;
-	char why[160];
-	size_t size;
-	int ret;
+	ProtobufCMessage *m;
+	int ret = img_decode(&dump_kind, buf, len, name, &m);
 
-	ret = img_unframe(buf, len, name, THP_MAGIC_DUMP, &payload, &size);
-	if (ret)
-		return ret;
-
-	e = thp_dump_entry__unpack(NULL, size, payload);
-	if (!e) {
-		pr_err("%s: corrupt: the payload does not decode as a dump entry\n",
-		       name);
-		return -EBADMSG;
-	}
-	ret = check_version(name, e->version);
-	if (ret)
-		goto err_free;
-	if (thp_dump_entry_check(e, why, sizeof(why))) {
-		pr_err("%s: corrupt: %s\n", name, why);
-		ret = -EBADMSG;
-		goto err_free;
-	}
-	*out = e;
-	return 0;
-
-err_free:
-	thp_dump_entry__free_unpacked(e, NULL);
+	*out = ret ? NULL : (ThpDumpEntry *)m;
 	return ret;
 }
 
-typedef int (*decode_fn)(const uint8_t *buf, size_t len, const char *name,
-			 void **out);
-
-static int img_read(int dirfd, const char *name, decode_fn decode, void **out)
+static int img_read(int dirfd, const char *name, const struct img_kind *k,
+		    ProtobufCMessage **out)
 {
 	uint8_t *buf;
 	size_t len;
@@ -453,7 +479,7 @@ static int img_read(int dirfd, const char *name, decode_fn decode, void **out)
 			pr_err("%s: cannot read: %s\n", name, strerror(-ret));
 		return ret;
 	}
-	ret = decode(buf, len, name, out);
+	ret = img_decode(k, buf, len, name, out);
 	free(buf);
 	return ret;
 }
@@ -461,32 +487,39 @@ static int img_read(int dirfd, const char *name, decode_fn decode, void **out)
 int thp_img_read_task(int dirfd, unsigned int id, ThpTaskEntry **e)
 {
 	char name[THP_IMG_NAME_MAX];
+	ProtobufCMessage *m;
+	int ret;
 
 	snprintf(name, sizeof(name), THP_TASK_IMG_FMT, id);
-	return img_read(dirfd, name, (decode_fn)thp_img_decode_task,
-			(void **)e);
+	ret = img_read(dirfd, name, &task_kind, &m);
+	*e = ret ? NULL : (ThpTaskEntry *)m;
+	return ret;
 }
 
 int thp_img_read_dump(int dirfd, ThpDumpEntry **e)
 {
-	return img_read(dirfd, THP_DUMP_IMG, (decode_fn)thp_img_decode_dump,
-			(void **)e);
+	ProtobufCMessage *m;
+	int ret = img_read(dirfd, THP_DUMP_IMG, &dump_kind, &m);
+
+	*e = ret ? NULL : (ThpDumpEntry *)m;
+	return ret;
 }
 
-int thp_img_write_task(int dirfd, const ThpTaskEntry *e)
+/* Check, size, pack and write one record. */
+static int img_pack_write(int dirfd, const char *name,
+			  const struct img_kind *k, const ProtobufCMessage *m)
 {
-	char name[THP_IMG_NAME_MAX], why[160];
+	char why[160];
 	uint8_t *buf;
 	size_t size;
 	int ret;
 
-	snprintf(name, sizeof(name), THP_TASK_IMG_FMT, e->id);
-	if (thp_task_entry_check(e, why, sizeof(why))) {
+	if (k->check(m, why, sizeof(why))) {
 		pr_err("%s: refusing to write an inconsistent record: %s\n",
 		       name, why);
 		return -EINVAL;
 	}
-	size = thp_task_entry__get_packed_size(e);
+	size = protobuf_c_message_get_packed_size(m);
 	if (size > THP_IMG_MAX_PAYLOAD) {
 		pr_err("%s: record of %zu bytes is too large\n", name, size);
 		return -EFBIG;
@@ -494,33 +527,23 @@ int thp_img_write_task(int dirfd, const ThpTaskEntry *e)
 	buf = malloc(size ? size : 1);
 	if (!buf)
 		return -ENOMEM;
-	thp_task_entry__pack(e, buf);
-	ret = img_write(dirfd, name, THP_MAGIC_TASK, buf, size);
+	protobuf_c_message_pack(m, buf);
+	ret = img_write(dirfd, name, k->magic, buf, size);
 	free(buf);
 	return ret;
 }
 
+int thp_img_write_task(int dirfd, const ThpTaskEntry *e)
+{
+	char name[THP_IMG_NAME_MAX];
+
+	snprintf(name, sizeof(name), THP_TASK_IMG_FMT, e->id);
+	return img_pack_write(dirfd, name, &task_kind, &e->base);
+}
+
 int thp_img_write_dump(int dirfd, const ThpDumpEntry *e)
 {
-	char why[160];
-	uint8_t *buf;
-	size_t size;
-	int ret;
-
-	if (thp_dump_entry_check(e, why, sizeof(why))) {
-		pr_err("%s: refusing to write an inconsistent record: %s\n",
-		       THP_DUMP_IMG, why);
-		return -EINVAL;
-	}
-
-	size = thp_dump_entry__get_packed_size(e);
-	buf = malloc(size ? size : 1);
-	if (!buf)
-		return -ENOMEM;
-	thp_dump_entry__pack(e, buf);
-	ret = img_write(dirfd, THP_DUMP_IMG, THP_MAGIC_DUMP, buf, size);
-	free(buf);
-	return ret;
+	return img_pack_write(dirfd, THP_DUMP_IMG, &dump_kind, &e->base);
 }
 
 int thp_img_task_id(const char *name, unsigned int *id)
