@@ -57,7 +57,8 @@ static void read_live_prctl(struct thp_verify *v)
 	if (t.pidfd >= 0)
 		close(t.pidfd);
 	if (ret < 0) {
-		pr_warn("task %d: its prctl state cannot be read (%s): enabled and except-advised are not told apart\n",
+		pr_warn("task %d: its prctl state cannot be read (%s): enabled and except-advised "
+			"are not told apart\n",
 			v->pid, strerror(-ret));
 		return;
 	}
@@ -124,9 +125,9 @@ int main(int argc, char **argv)
 	struct criu_thp_opts o;
 	int ret;
 
-	ret = criu_thp_parse(argc, argv, &o);
+	ret = criu_thp_opts_parse(argc, argv, &o);
 	if (ret == -2)
-		fputs(criu_thp_usage, stderr);
+		fputs(criu_thp_opts_usage, stderr);
 	if (!ret)
 		ret = run(&o);
 	else

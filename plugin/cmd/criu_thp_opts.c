@@ -16,7 +16,7 @@
 
 extern int thp_log_level;
 
-const char criu_thp_usage[] =
+const char criu_thp_opts_usage[] =
 "Usage: criu-thp [-v] COMMAND [OPTIONS]\n"
 "\n"
 "Show the transparent huge page state that the CRIU plugin thp_plugin.so\n"
@@ -195,7 +195,7 @@ static int parse_opts(int argc, char **argv, struct criu_thp_opts *o)
 			thp_log_level++;
 			break;
 		case 'h':
-			fputs(criu_thp_usage, stdout);
+			fputs(criu_thp_opts_usage, stdout);
 			return 1;
 		case 'V':
 			printf("criu-thp %s\n", CRIU_THP_VERSION);
@@ -207,7 +207,7 @@ static int parse_opts(int argc, char **argv, struct criu_thp_opts *o)
 	return 0;
 }
 
-int criu_thp_parse(int argc, char **argv, struct criu_thp_opts *o)
+int criu_thp_opts_parse(int argc, char **argv, struct criu_thp_opts *o)
 {
 	int ret;
 

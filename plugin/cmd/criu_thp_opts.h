@@ -17,15 +17,15 @@ struct criu_thp_opts {
 	struct monitor_opts mon;
 };
 
-extern const char criu_thp_usage[];
+extern const char criu_thp_opts_usage[];
 
 /*
  * Options may come before and after the command.  0: run o->cmd; 1:
  * --help or --version was printed; -1: a usage error (a message says
- * which); -2: no command (print criu_thp_usage).  Call
+ * which); -2: no command (print criu_thp_opts_usage).  Call
  * criu_thp_opts_free() in every case.
  */
-int criu_thp_parse(int argc, char **argv, struct criu_thp_opts *o);
+int criu_thp_opts_parse(int argc, char **argv, struct criu_thp_opts *o);
 void criu_thp_opts_free(struct criu_thp_opts *o);
 
 #endif /* CRIU_THP_OPTS_H */

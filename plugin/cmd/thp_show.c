@@ -215,7 +215,9 @@ static void json_task(FILE *out, const ThpTaskEntry *t)
 {
 	size_t i;
 
-	fprintf(out, "{\"id\":%u,\"thp_disabled\":%s,\"prctl\":\"%s\",\"folios_known\":%s,\"coverage_known\":%s,\"source\":\"%s\",\"pte_thp_known\":%s,",
+	fprintf(out, "{\"id\":%u,\"thp_disabled\":%s,\"prctl\":\"%s\","
+		"\"folios_known\":%s,\"coverage_known\":%s,\"source\":\"%s\","
+		"\"pte_thp_known\":%s,",
 		t->id, t->thp_disabled ? "true" : "false",
 		thp_prctl_name(thp_prctl_of(t)),
 		t->has_folios_known && t->folios_known ? "true" : "false",
@@ -236,10 +238,11 @@ static void json_task(FILE *out, const ThpTaskEntry *t)
 
 static int read_dump(int dirfd, ThpDumpEntry **d)
 {
-	int ret = thp_img_read_dump(dirfd, d);
+	int ret = thp_image_read_dump(dirfd, d);
 
 	if (ret == -ENOENT)
-		pr_err("%s: missing: not a dump made with the thp plugin, or its recording failed\n",
+		pr_err("%s: missing: not a dump made with the thp plugin, "
+		       "or its recording failed\n",
 		       THP_DUMP_IMG);
 	return ret;
 }
@@ -287,7 +290,7 @@ static int read_tasks(int dirfd, const ThpDumpEntry *d, ThpTaskEntry ***out)
 	if (!t)
 		return -ENOMEM;
 	for (i = 0; !ret && i < d->n_task_ids; i++) {
-		ret = thp_img_read_task(dirfd, d->task_ids[i], &t[i]);
+		ret = thp_image_read_task(dirfd, d->task_ids[i], &t[i]);
 		if (ret == -ENOENT)
 			pr_err(THP_TASK_IMG_FMT ": missing (%s lists task %u)\n",
 			       d->task_ids[i], THP_DUMP_IMG, d->task_ids[i]);
@@ -337,7 +340,7 @@ int thp_show(int dirfd, FILE *out, int json)
 	size_t nr;
 	int ret;
 
-	ret = thp_img_list_tasks(dirfd, &ids, &nr);
+	ret = thp_image_list_tasks(dirfd, &ids, &nr);
 	if (ret) {
 		pr_err("cannot list the directory: %s\n", strerror(-ret));
 		return ret;

@@ -37,7 +37,7 @@ static int exec_area(pid_t pid, unsigned long *ip)
 		goto out;
 	}
 	while (getline(&line, &cap, f) > 0) {
-		if (smaps_parse_maps_line(line, v))
+		if (proc_smaps_parse_maps_line(line, v))
 			continue;
 		if (v->perms[2] == 'x' && strcmp(v->path, "[vsyscall]")) {
 			*ip = v->start;

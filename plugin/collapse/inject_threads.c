@@ -93,7 +93,7 @@ static int stop_listed(pid_t pid, struct inject_threads *t)
 	struct listing l = { .t = t };
 	int ret;
 
-	ret = proc_threads_each(pid, stop_listed_one, &l);
+	ret = proc_tasks_threads_each(pid, stop_listed_one, &l);
 	return ret < 0 ? ret : l.fresh;
 }
 

@@ -56,7 +56,7 @@ static int scan(int fd, uint64_t start, uint64_t end, int want_ranges,
 	while (start < end) {
 		k = (end - start) / THP_PAGE_SIZE;
 		k = k < BATCH ? k : BATCH;
-		ret = pagemap_read(fd, start, ent, k);
+		ret = proc_pagemap_read(fd, start, ent, k);
 		if (ret)
 			return ret;
 		for (i = 0; i < k; i++) {
@@ -142,7 +142,7 @@ static int missing(pid_t pid, const struct page_ranges *owed, int want_ranges,
 	int fd, ret;
 
 	memset(s, 0, sizeof(*s));
-	ret = smaps_read(pid, add_vma, &c);
+	ret = proc_smaps_read(pid, add_vma, &c);
 	if (ret)
 		goto out;
 	s->armed = c.armed;
@@ -152,7 +152,7 @@ static int missing(pid_t pid, const struct page_ranges *owed, int want_ranges,
 			goto out;
 		where = &other;
 	}
-	fd = pagemap_open(pid);
+	fd = proc_pagemap_open(pid);
 	if (fd < 0) {
 		ret = fd;
 		goto out;
@@ -187,7 +187,7 @@ static int has_um(const struct smaps_vma *v, void *arg)
 
 int lazy_pages_armed(pid_t pid)
 {
-	return smaps_read(pid, has_um, NULL);
+	return proc_smaps_read(pid, has_um, NULL);
 }
 
 int lazy_pages_range_in_fd(int pagemap_fd, const struct page_ranges *owed,
@@ -209,7 +209,7 @@ int lazy_pages_range_in(pid_t pid, const struct page_ranges *owed,
 {
 	int fd, ret;
 
-	fd = pagemap_open(pid);
+	fd = proc_pagemap_open(pid);
 	if (fd < 0)
 		return fd;
 	ret = lazy_pages_range_in_fd(fd, owed, start, end);

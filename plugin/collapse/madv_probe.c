@@ -42,7 +42,7 @@ static int advice_at(pid_t pid, void *addr)
 {
 	struct flags_at f = { .addr = (unsigned long)addr };
 
-	if (smaps_read(pid, match, &f) < 0 || !f.found)
+	if (proc_smaps_read(pid, match, &f) < 0 || !f.found)
 		return -1;
 	return f.vmflags & (VMF_HG | VMF_NH);
 }

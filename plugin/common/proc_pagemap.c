@@ -60,7 +60,7 @@ static int pread_all(int fd, void *buf, size_t len, off_t off)
 	return 0;
 }
 
-int pagemap_open(pid_t pid)
+int proc_pagemap_open(pid_t pid)
 {
 	char path[64];
 	int fd;
@@ -70,13 +70,13 @@ int pagemap_open(pid_t pid)
 	return fd < 0 ? -errno : fd;
 }
 
-int pagemap_read(int fd, uint64_t addr, uint64_t *ent, size_t n)
+int proc_pagemap_read(int fd, uint64_t addr, uint64_t *ent, size_t n)
 {
 	return pread_all(fd, ent, n * sizeof(*ent),
 			 (addr >> PAGE_SHIFT) * sizeof(*ent));
 }
 
-int pagemap_range_present(int fd, uint64_t addr, uint64_t len)
+int proc_pagemap_range_present(int fd, uint64_t addr, uint64_t len)
 {
 	uint64_t ent[512];
 	uint64_t n = len / (1ull << PAGE_SHIFT);
@@ -85,7 +85,7 @@ int pagemap_range_present(int fd, uint64_t addr, uint64_t len)
 
 	while (n) {
 		k = n < 512 ? n : 512;
-		ret = pagemap_read(fd, addr, ent, k);
+		ret = proc_pagemap_read(fd, addr, ent, k);
 		if (ret)
 			return ret;
 		for (i = 0; i < k; i++)
@@ -97,14 +97,14 @@ int pagemap_range_present(int fd, uint64_t addr, uint64_t len)
 	return 1;
 }
 
-int kpageflags_open(void)
+int proc_pagemap_kpf_open(void)
 {
 	int fd = open("/proc/kpageflags", O_RDONLY | O_CLOEXEC);
 
 	return fd < 0 ? -errno : fd;
 }
 
-int kpageflags_read(int fd, uint64_t pfn, uint64_t *flags, size_t n)
+int proc_pagemap_kpf_read(int fd, uint64_t pfn, uint64_t *flags, size_t n)
 {
 	return pread_all(fd, flags, n * sizeof(*flags), pfn * sizeof(*flags));
 }
@@ -148,8 +148,8 @@ static int scan(int fd, uint64_t start, uint64_t end, uint64_t mask,
 	return 0;
 }
 
-int pagemap_scan_huge(int fd, uint64_t start, uint64_t end,
-		      pagemap_range_cb cb, void *arg)
+int proc_pagemap_scan_huge(int fd, uint64_t start, uint64_t end,
+			   pagemap_range_cb cb, void *arg)
 {
 	return scan(fd, start, end, PAGE_IS_HUGE | PAGE_IS_PFNZERO,
 		    PAGE_IS_HUGE, cb, arg);
@@ -161,17 +161,17 @@ static int add_len(uint64_t start, uint64_t end, void *arg)
 	return 0;
 }
 
-int pagemap_range_huge(int fd, uint64_t addr, uint64_t len)
+int proc_pagemap_range_huge(int fd, uint64_t addr, uint64_t len)
 {
 	uint64_t huge = 0;
 	int ret;
 
-	ret = pagemap_scan_huge(fd, addr, addr + len, add_len, &huge);
+	ret = proc_pagemap_scan_huge(fd, addr, addr + len, add_len, &huge);
 	return ret ? ret : huge == len;
 }
 
-int pagemap_scan_present(int fd, uint64_t start, uint64_t end,
-			 pagemap_range_cb cb, void *arg)
+int proc_pagemap_scan_present(int fd, uint64_t start, uint64_t end,
+			      pagemap_range_cb cb, void *arg)
 {
 	return scan(fd, start, end, PAGE_IS_PRESENT, PAGE_IS_PRESENT, cb,
 		    arg);

@@ -24,21 +24,21 @@
 #define KPF_ZERO_PAGE		24
 
 /* Open /proc/<pid>/pagemap read-only; an fd or a negative errno. */
-int pagemap_open(pid_t pid);
+int proc_pagemap_open(pid_t pid);
 /* Entries for the n pages from addr; 0 or a negative errno. */
-int pagemap_read(int fd, uint64_t addr, uint64_t *ent, size_t n);
+int proc_pagemap_read(int fd, uint64_t addr, uint64_t *ent, size_t n);
 
 /*
  * 1 when every page of [addr, addr + len) is present or swapped (it has
  * arrived: a lazy restore's missing pages are neither), 0 if not, or a
  * negative errno.
  */
-int pagemap_range_present(int fd, uint64_t addr, uint64_t len);
+int proc_pagemap_range_present(int fd, uint64_t addr, uint64_t len);
 
 /* Open /proc/kpageflags; an fd or a negative errno. */
-int kpageflags_open(void);
+int proc_pagemap_kpf_open(void);
 /* Flags of the n frames from pfn; 0, -ERANGE past the last frame, or errno. */
-int kpageflags_read(int fd, uint64_t pfn, uint64_t *flags, size_t n);
+int proc_pagemap_kpf_read(int fd, uint64_t pfn, uint64_t *flags, size_t n);
 
 /*
  * Call cb(start, end, arg) for every maximal range of [start, end) mapped
@@ -47,20 +47,20 @@ int kpageflags_read(int fd, uint64_t pfn, uint64_t *flags, size_t n);
  * PAGEMAP_SCAN, or another negative errno.
  */
 typedef int (*pagemap_range_cb)(uint64_t start, uint64_t end, void *arg);
-int pagemap_scan_huge(int fd, uint64_t start, uint64_t end,
-		      pagemap_range_cb cb, void *arg);
+int proc_pagemap_scan_huge(int fd, uint64_t start, uint64_t end,
+			   pagemap_range_cb cb, void *arg);
 
 /*
  * 1 when every page of [addr, addr+len) is mapped by a PMD, 0 if not;
  * -ENOTTY before Linux 6.7 (no PAGEMAP_SCAN).
  */
-int pagemap_range_huge(int fd, uint64_t addr, uint64_t len);
+int proc_pagemap_range_huge(int fd, uint64_t addr, uint64_t len);
 
 /*
  * The same for the ranges whose pages are present in memory.  Ranges may
  * come split where one call of the ioctl ends and the next begins.
  */
-int pagemap_scan_present(int fd, uint64_t start, uint64_t end,
-			 pagemap_range_cb cb, void *arg);
+int proc_pagemap_scan_present(int fd, uint64_t start, uint64_t end,
+			      pagemap_range_cb cb, void *arg);
 
 #endif /* PROC_PAGEMAP_H */

@@ -20,7 +20,7 @@ static const struct {
 	{ "ht", VMF_HT },
 };
 
-unsigned int smaps_parse_vmflags(const char *s)
+unsigned int proc_smaps_parse_vmflags(const char *s)
 {
 	unsigned int flags = 0, i;
 
@@ -41,7 +41,7 @@ unsigned int smaps_parse_vmflags(const char *s)
 }
 
 /* "start-end perms pgoff major:minor inode [path]" */
-int smaps_parse_maps_line(const char *line, struct smaps_vma *v)
+int proc_smaps_parse_maps_line(const char *line, struct smaps_vma *v)
 {
 	int n = 0;
 	const char *p;
@@ -74,7 +74,7 @@ static void parse_field(const char *line, struct smaps_vma *v)
 	uint64_t kb;
 
 	if (!strncmp(line, "VmFlags:", 8)) {
-		v->vmflags = smaps_parse_vmflags(line + 8);
+		v->vmflags = proc_smaps_parse_vmflags(line + 8);
 		v->has_vmflags = 1;
 	} else if (sscanf(line, "Rss: %" SCNu64, &kb) == 1) {
 		v->rss_kb = kb;
@@ -87,7 +87,7 @@ static void parse_field(const char *line, struct smaps_vma *v)
 	}
 }
 
-int smaps_parse(FILE *f, smaps_cb cb, void *arg)
+int proc_smaps_parse(FILE *f, smaps_cb cb, void *arg)
 {
 	struct smaps_vma *v;
 	char *line = NULL;
@@ -112,7 +112,7 @@ int smaps_parse(FILE *f, smaps_cb cb, void *arg)
 			if (ret)
 				goto out;
 		}
-		ret = smaps_parse_maps_line(line, v);
+		ret = proc_smaps_parse_maps_line(line, v);
 		if (ret)
 			goto out;
 		have = 1;
@@ -125,7 +125,7 @@ out:
 	return ret;
 }
 
-/* Parse /proc/<pid>/<name> with cb; as smaps_parse, or -errno to open. */
+/* Parse /proc/<pid>/<name> with cb; as proc_smaps_parse, or -errno to open. */
 static int parse_proc_file(pid_t pid, const char *name, smaps_cb cb,
 			   void *arg)
 {
@@ -137,12 +137,12 @@ static int parse_proc_file(pid_t pid, const char *name, smaps_cb cb,
 	f = fopen(path, "re");
 	if (!f)
 		return -errno;
-	ret = smaps_parse(f, cb, arg);
+	ret = proc_smaps_parse(f, cb, arg);
 	fclose(f);
 	return ret;
 }
 
-int smaps_read(pid_t pid, smaps_cb cb, void *arg)
+int proc_smaps_read(pid_t pid, smaps_cb cb, void *arg)
 {
 	return parse_proc_file(pid, "smaps", cb, arg);
 }
@@ -153,7 +153,7 @@ static int take_first(const struct smaps_vma *v, void *arg)
 	return 1;
 }
 
-int smaps_rollup_read(pid_t pid, struct smaps_vma *all)
+int proc_smaps_rollup_read(pid_t pid, struct smaps_vma *all)
 {
 	int ret = parse_proc_file(pid, "smaps_rollup", take_first, all);
 
@@ -168,7 +168,7 @@ static int is_shmem_path(const char *path)
 	       !strncmp(path, "/memfd:", 7) || !strncmp(path, "/dev/shm/", 9);
 }
 
-enum vma_kind smaps_vma_kind(const struct smaps_vma *v)
+enum vma_kind proc_smaps_vma_kind(const struct smaps_vma *v)
 {
 	if (v->path[0] == '[' && strcmp(v->path, "[heap]") &&
 	    strncmp(v->path, "[stack", 6) && strncmp(v->path, "[anon:", 6))

@@ -47,25 +47,25 @@ struct smaps_vma {
 	int has_vmflags;		/* the kernel printed a VmFlags line */
 };
 
-/* Return non-zero from the callback to stop; smaps_parse returns it. */
+/* Return non-zero from the callback to stop; proc_smaps_parse returns it. */
 typedef int (*smaps_cb)(const struct smaps_vma *vma, void *arg);
 
 /* 0, a callback's non-zero value, or -EINVAL for a malformed file. */
-int smaps_parse(FILE *f, smaps_cb cb, void *arg);
+int proc_smaps_parse(FILE *f, smaps_cb cb, void *arg);
 /* Same for /proc/<pid>/smaps; a negative errno if it cannot be opened. */
-int smaps_read(pid_t pid, smaps_cb cb, void *arg);
+int proc_smaps_read(pid_t pid, smaps_cb cb, void *arg);
 
 /*
  * /proc/<pid>/smaps_rollup: the sums over all VMAs, as one VMA; 0, or a
  * negative errno (-ENODATA for a task without memory).
  */
-int smaps_rollup_read(pid_t pid, struct smaps_vma *all);
+int proc_smaps_rollup_read(pid_t pid, struct smaps_vma *all);
 
 /* Parse one /proc/PID/maps line (= an smaps header); 0 or -EINVAL. */
-int smaps_parse_maps_line(const char *line, struct smaps_vma *v);
+int proc_smaps_parse_maps_line(const char *line, struct smaps_vma *v);
 /* Parse a VmFlags value ("rd wr mr hg"), returning VMF_* bits. */
-unsigned int smaps_parse_vmflags(const char *s);
-enum vma_kind smaps_vma_kind(const struct smaps_vma *v);
+unsigned int proc_smaps_parse_vmflags(const char *s);
+enum vma_kind proc_smaps_vma_kind(const struct smaps_vma *v);
 
 /* Everything the kernel says is mapped by PMDs in this VMA, in KiB. */
 static inline uint64_t smaps_pmd_mapped_kb(const struct smaps_vma *v)

@@ -41,7 +41,7 @@ static int pid_of(const char *name, pid_t *pid)
 	return 0;
 }
 
-int proc_find_traced(pid_t tracer, struct traced_task **v, size_t *n)
+int proc_tasks_find_traced(pid_t tracer, struct traced_task **v, size_t *n)
 {
 	struct proc_status st;
 	struct traced_task t;
@@ -78,7 +78,7 @@ int proc_find_traced(pid_t tracer, struct traced_task **v, size_t *n)
 	return 0;
 }
 
-int proc_threads_each(pid_t pid, proc_thread_cb cb, void *arg)
+int proc_tasks_threads_each(pid_t pid, proc_thread_cb cb, void *arg)
 {
 	struct dirent *de;
 	char path[32];

@@ -18,7 +18,7 @@ struct traced_task {
  * Every process (thread-group leader; /proc lists no other thread) whose
  * TracerPid is tracer, sorted by id.  0 or a negative errno; free(*v).
  */
-int proc_find_traced(pid_t tracer, struct traced_task **v, size_t *n);
+int proc_tasks_find_traced(pid_t tracer, struct traced_task **v, size_t *n);
 
 /*
  * cb(pid, tid, arg) for each thread of pid, until one returns non-zero:
@@ -26,6 +26,6 @@ int proc_find_traced(pid_t tracer, struct traced_task **v, size_t *n);
  * (gone).  Threads that come or go meanwhile may be seen or not.
  */
 typedef int (*proc_thread_cb)(pid_t pid, pid_t tid, void *arg);
-int proc_threads_each(pid_t pid, proc_thread_cb cb, void *arg);
+int proc_tasks_threads_each(pid_t pid, proc_thread_cb cb, void *arg);
 
 #endif /* PROC_TASKS_H */

@@ -11,7 +11,7 @@
 #include "sysfs_thp.h"
 #include "thp_log.h"
 
-int thp_sysfs_selected(const char *text, char *word, size_t len)
+int sysfs_thp_selected(const char *text, char *word, size_t len)
 {
 	const char *open = strchr(text, '['), *close;
 
@@ -51,7 +51,7 @@ static int read_choice(const char *dir, const char *name, char *word,
 	int ret;
 
 	ret = read_line(dir, name, buf, sizeof(buf));
-	if (!ret && thp_sysfs_selected(buf, word, len)) {
+	if (!ret && sysfs_thp_selected(buf, word, len)) {
 		pr_err("%s/%s: no [selected] value in '%s'\n", dir, name, buf);
 		ret = -EINVAL;
 	}
@@ -66,7 +66,7 @@ static int read_line_quiet(const char *dir, const char *name, char *word,
 	int ret;
 
 	ret = read_line(dir, name, buf, sizeof(buf));
-	return ret ? ret : thp_sysfs_selected(buf, word, len);
+	return ret ? ret : sysfs_thp_selected(buf, word, len);
 }
 
 static int read_u64(const char *dir, const char *name, uint64_t *v)
@@ -99,14 +99,14 @@ static int read_pmd_enabled(const char *dir, struct thp_sysfs *s)
 	return ret == -ENOENT ? 0 : ret;
 }
 
-const char *thp_sysfs_pmd_mode(const struct thp_sysfs *s)
+const char *sysfs_thp_pmd_mode(const struct thp_sysfs *s)
 {
 	if (s->pmd_enabled[0] && strcmp(s->pmd_enabled, "inherit"))
 		return s->pmd_enabled;
 	return s->enabled;
 }
 
-int thp_sysfs_mthp_on(const char *dir)
+int sysfs_thp_mthp_on(const char *dir)
 {
 	char name[64], word[32], top[32];
 	uint64_t kb;
@@ -126,7 +126,7 @@ int thp_sysfs_mthp_on(const char *dir)
 	return on;
 }
 
-int thp_sysfs_read(const char *dir, struct thp_sysfs *s)
+int sysfs_thp_read(const char *dir, struct thp_sysfs *s)
 {
 	uint64_t v;
 	int ret;

@@ -27,23 +27,23 @@ struct thp_sysfs {
  * Read the settings under dir (THP_SYSFS_DIR but for tests); 0, -ENOENT
  * for a kernel without THP, or -EINVAL naming the file that makes no sense.
  */
-int thp_sysfs_read(const char *dir, struct thp_sysfs *s);
+int sysfs_thp_read(const char *dir, struct thp_sysfs *s);
 
 /*
  * The setting that decides for PMD-sized THP: the per-size control where
  * it says more than "inherit" (its "never" overrides a top-level
  * "always", its "always" a top-level "never"), else the top level.
  */
-const char *thp_sysfs_pmd_mode(const struct thp_sysfs *s);
+const char *sysfs_thp_pmd_mode(const struct thp_sysfs *s);
 
 /*
  * A size below the PMD's is enabled under dir (its control always or
  * madvise, or inherit with the top level not never): anonymous memory
  * may sit in large folios of that size.  1 or 0.
  */
-int thp_sysfs_mthp_on(const char *dir);
+int sysfs_thp_mthp_on(const char *dir);
 
 /* "always [madvise] never" -> "madvise"; 0 or -EINVAL. */
-int thp_sysfs_selected(const char *text, char *word, size_t len);
+int sysfs_thp_selected(const char *text, char *word, size_t len);
 
 #endif /* SYSFS_THP_H */

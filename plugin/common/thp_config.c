@@ -132,7 +132,8 @@ static int parse_line(const char *path, int lineno, char *line,
 	val = trim(eq + 1);
 	ret = set_key(c, key, val, &expected);
 	if (ret == -ENOENT)
-		pr_err("%s:%d: unknown key '%s' (known: strict, collapse, monitor, guard, strategy)\n",
+		pr_err("%s:%d: unknown key '%s' (known: strict, collapse, monitor, guard, "
+		       "strategy)\n",
 		       path, lineno, key);
 	else if (ret)
 		pr_err("%s:%d: %s = '%s': expected %s\n", path, lineno, key,

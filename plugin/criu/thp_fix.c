@@ -94,7 +94,9 @@ static int set_prctl(struct fix_ctx *c, int mode)
 			     THP_PR_EXCEPT_ADVISED : 0);
 	if (ret == -EINVAL && mode == THP_PRCTL_EXCEPT_ADVISED) {
 		if (!said++)
-			pr_warn("this kernel has no PR_THP_DISABLE_EXCEPT_ADVISED (Linux 6.18): tasks dumped in that state get THP enabled instead, the nearest (their hg VMAs keep their huge pages); they count as not exact\n");
+			pr_warn("this kernel has no PR_THP_DISABLE_EXCEPT_ADVISED (Linux 6.18): "
+				"tasks dumped in that state get THP enabled instead, the nearest "
+				"(their hg VMAs keep their huge pages); they count as not exact\n");
 		pr_info("task %d: THP enabled, not except-advised\n",
 			c->f->pid);
 		return set_prctl(c, THP_PRCTL_ENABLED);
@@ -210,7 +212,7 @@ static int pull(struct fix_ctx *c, int pagemap_fd, uint64_t addr)
 		return 0;
 	}
 	c->f->pulled++;
-	return pagemap_range_present(pagemap_fd, addr, THP_CHUNK_SIZE);
+	return proc_pagemap_range_present(pagemap_fd, addr, THP_CHUNK_SIZE);
 }
 
 /* Sort the missing chunks: pending, under a lift, or as they are. */
@@ -229,8 +231,8 @@ static int sort_missing(struct fix_ctx *c, int pagemap_fd, int mem_fd)
 			c->f->refused++;
 			continue;
 		}
-		ret = pagemap_range_present(pagemap_fd, x->start,
-					    THP_CHUNK_SIZE);
+		ret = proc_pagemap_range_present(pagemap_fd, x->start,
+						 THP_CHUNK_SIZE);
 		if (!ret && pullable(c, x))
 			ret = pull(c, pagemap_fd, x->start);
 		if (!ret && !c->f->lazy && x->vma->kind != THP_VMA_KIND__SHMEM)
@@ -242,8 +244,8 @@ static int sort_missing(struct fix_ctx *c, int pagemap_fd, int mem_fd)
 			continue;
 		}
 		if (x->vma->kind == THP_VMA_KIND__FILE &&
-		    pagemap_range_huge(pagemap_fd, x->start,
-				       THP_CHUNK_SIZE) == 1) {
+		    proc_pagemap_range_huge(pagemap_fd, x->start,
+					    THP_CHUNK_SIZE) == 1) {
 			c->f->faulted_huge++;	/* the page cache's own */
 			continue;
 		}
@@ -332,12 +334,12 @@ static int folio_starts(pid_t pid, uint64_t start, uint64_t end,
 	struct folio_census fc = { };
 	int pm, kpf, ret;
 
-	pm = pagemap_open(pid);
+	pm = proc_pagemap_open(pid);
 	if (pm < 0)
 		return pm;
-	kpf = kpageflags_open();
+	kpf = proc_pagemap_kpf_open();
 	ret = kpf < 0 ? kpf :
-	      folio_census_range(pm, kpf, start, end, &fc, add_folio, set);
+	      thp_folios_census_range(pm, kpf, start, end, &fc, add_folio, set);
 	if (kpf >= 0)
 		close(kpf);
 	close(pm);
@@ -403,7 +405,7 @@ static int fix(struct fix_ctx *c)
 {
 	int fd, mem, ret, err;
 
-	fd = pagemap_open(c->f->pid);
+	fd = proc_pagemap_open(c->f->pid);
 	if (fd < 0)
 		return fd;
 	mem = proc_mem_open(c->f->pid, O_RDWR);

@@ -147,7 +147,7 @@ static int thp_checkpoint_devices(int pid)
 static void dump_finish(int ret)
 {
 	if (ret) {
-		thp_img_remove_all(criu_get_image_dir());
+		thp_image_remove_all(criu_get_image_dir());
 		return;
 	}
 	if (recorded == RECORD_NOT_YET)

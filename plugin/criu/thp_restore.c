@@ -38,17 +38,19 @@ static void read_mode(struct thp_verify_ctx *c)
 {
 	struct thp_sysfs s;
 
-	if (thp_sysfs_read(THP_SYSFS_DIR, &s)) {
+	if (sysfs_thp_read(THP_SYSFS_DIR, &s)) {
 		snprintf(c->mode, sizeof(c->mode), "never");
 		pr_warn("no THP settings in %s: taken as 'never'\n",
 			THP_SYSFS_DIR);
 		return;
 	}
-	snprintf(c->mode, sizeof(c->mode), "%s", thp_sysfs_pmd_mode(&s));
+	snprintf(c->mode, sizeof(c->mode), "%s", sysfs_thp_pmd_mode(&s));
 	c->pmd_off = !strcmp(c->mode, "never");
 	c->hpage_size = s.hpage_size;
 	if (c->pmd_off)
-		pr_warn("THP of %" PRIu64 " KiB is 'never' here (%s): chunks huge at dump are not collapsed, and their tasks are not exact\n",
+		pr_warn("THP of %" PRIu64 " KiB is 'never' here (%s): chunks "
+			"huge at dump are not collapsed, and their tasks are not "
+			"exact\n",
 			s.hpage_size >> 10, s.pmd_enabled[0] ?
 			"its hugepages-*kB/enabled" : "enabled");
 }
@@ -59,7 +61,7 @@ static void read_mode(struct thp_verify_ctx *c)
  */
 static int read_dump(struct thp_restore *r)
 {
-	int ret = thp_img_read_dump(r->ctx.dirfd, &r->ctx.dump);
+	int ret = thp_image_read_dump(r->ctx.dirfd, &r->ctx.dump);
 
 	if (!ret) {
 		thp_verify_ctx_sizes(&r->ctx);
@@ -70,7 +72,8 @@ static int read_dump(struct thp_restore *r)
 	}
 	r->ctx.dump = NULL;
 	if (ret == -ENOENT) {
-		pr_info("no %s: the dump was made without the plugin, or the plugin could not write its record; THP state from CRIU's mm images\n",
+		pr_info("no %s: the dump was made without the plugin, or the plugin could not "
+			"write its record; THP state from CRIU's mm images\n",
 			THP_DUMP_IMG);
 		return 0;
 	}
@@ -107,18 +110,23 @@ static void pick_strategy(struct thp_restore *r)
 	if (!vma)
 		return;
 	if (ret)
-		pr_warn("strategy vma: the kernel cannot be probed (%s): default strategy instead\n",
+		pr_warn("strategy vma: the kernel cannot be probed (%s): "
+			"default strategy instead\n",
 			strerror(-ret));
 	else if (!madv_remote_allowed())
-		pr_warn("strategy vma: criu has no CAP_SYS_NICE, so it cannot give lazy VMAs their advice back from outside: default strategy instead\n");
+		pr_warn("strategy vma: criu has no CAP_SYS_NICE, so it cannot give lazy VMAs their "
+			"advice back from outside: default strategy instead\n");
 	else if (!caps.clr || !caps.remote)
-		pr_warn("strategy vma: this kernel has %s: default strategy instead (lazy VMAs keep their own advice; userfaultfd and PR_SET_THP_DISABLE keep huge pages off missing memory)\n",
+		pr_warn("strategy vma: this kernel has %s: default strategy instead (lazy VMAs "
+			"keep their own advice; userfaultfd and PR_SET_THP_DISABLE keep huge pages "
+			"off missing memory)\n",
 			!caps.clr ? "no MADV_CLR_HUGEPAGE" :
 			"no hugepage advice through process_madvise()");
 	else
 		r->vma = 1;
 	if (r->vma)
-		pr_info("strategy vma: lazy VMAs stay nh until their pages are in, then get their own advice back\n");
+		pr_info("strategy vma: lazy VMAs stay nh until their pages are in, then get their "
+			"own advice back\n");
 }
 
 int thp_restore_prepare(struct thp_restore *r, const struct thp_config *cfg,
@@ -132,19 +140,25 @@ int thp_restore_prepare(struct thp_restore *r, const struct thp_config *cfg,
 	r->sync = cfg->collapse == THP_COLLAPSE_SYNC || cfg->strict;
 	image_dir_path(r);
 	read_mode(&r->ctx);
-	thp_env_probe(&r->ctx.env);
+	thp_coverage_env_probe(&r->ctx.env);
 	if (read_dump(r))
 		return -1;
 	if (!madv_remote_allowed())
-		pr_warn("criu has no CAP_SYS_NICE: the kernel refuses process_madvise() on the tasks, so chunks are collapsed and split by madvise() injected into each task, and the monitor stops a task for each batch of chunks it collapses\n");
+		pr_warn("criu has no CAP_SYS_NICE: the kernel refuses "
+			"process_madvise() on the tasks, so chunks are collapsed "
+			"and split by madvise() injected into each task, and the "
+			"monitor stops a task for each batch of chunks it "
+			"collapses\n");
 	pick_strategy(r);
 	r->criu_disabled = prctl(PR_GET_THP_DISABLE, 0, 0, 0, 0);
 	if (prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0)) {
-		pr_err("prctl(PR_SET_THP_DISABLE): %s: huge pages may form while memory is filled\n",
+		pr_err("prctl(PR_SET_THP_DISABLE): %s: "
+		       "huge pages may form while memory is filled\n",
 		       strerror(errno));
 		return cfg->strict ? -1 : 0;
 	}
-	pr_info("THP disabled for criu and every task it forks until each is fixed; collapse %s, mode %s\n",
+	pr_info("THP disabled for criu and every task it forks until each is fixed; collapse %s, "
+		"mode %s\n",
 		r->sync ? "sync" : "async", r->ctx.mode);
 	return 0;
 }
@@ -183,7 +197,10 @@ static void report_fix(const struct thp_fix *f)
 {
 	size_t i;
 
-	pr_info("task %d: %u advice set, %u left wanting 'none' (no MADV_CLR_HUGEPAGE), prctl %s, %lu chunks collapsed (%lu under a lifted flag, %lu pulled) in %.1f ms, %lu file chunks mapped huge by a fault, %lu left small (THP never here), %lu split, %lu pending, %lu to the monitor\n",
+	pr_info("task %d: %u advice set, %u left wanting 'none' (no MADV_CLR_HUGEPAGE), prctl %s, "
+		"%lu chunks collapsed (%lu under a lifted flag, %lu pulled) in %.1f ms, %lu file "
+		"chunks mapped huge by a fault, %lu left small (THP never here), %lu split, %lu "
+		"pending, %lu to the monitor\n",
 		f->pid, f->advice_set, f->advice_left,
 		f->prctl_set ? "set" : "kept", f->col.done, f->lifted,
 		f->pulled, f->col.busy_ns / 1e6, f->faulted_huge, f->refused,
@@ -208,7 +225,8 @@ static int want_monitor(struct thp_restore *r)
 				      (r->vma ? MONITOR_VMA : 0));
 	if (r->monitor_fd >= 0)
 		return 0;
-	pr_warn("no monitor: collapsing before the tasks resume instead; lazy tasks are not guarded\n");
+	pr_warn("no monitor: collapsing before the tasks resume instead; lazy tasks are not "
+		"guarded\n");
 	r->sync = 1;
 	r->no_monitor = 1;
 	return -1;
@@ -292,7 +310,7 @@ static void hold_lazy_vmas(struct thp_restore *r, pid_t pid)
 		pr_warn("task %d: pidfd_open: %s\n", pid, strerror(-h.pidfd));
 		return;
 	}
-	smaps_read(pid, hold_vma, &h);
+	proc_smaps_read(pid, hold_vma, &h);
 	close(h.pidfd);
 	if (h.err)
 		pr_warn("task %d: lazy VMAs not all held nh: %s\n", pid,
@@ -342,7 +360,8 @@ static int split_extra(struct thp_restore *r, struct thp_fix *f,
 	ret = thp_fix_split(f, &v->d);
 	if (ret)
 		return ret;
-	pr_info("task %d: %lu chunks huge that were small at dump, or folios where none may be, split\n",
+	pr_info("task %d: %lu chunks huge that were small at dump, or folios where none may be, "
+		"split\n",
 		f->pid, f->split - before);
 	return thp_verify_compare_settled(&r->ctx, v, HOOK_TRIES,
 					  HOOK_PAUSE_MS);
@@ -364,7 +383,7 @@ static int fix_and_check(struct thp_restore *r, struct thp_verify *v)
 	if (ret)
 		return ret;
 	added = guard_lazy(r, v->pid, &f.pull, &f.lazy);
-	if (!r->sync && thp_diffs_count(&v->d, THP_DIFF_MISSING))
+	if (!r->sync && thp_diff_count(&v->d, THP_DIFF_MISSING))
 		want_monitor(r);
 	f.have = v->live;
 	f.diffs = &v->d;
@@ -376,8 +395,8 @@ static int fix_and_check(struct thp_restore *r, struct thp_verify *v)
 	if (!ret)
 		ret = thp_verify_compare_settled(&r->ctx, v, HOOK_TRIES,
 						 HOOK_PAUSE_MS);
-	if (!ret && (thp_diffs_count(&v->d, THP_DIFF_EXTRA) ||
-		     thp_diffs_count(&v->d, THP_DIFF_FOLIOS)))
+	if (!ret && (thp_diff_count(&v->d, THP_DIFF_EXTRA) ||
+		     thp_diff_count(&v->d, THP_DIFF_FOLIOS)))
 		ret = split_extra(r, &f, v);
 	if (!ret)
 		bad = report_left(&f, &v->d);
@@ -422,7 +441,8 @@ static void own_prctl(struct thp_restore *r, pid_t pid)
 		return;
 	ret = thp_fix_prctl(pid, want);
 	if (ret)
-		pr_err("task %d: its THP state stays disabled as criu's: prctl(PR_SET_THP_DISABLE, %d): %s\n",
+		pr_err("task %d: its THP state stays disabled as criu's: prctl(PR_SET_THP_DISABLE, "
+		       "%d): %s\n",
 		       pid, want, strerror(-ret));
 	else
 		pr_warn("task %d: THP %s, as criu's image records it\n", pid,
@@ -496,7 +516,8 @@ void thp_restore_finish(struct thp_restore *r)
 	r->monitor_fd = -1;
 	thp_verify_ctx_close(&r->ctx);
 	if (r->tasks)
-		pr_info("restore: %u tasks, %u exact at resume, %u left to the monitor, %u of %u lazy guarded, %u held nh (vma strategy)\n",
+		pr_info("restore: %u tasks, %u exact at resume, %u left to the monitor, %u of %u "
+			"lazy guarded, %u held nh (vma strategy)\n",
 			r->tasks, r->exact, r->handed, r->guarded, r->lazy,
 			r->held);
 }

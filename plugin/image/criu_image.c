@@ -18,8 +18,8 @@ static uint32_t get_u32(const uint8_t *p)
 	return le32toh(v);
 }
 
-int criu_img_open(struct criu_img *c, const uint8_t *buf, size_t len,
-		  uint32_t magic, const char *name)
+int criu_image_open(struct criu_img *c, const uint8_t *buf, size_t len,
+		    uint32_t magic, const char *name)
 {
 	c->buf = buf;
 	c->len = len;
@@ -39,7 +39,7 @@ int criu_img_open(struct criu_img *c, const uint8_t *buf, size_t len,
 	return 0;
 }
 
-int criu_img_next(struct criu_img *c, const uint8_t **msg, uint32_t *size)
+int criu_image_next(struct criu_img *c, const uint8_t **msg, uint32_t *size)
 {
 	size_t left = c->len - c->off;
 
@@ -56,12 +56,12 @@ int criu_img_next(struct criu_img *c, const uint8_t **msg, uint32_t *size)
 	return 1;
 }
 
-int criu_img_load(int dirfd, const char *name, size_t max, uint8_t **buf,
-		  size_t *len)
+int criu_image_load(int dirfd, const char *name, size_t max, uint8_t **buf,
+		    size_t *len)
 {
-	int ret = thp_file_slurp(dirfd, name, max, buf, len);
+	int ret = thp_image_slurp(dirfd, name, max, buf, len);
 
-	/* thp_file_slurp() names the file itself for -EFBIG */
+	/* thp_image_slurp() names the file itself for -EFBIG */
 	if (ret && ret != -ENOENT && ret != -EFBIG)
 		pr_err("%s: cannot read: %s\n", name, strerror(-ret));
 	return ret;

@@ -26,16 +26,16 @@ static int one_entry(const uint8_t *buf, size_t len, const char *name,
 	uint32_t n;
 	int ret;
 
-	ret = criu_img_open(&c, buf, len, CRIU_MM_MAGIC, name);
+	ret = criu_image_open(&c, buf, len, CRIU_MM_MAGIC, name);
 	if (!ret)
-		ret = criu_img_next(&c, msg, size);
+		ret = criu_image_next(&c, msg, size);
 	if (!ret) {
 		pr_err("%s: no mm entry after the header\n", name);
 		return -EBADMSG;
 	}
 	if (ret < 0)
 		return ret;
-	ret = criu_img_next(&c, &p, &n);
+	ret = criu_image_next(&c, &p, &n);
 	if (ret > 0) {
 		pr_err("%s: %zu bytes after the mm entry\n", name,
 		       len - (size_t)(*msg + *size - buf));
@@ -117,7 +117,7 @@ int criu_mm_read(int dirfd, unsigned int id, CriuMmEntry **e)
 	int ret;
 
 	snprintf(name, sizeof(name), CRIU_MM_IMG_FMT, id);
-	ret = criu_img_load(dirfd, name, CRIU_MM_MAX, &buf, &len);
+	ret = criu_image_load(dirfd, name, CRIU_MM_MAX, &buf, &len);
 	if (ret)
 		return ret;
 	ret = criu_mm_decode(buf, len, name, e);

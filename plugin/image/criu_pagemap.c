@@ -31,7 +31,8 @@ static int add_entry(const CriuPagemapEntry *pe, uint64_t *prev,
 
 	if (!pe->has_vaddr || !pages || pages > UINT64_MAX / THP_PAGE_SIZE ||
 	    pe->vaddr % THP_PAGE_SIZE || end < pe->vaddr || pe->vaddr < *prev) {
-		pr_err("%s: entry %zu (%#" PRIx64 ", %" PRIu64 " pages) is empty, unaligned, overflows or is out of order\n",
+		pr_err("%s: entry %zu (%#" PRIx64 ", %" PRIu64
+		       " pages) is empty, unaligned, overflows or is out of order\n",
 		       name, i, pe->vaddr, pages);
 		return -EBADMSG;
 	}
@@ -48,7 +49,7 @@ static int decode_entries(struct criu_img *c, struct page_ranges *r)
 	size_t i;
 	int ret;
 
-	for (i = 0; (ret = criu_img_next(c, &msg, &size)) > 0; i++) {
+	for (i = 0; (ret = criu_image_next(c, &msg, &size)) > 0; i++) {
 		pe = criu_pagemap_entry__unpack(NULL, size, msg);
 		if (!pe) {
 			pr_err("%s: entry %zu cannot be decoded\n", c->name, i);
@@ -71,8 +72,8 @@ int criu_pagemap_decode(const uint8_t *buf, size_t len, const char *name,
 	uint32_t size;
 	int ret;
 
-	ret = criu_img_open(&c, buf, len, CRIU_PAGEMAP_MAGIC, name);
-	if (!ret && criu_img_next(&c, &msg, &size) != 1) {
+	ret = criu_image_open(&c, buf, len, CRIU_PAGEMAP_MAGIC, name);
+	if (!ret && criu_image_next(&c, &msg, &size) != 1) {
 		pr_err("%s: no pagemap head\n", name);
 		ret = -EBADMSG;
 	}
@@ -98,7 +99,7 @@ int criu_pagemap_read(int dirfd, unsigned int id, struct page_ranges *r)
 	int ret;
 
 	snprintf(name, sizeof(name), CRIU_PAGEMAP_IMG_FMT, id);
-	ret = criu_img_load(dirfd, name, CRIU_PAGEMAP_MAX, &buf, &len);
+	ret = criu_image_load(dirfd, name, CRIU_PAGEMAP_MAX, &buf, &len);
 	if (ret)
 		return ret;
 	ret = criu_pagemap_decode(buf, len, name, r);

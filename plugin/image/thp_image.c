@@ -95,8 +95,8 @@ err_unlink:
 	return ret;
 }
 
-int thp_file_slurp(int dirfd, const char *name, size_t max, uint8_t **buf,
-		   size_t *len)
+int thp_image_slurp(int dirfd, const char *name, size_t max, uint8_t **buf,
+		    size_t *len)
 {
 	struct stat st;
 	size_t done = 0;
@@ -203,7 +203,8 @@ static int check_runs(const ThpVmaEntry *v, const char *what,
 		    r->first < v->start ||
 		    r->nr > (v->end - r->first) >> THP_CHUNK_SHIFT) {
 			snprintf(why, len,
-				 "%s chunks %#" PRIx64 " x %u out of order or outside VMA %#" PRIx64 "-%#" PRIx64,
+				 "%s chunks %#" PRIx64 " x %u out of order "
+				 "or outside VMA %#" PRIx64 "-%#" PRIx64,
 				 what, r->first, r->nr, v->start, v->end);
 			return -1;
 		}
@@ -315,7 +316,7 @@ static int vma_has_chunks(const ThpVmaEntry *v)
 	return v->n_pmd_huge || v->n_pte_thp || v->n_unresolved;
 }
 
-int thp_task_entry_check(const ThpTaskEntry *e, char *why, size_t len)
+int thp_image_task_check(const ThpTaskEntry *e, char *why, size_t len)
 {
 	uint64_t prev_end = 0;
 	size_t i;
@@ -345,7 +346,7 @@ int thp_task_entry_check(const ThpTaskEntry *e, char *why, size_t len)
 	return 0;
 }
 
-int thp_dump_entry_check(const ThpDumpEntry *e, char *why, size_t len)
+int thp_image_dump_check(const ThpDumpEntry *e, char *why, size_t len)
 {
 	size_t i;
 
@@ -378,7 +379,7 @@ struct img_kind {
 
 static int task_check(const ProtobufCMessage *m, char *why, size_t len)
 {
-	return thp_task_entry_check((const ThpTaskEntry *)m, why, len);
+	return thp_image_task_check((const ThpTaskEntry *)m, why, len);
 }
 
 static uint32_t task_version(const ProtobufCMessage *m)
@@ -388,7 +389,7 @@ static uint32_t task_version(const ProtobufCMessage *m)
 
 static int dump_check(const ProtobufCMessage *m, char *why, size_t len)
 {
-	return thp_dump_entry_check((const ThpDumpEntry *)m, why, len);
+	return thp_image_dump_check((const ThpDumpEntry *)m, why, len);
 }
 
 static uint32_t dump_version(const ProtobufCMessage *m)
@@ -441,8 +442,8 @@ err_free:
 	return ret;
 }
 
-int thp_img_decode_task(const uint8_t *buf, size_t len, const char *name,
-			ThpTaskEntry **out)
+int thp_image_decode_task(const uint8_t *buf, size_t len, const char *name,
+			  ThpTaskEntry **out)
 {
 	ProtobufCMessage *m;
 	int ret = img_decode(&task_kind, buf, len, name, &m);
@@ -451,8 +452,8 @@ int thp_img_decode_task(const uint8_t *buf, size_t len, const char *name,
 	return ret;
 }
 
-int thp_img_decode_dump(const uint8_t *buf, size_t len, const char *name,
-			ThpDumpEntry **out)
+int thp_image_decode_dump(const uint8_t *buf, size_t len, const char *name,
+			  ThpDumpEntry **out)
 {
 	ProtobufCMessage *m;
 	int ret = img_decode(&dump_kind, buf, len, name, &m);
@@ -469,9 +470,9 @@ static int img_read(int dirfd, const char *name, const struct img_kind *k,
 	int ret;
 
 	*out = NULL;
-	ret = thp_file_slurp(dirfd, name,
-			     sizeof(struct thp_img_hdr) + THP_IMG_MAX_PAYLOAD,
-			     &buf, &len);
+	ret = thp_image_slurp(dirfd, name,
+			      sizeof(struct thp_img_hdr) + THP_IMG_MAX_PAYLOAD,
+			      &buf, &len);
 	if (ret == -ENOENT)
 		return ret;	/* the caller decides whether that is an error */
 	if (ret) {
@@ -484,7 +485,7 @@ static int img_read(int dirfd, const char *name, const struct img_kind *k,
 	return ret;
 }
 
-int thp_img_read_task(int dirfd, unsigned int id, ThpTaskEntry **e)
+int thp_image_read_task(int dirfd, unsigned int id, ThpTaskEntry **e)
 {
 	char name[THP_IMG_NAME_MAX];
 	ProtobufCMessage *m;
@@ -496,7 +497,7 @@ int thp_img_read_task(int dirfd, unsigned int id, ThpTaskEntry **e)
 	return ret;
 }
 
-int thp_img_read_dump(int dirfd, ThpDumpEntry **e)
+int thp_image_read_dump(int dirfd, ThpDumpEntry **e)
 {
 	ProtobufCMessage *m;
 	int ret = img_read(dirfd, THP_DUMP_IMG, &dump_kind, &m);
@@ -533,7 +534,7 @@ static int img_pack_write(int dirfd, const char *name,
 	return ret;
 }
 
-int thp_img_write_task(int dirfd, const ThpTaskEntry *e)
+int thp_image_write_task(int dirfd, const ThpTaskEntry *e)
 {
 	char name[THP_IMG_NAME_MAX];
 
@@ -541,12 +542,12 @@ int thp_img_write_task(int dirfd, const ThpTaskEntry *e)
 	return img_pack_write(dirfd, name, &task_kind, &e->base);
 }
 
-int thp_img_write_dump(int dirfd, const ThpDumpEntry *e)
+int thp_image_write_dump(int dirfd, const ThpDumpEntry *e)
 {
 	return img_pack_write(dirfd, THP_DUMP_IMG, &dump_kind, &e->base);
 }
 
-int thp_img_task_id(const char *name, unsigned int *id)
+int thp_image_task_id(const char *name, unsigned int *id)
 {
 	unsigned int v;
 	int end = 0;
@@ -585,7 +586,7 @@ static int cmp_uint(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-int thp_img_list_tasks(int dirfd, unsigned int **ids, size_t *nr)
+int thp_image_list_tasks(int dirfd, unsigned int **ids, size_t *nr)
 {
 	unsigned int *v = NULL, *nv, id;
 	size_t n = 0, cap = 0;
@@ -598,7 +599,7 @@ int thp_img_list_tasks(int dirfd, unsigned int **ids, size_t *nr)
 	if (!d)
 		return -errno;
 	while ((de = readdir(d))) {
-		if (thp_img_task_id(de->d_name, &id))
+		if (thp_image_task_id(de->d_name, &id))
 			continue;
 		nv = array_room(v, n, &cap, sizeof(*v));
 		if (!nv) {
@@ -622,14 +623,14 @@ static int is_thp_image(const char *name)
 	size_t len = strlen(name);
 	unsigned int id;
 
-	if (!strcmp(name, THP_DUMP_IMG) || !thp_img_task_id(name, &id))
+	if (!strcmp(name, THP_DUMP_IMG) || !thp_image_task_id(name, &id))
 		return 1;
 	/* leftovers of an interrupted write */
 	return !strncmp(name, "thp-", 4) && len > 8 &&
 	       !strcmp(name + len - 8, ".img.tmp");
 }
 
-int thp_img_remove_all(int dirfd)
+int thp_image_remove_all(int dirfd)
 {
 	struct dirent *de;
 	int ret = 0;

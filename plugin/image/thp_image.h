@@ -42,35 +42,35 @@
  * Decoded entries are freed with thp_task_entry__free_unpacked() or
  * thp_dump_entry__free_unpacked(..., NULL).
  */
-int thp_img_write_task(int dirfd, const ThpTaskEntry *e);
-int thp_img_read_task(int dirfd, unsigned int id, ThpTaskEntry **e);
-int thp_img_write_dump(int dirfd, const ThpDumpEntry *e);
-int thp_img_read_dump(int dirfd, ThpDumpEntry **e);
+int thp_image_write_task(int dirfd, const ThpTaskEntry *e);
+int thp_image_read_task(int dirfd, unsigned int id, ThpTaskEntry **e);
+int thp_image_write_dump(int dirfd, const ThpDumpEntry *e);
+int thp_image_read_dump(int dirfd, ThpDumpEntry **e);
 
 /* Decode an in-memory file image; name is only used in messages. */
-int thp_img_decode_task(const uint8_t *buf, size_t len, const char *name,
-			ThpTaskEntry **e);
-int thp_img_decode_dump(const uint8_t *buf, size_t len, const char *name,
-			ThpDumpEntry **e);
+int thp_image_decode_task(const uint8_t *buf, size_t len, const char *name,
+			  ThpTaskEntry **e);
+int thp_image_decode_dump(const uint8_t *buf, size_t len, const char *name,
+			  ThpDumpEntry **e);
 
 /* Sanity of a decoded or about-to-be-written entry; why gets the reason. */
-int thp_task_entry_check(const ThpTaskEntry *e, char *why, size_t len);
-int thp_dump_entry_check(const ThpDumpEntry *e, char *why, size_t len);
+int thp_image_task_check(const ThpTaskEntry *e, char *why, size_t len);
+int thp_image_dump_check(const ThpDumpEntry *e, char *why, size_t len);
 
 /* The ids of every thp-<id>.img in dirfd, sorted; free(*ids) after. */
-int thp_img_list_tasks(int dirfd, unsigned int **ids, size_t *nr);
+int thp_image_list_tasks(int dirfd, unsigned int **ids, size_t *nr);
 
 /* Remove every thp image from a directory (a dump that failed). */
-int thp_img_remove_all(int dirfd);
+int thp_image_remove_all(int dirfd);
 
 /*
  * Read a whole file of at most max bytes (-EFBIG, with a message, if it
  * is larger); free(*buf) after.  Shared with the reader of CRIU's images.
  */
-int thp_file_slurp(int dirfd, const char *name, size_t max, uint8_t **buf,
-		   size_t *len);
+int thp_image_slurp(int dirfd, const char *name, size_t max, uint8_t **buf,
+		    size_t *len);
 
 /* Parse "thp-<id>.img"; returns 0 and sets *id, or -1 for other names. */
-int thp_img_task_id(const char *name, unsigned int *id);
+int thp_image_task_id(const char *name, unsigned int *id);
 
 #endif /* THP_IMAGE_H */

@@ -135,7 +135,9 @@ static enum monitor_proto_answer unarmed(struct mtask *t, char *why,
 		return MONITOR_PROTO_NOT_GUARDED;
 	}
 	if (ls.missing)
-		pr_warn("task %d: no VMA registered with userfaultfd, yet %" PRIu64 " pages of the image are not in (first %#" PRIx64 ")\n",
+		pr_warn("task %d: no VMA registered with userfaultfd, yet %"
+			PRIu64 " pages of the image are not in (first %#"
+			PRIx64 ")\n",
 			t->v.pid, ls.missing, ls.ranges.v[0].start);
 	page_ranges_free(&ls.ranges);
 	snprintf(why, len, "no VMA registered with userfaultfd");
@@ -275,7 +277,7 @@ static uint64_t task_runtime_ns(pid_t pid)
 {
 	uint64_t sum = 0;
 
-	return proc_threads_each(pid, add_runtime, &sum) ? 0 : sum;
+	return proc_tasks_threads_each(pid, add_runtime, &sum) ? 0 : sum;
 }
 
 static int thread_unsettled(pid_t pid, pid_t tid, void *arg)
@@ -286,7 +288,7 @@ static int thread_unsettled(pid_t pid, pid_t tid, void *arg)
 /* Every thread of pid is stopped (or dead, for SIGKILL), or pid is gone. */
 static int task_settled(pid_t pid, int sig)
 {
-	return proc_threads_each(pid, thread_unsettled, &sig) <= 0;
+	return proc_tasks_threads_each(pid, thread_unsettled, &sig) <= 0;
 }
 
 static int all_settled(const struct monitor *m)
@@ -334,12 +336,14 @@ static void stop_task(struct mtask *t, int sig, pid_t criu)
 		t->kill_why = "guard = kill";
 	tracer = sig == SIGKILL ? 0 : traced_by(t->v.pid);
 	if (tracer && tracer == criu) {
-		pr_err("task %d: criu restore (%d) still holds it: killed, so that it cannot read a zero page\n",
+		pr_err("task %d: criu restore (%d) still holds it: killed, so that it cannot read "
+		       "a zero page\n",
 		       t->v.pid, tracer);
 		sig = SIGKILL;
 		t->kill_why = "criu restore still running";
 	} else if (tracer) {
-		pr_err("task %d is traced by %d, which can keep it from stopping: killed instead, so that it cannot read a zero page\n",
+		pr_err("task %d is traced by %d, which can keep it from stopping: killed instead, "
+		       "so that it cannot read a zero page\n",
 		       t->v.pid, tracer);
 		sig = SIGKILL;
 		t->kill_why = "traced";
@@ -348,7 +352,7 @@ static void stop_task(struct mtask *t, int sig, pid_t criu)
 	t->stopped = 1;
 	t->stop_sig = sig;
 	t->stop_run_ns = task_runtime_ns(t->v.pid);
-	monitor_task_signal(t, sig);
+	thp_monitor_task_signal(t, sig);
 	pr_err("task %d: %" PRIu64 " pages in %zu ranges never arrived (first %#" PRIx64 "): %s\n",
 	       t->v.pid, ls.missing, t->lost.n, t->lost.v[0].start,
 	       sig == SIGKILL ? "killed" : "stopped");
@@ -387,7 +391,7 @@ static int log_thread(pid_t pid, pid_t tid, void *arg)
 
 static void log_unsettled(pid_t pid, int sig)
 {
-	proc_threads_each(pid, log_thread, &sig);
+	proc_tasks_threads_each(pid, log_thread, &sig);
 }
 
 static void kill_task(struct mtask *t, const char *why)
@@ -395,7 +399,7 @@ static void kill_task(struct mtask *t, const char *why)
 	log_unsettled(t->v.pid, t->stop_sig);
 	t->stop_sig = SIGKILL;
 	t->kill_why = why;
-	monitor_task_signal(t, SIGKILL);
+	thp_monitor_task_signal(t, SIGKILL);
 }
 
 /* Kill what did not stop in time: nothing runs on without its pages. */
@@ -408,7 +412,8 @@ static void kill_unsettled(struct monitor *m)
 
 		if (!t->stopped || task_settled(t->v.pid, t->stop_sig))
 			continue;
-		pr_err("task %d did not stop within %d ms: killed, so that it cannot read a zero page\n",
+		pr_err("task %d did not stop within %d ms: killed, so that it cannot read a zero "
+		       "page\n",
 		       t->v.pid, STOP_WAIT_MS);
 		kill_task(t, "did not stop");
 	}
@@ -442,7 +447,10 @@ static void kill_spinning(struct monitor *m, int ms)
 		spun = (task_runtime_ns(t->v.pid) - t->stop_run_ns) / 1000000;
 		if (spun < SPIN_MIN_MS)
 			continue;
-		pr_err("task %d cannot stop: a thread spins in a kernel-mode fault on a page that will never come (%" PRIu64 " ms on a CPU in %d ms): killed, so that it cannot read a zero page\n",
+		pr_err("task %d cannot stop: a thread spins in a kernel-mode "
+		       "fault on a page that will never come (%" PRIu64
+		       " ms on a CPU in %d ms): killed, so that it cannot read a "
+		       "zero page\n",
 		       t->v.pid, spun, ms);
 		kill_task(t, "spinning in a kernel-mode fault");
 	}
@@ -458,7 +466,7 @@ static void settle_daemon(struct uffd_guard *u)
 static void died(struct monitor *m)
 {
 	int sig = m->o->kill_on_death ? SIGKILL : SIGSTOP;
-	double t = monitor_elapsed(m), ts;
+	double t = thp_monitor_elapsed(m), ts;
 	int ms, next;
 	size_t i;
 
@@ -468,9 +476,9 @@ static void died(struct monitor *m)
 	for (i = 0; i < m->n; i++)
 		if (m->t[i].lazy && !m->t[i].gone && !m->t[i].stopped)
 			stop_task(&m->t[i], sig, m->o->criu_pid);
-	ts = monitor_elapsed(m);
+	ts = thp_monitor_elapsed(m);
 	for (next = SPIN_AFTER_MS; !all_settled(m); usleep(1000)) {
-		ms = (monitor_elapsed(m) - ts) * 1e3;
+		ms = (thp_monitor_elapsed(m) - ts) * 1e3;
 		if (ms >= STOP_WAIT_MS)
 			break;
 		if (ms >= next) {
@@ -478,7 +486,7 @@ static void died(struct monitor *m)
 			next = ms + 100;
 		}
 	}
-	m->g.stop_ms = (monitor_elapsed(m) - t) * 1e3;
+	m->g.stop_ms = (thp_monitor_elapsed(m) - t) * 1e3;
 	if (!all_settled(m))
 		kill_unsettled(m);
 	for (ms = 0; ms < STOP_WAIT_MS && !all_settled(m); ms++)
@@ -506,7 +514,7 @@ static void ended(struct monitor *m)
 {
 	final_pass(m);
 	m->g.state = GUARD_NORMAL;
-	m->g.t_end = monitor_elapsed(m);
+	m->g.t_end = thp_monitor_elapsed(m);
 	snprintf(m->g.why, sizeof(m->g.why), "every page sent");
 	uffd_guard_release(&m->g.u);
 	pr_info("lazy-pages daemon %d: every page sent (%.3f s)\n",

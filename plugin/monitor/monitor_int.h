@@ -77,11 +77,11 @@ struct monitor {
 	int signal;			/* the one that ended it, or 0 */
 };
 
-double monitor_elapsed(const struct monitor *m);
+double thp_monitor_elapsed(const struct monitor *m);
 /* The task has exited (its pid may be another's by now). */
-int monitor_task_exited(const struct mtask *t);
+int thp_monitor_task_exited(const struct mtask *t);
 /* Send sig to the task through its pidfd; 0 or a negative errno. */
-int monitor_task_signal(const struct mtask *t, int sig);
+int thp_monitor_task_signal(const struct mtask *t, int sig);
 
 /* Set up the guard's state; 0 or a negative errno. */
 int monitor_guard_open(struct monitor *m);
@@ -109,9 +109,9 @@ int monitor_guard_pollfd(const struct monitor *m);
  * directory behind dirfd, or THP_ORPHAN_DIR, the log copied there, when
  * that was removed) and its name in it; -1 if there is nowhere to write.
  */
-int monitor_report_dir(int dirfd, const char *dir, char *name, size_t len);
+int monitor_orphan_report_dir(int dirfd, const char *dir, char *name, size_t len);
 /* Write the report as name in the directory behind dirfd; 0 or -errno. */
-int monitor_write_report(const struct monitor *m, int dirfd,
+int monitor_report_write(const struct monitor *m, int dirfd,
 			 const char *name);
 
 #endif /* MONITOR_INT_H */

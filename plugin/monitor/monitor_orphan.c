@@ -49,7 +49,7 @@ static void save_log(const char *path)
 	close(in);
 }
 
-int monitor_report_dir(int dirfd, const char *dir, char *name, size_t len)
+int monitor_orphan_report_dir(int dirfd, const char *dir, char *name, size_t len)
 {
 	char log[PATH_MAX];
 	int fd;

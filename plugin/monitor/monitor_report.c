@@ -34,7 +34,7 @@ static uint64_t want_huge(const struct mtask *t)
 	size_t i;
 
 	for (i = 0; e && i < e->n_vmas; i++)
-		n += thp_vma_huge_chunks(e->vmas[i]);
+		n += thp_diff_vma_huge_chunks(e->vmas[i]);
 	return n;
 }
 
@@ -116,7 +116,7 @@ static void report_head(FILE *f, const struct monitor *m)
 	for (i = 0; i < m->n; i++)
 		busy += m->t[i].col.busy_ns / 1e6;
 	fprintf(f, "{\"elapsed_s\":%.3f,\"cpu_s\":%.3f,\"maxrss_kb\":%ld,",
-		monitor_elapsed(m),
+		thp_monitor_elapsed(m),
 		ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 +
 		ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6, ru.ru_maxrss);
 	fprintf(f, "\"collapse_ms\":%.1f,\"cgroups_left\":%d,", busy,
@@ -153,7 +153,7 @@ static FILE *report_tmp(int dirfd, const char *tmp)
 	return f;
 }
 
-int monitor_write_report(const struct monitor *m, int dirfd,
+int monitor_report_write(const struct monitor *m, int dirfd,
 			 const char *name)
 {
 	char tmp[PATH_MAX + 8];

@@ -167,7 +167,7 @@ static const struct cg *cg_find(const struct cg *v, int n, const struct cg *c)
 	return NULL;
 }
 
-int cgroup_follow(pid_t pid)
+int proc_cgroup_follow(pid_t pid)
 {
 	char file[PATH_MAX + 16];
 	struct cg *mine, *theirs;

@@ -13,6 +13,6 @@
  * logged; one that fails is warned about and skipped.  The number of
  * moves, or a negative errno when either cgroup list cannot be read.
  */
-int cgroup_follow(pid_t pid);
+int proc_cgroup_follow(pid_t pid);
 
 #endif /* PROC_CGROUP_H */

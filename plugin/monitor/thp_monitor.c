@@ -64,17 +64,17 @@ static void catch_signals(void)
 	sigprocmask(SIG_SETMASK, &none, NULL);
 }
 
-double monitor_elapsed(const struct monitor *m)
+double thp_monitor_elapsed(const struct monitor *m)
 {
 	return (mono_ms() - m->t0_ms) / 1e3;
 }
 
-int monitor_task_exited(const struct mtask *t)
+int thp_monitor_task_exited(const struct mtask *t)
 {
 	return pidfd_exited(t->pidfd, 0);
 }
 
-int monitor_task_signal(const struct mtask *t, int sig)
+int thp_monitor_task_signal(const struct mtask *t, int sig)
 {
 	return pidfd_signal(t->pidfd, sig);
 }
@@ -88,7 +88,7 @@ static int load_task(struct monitor *m, struct mtask *t)
 {
 	int ret;
 
-	if (monitor_task_exited(t))
+	if (thp_monitor_task_exited(t))
 		return -ESRCH;
 	ret = thp_verify_load(&m->ctx, t->v.pid, &t->v);
 	if (!ret)
@@ -97,7 +97,7 @@ static int load_task(struct monitor *m, struct mtask *t)
 		t->mem_fd = proc_mem_open(t->v.pid, O_RDONLY);
 		ret = t->mem_fd < 0 ? t->mem_fd : 0;
 	}
-	if (!ret && monitor_task_exited(t))
+	if (!ret && thp_monitor_task_exited(t))
 		ret = -ESRCH;
 	t->loaded = !ret;
 	return ret;
@@ -331,7 +331,8 @@ static int restore_advice(struct mtask *t)
 		if (is_gone(ret))
 			return ret;
 		if (ret) {
-			pr_warn("task %d: %" PRIx64 "-%" PRIx64 ": advice %s cannot be given back: %s\n",
+			pr_warn("task %d: %" PRIx64 "-%" PRIx64 ": advice %s cannot be given back: "
+								"%s\n",
 				t->v.pid, x->start, x->end,
 				thp_advice_name(x->want), strerror(-ret));
 			t->advice_failed = 1;
@@ -381,7 +382,7 @@ static int collapse_ready(const struct monitor *m, struct mtask *t)
 	int fd, ret = 0;
 
 	t->pending = 0;
-	fd = pagemap_open(t->v.pid);
+	fd = proc_pagemap_open(t->v.pid);
 	if (fd < 0)
 		return fd;
 	if (t->col.nfail)
@@ -397,7 +398,7 @@ static int collapse_ready(const struct monitor *m, struct mtask *t)
 		    diff_over(d, &j, THP_DIFF_ADVICE, x->start) ||
 		    diff_over(d, &u, THP_DIFF_NO_VMA, x->start))
 			continue;
-		ret = pagemap_range_present(fd, x->start, THP_CHUNK_SIZE);
+		ret = proc_pagemap_range_present(fd, x->start, THP_CHUNK_SIZE);
 		if (!ret)
 			ret = holes_only(m, t, fd, x->start);
 		if (ret == 1)
@@ -429,7 +430,7 @@ static int check_last_page(struct monitor *m, struct mtask *t,
 	ret = lazy_pages_missing(t->v.pid, &t->owed, 0, &ls);
 	if (ret || ls.missing)
 		return ret;
-	t->t_last_page = monitor_elapsed(m);
+	t->t_last_page = thp_monitor_elapsed(m);
 	t->during = before;
 	pr_info("task %d: every page in after %.3f s, %lu chunks collapsed before\n",
 		t->v.pid, t->t_last_page, before);
@@ -449,7 +450,7 @@ static int compare(struct monitor *m, struct mtask *t)
 	t->dirty = 0;
 	ret = thp_verify_compare(&m->ctx, &t->v);
 	if (!ret && !t->v.d.n && t->t_exact < 0)
-		t->t_exact = monitor_elapsed(m);
+		t->t_exact = thp_monitor_elapsed(m);
 	return ret;
 }
 
@@ -471,7 +472,7 @@ static int execed(struct mtask *t)
 	if (!t->loaded || !proc_mem_gone(t->mem_fd))
 		return 0;
 	t->done = t->gone = 1;
-	t->execed = !monitor_task_exited(t);
+	t->execed = !thp_monitor_task_exited(t);
 	pr_info("task %d: %s: no longer watched\n", t->v.pid, t->execed ?
 		"it runs a new program (exec)" : "it exited");
 	return 1;
@@ -548,7 +549,7 @@ static int timed_out(const struct monitor *m)
 
 	if (m->g.state == GUARD_ON)
 		return 0;
-	return monitor_elapsed(m) - from >= m->o->timeout;
+	return thp_monitor_elapsed(m) - from >= m->o->timeout;
 }
 
 static int next_wait(const struct monitor *m, int wait, unsigned long got)
@@ -569,13 +570,13 @@ static void left(struct monitor *m, int sig)
 {
 	m->signal = sig;
 	pr_warn("SIG%s: the monitor ends after %.3f s; its tasks run on, %s\n",
-		sigabbrev_np(sig), monitor_elapsed(m),
+		sigabbrev_np(sig), thp_monitor_elapsed(m),
 		m->g.state == GUARD_ON ?
 		"no longer guarded against the lazy-pages daemon's death" :
 		"some perhaps not exact");
 	if (m->g.state == GUARD_ON) {
 		m->g.state = GUARD_LEFT;
-		m->g.t_end = monitor_elapsed(m);
+		m->g.t_end = thp_monitor_elapsed(m);
 		snprintf(m->g.why, sizeof(m->g.why), "SIG%s",
 			 sigabbrev_np(sig));
 	}
@@ -589,9 +590,9 @@ static void watch(struct monitor *m)
 	size_t i;
 
 	/* criu still runs the other tasks' hooks: wait until it is done */
-	while (m->input && monitor_elapsed(m) < m->o->timeout && !signalled)
+	while (m->input && thp_monitor_elapsed(m) < m->o->timeout && !signalled)
 		read_input(m, POLL_MIN_MS);
-	m->t_watch = monitor_elapsed(m);
+	m->t_watch = thp_monitor_elapsed(m);
 	while (!(all_done(m) && monitor_guard_idle(m)) && !timed_out(m) &&
 	       !signalled) {
 		monitor_guard_step(m);
@@ -667,7 +668,7 @@ static int leave_criu_cgroups(pid_t criu)
 
 	if (criu <= 0 || proc_status_read(criu, &st) || st.ppid <= 1)
 		return 0;
-	n = cgroup_follow(st.ppid);
+	n = proc_cgroup_follow(st.ppid);
 	if (n < 0)
 		pr_warn("the cgroups of criu's parent %d cannot be read\n",
 			st.ppid);
@@ -676,7 +677,7 @@ static int leave_criu_cgroups(pid_t criu)
 
 /*
  * The report's directory (a descriptor) and name: --report FILE's, or
- * monitor_report_dir()'s; -1 after a message if there is none.
+ * monitor_orphan_report_dir()'s; -1 after a message if there is none.
  */
 static int report_dir(const struct monitor_opts *o, int dirfd, char *name,
 		      size_t len)
@@ -685,7 +686,7 @@ static int report_dir(const struct monitor_opts *o, int dirfd, char *name,
 	int fd;
 
 	if (!o->report)
-		return monitor_report_dir(dirfd, o->dir, name, len);
+		return monitor_orphan_report_dir(dirfd, o->dir, name, len);
 	snprintf(dir, sizeof(dir), "%s", o->report);
 	slash = strrchr(dir, '/');
 	snprintf(name, len, "%s", slash ? slash + 1 : dir);
@@ -718,7 +719,8 @@ int thp_monitor_run(const struct monitor_opts *o)
 	if (thp_verify_ctx_open(&m.ctx, dirfd))
 		goto out_dir;
 	if (!madv_remote_allowed())
-		pr_warn("no CAP_SYS_NICE: each task is stopped while madvise(MADV_COLLAPSE) is injected into it\n");
+		pr_warn("no CAP_SYS_NICE: each task is stopped while madvise(MADV_COLLAPSE) is "
+			"injected into it\n");
 	if (monitor_guard_open(&m))
 		goto out_ctx;
 	for (i = 0; i < o->npids; i++)
@@ -728,10 +730,10 @@ int thp_monitor_run(const struct monitor_opts *o)
 	uffd_guard_release(&m.g.u);
 	bad = finish(&m) || m.signal;
 	rdir = report_dir(o, dirfd, report, sizeof(report));
-	ret = rdir < 0 || monitor_write_report(&m, rdir, report) ? 2 : bad;
+	ret = rdir < 0 || monitor_report_write(&m, rdir, report) ? 2 : bad;
 	if (rdir >= 0)
 		close(rdir);
-	pr_info("monitor done in %.3f s: %zu tasks, %s\n", monitor_elapsed(&m),
+	pr_info("monitor done in %.3f s: %zu tasks, %s\n", thp_monitor_elapsed(&m),
 		m.n, bad ? "not all exact" : "all exact");
 out:
 	free_tasks(&m);

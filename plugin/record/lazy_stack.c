@@ -41,7 +41,7 @@ int lazy_stack_aligned(pid_t pid, pid_t *tid, uint64_t *sp)
 	};
 	int ret;
 
-	ret = proc_threads_each(pid, sp_of, &s);
+	ret = proc_tasks_threads_each(pid, sp_of, &s);
 	if (ret <= 0)
 		return ret;
 	*tid = s.tid;

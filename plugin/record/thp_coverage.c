@@ -23,13 +23,13 @@ static int probe_kpageflags(struct thp_env *env, uint64_t pfn)
 	uint64_t flags;
 	int fd, ret;
 
-	fd = kpageflags_open();
+	fd = proc_pagemap_kpf_open();
 	if (fd < 0) {
 		snprintf(env->why, sizeof(env->why),
 			 "/proc/kpageflags: %s", strerror(-fd));
 		return 0;
 	}
-	ret = kpageflags_read(fd, pfn, &flags, 1);
+	ret = proc_pagemap_kpf_read(fd, pfn, &flags, 1);
 	close(fd);
 	if (ret) {
 		snprintf(env->why, sizeof(env->why),
@@ -53,7 +53,7 @@ static int probe_pagemap(struct thp_env *env, int fd, volatile char *page)
 	int ret;
 
 	page[0] = 1;
-	ret = pagemap_read(fd, (uintptr_t)page, &ent, 1);
+	ret = proc_pagemap_read(fd, (uintptr_t)page, &ent, 1);
 	if (ret) {
 		snprintf(env->why, sizeof(env->why),
 			 "/proc/self/pagemap cannot be read: %s",
@@ -67,20 +67,20 @@ static int probe_pagemap(struct thp_env *env, int fd, volatile char *page)
 	else
 		env->kpageflags = probe_kpageflags(env, ent & PM_PFN_MASK);
 
-	ret = pagemap_scan_huge(fd, (uintptr_t)page,
-				(uintptr_t)page + THP_PAGE_SIZE, ignore_range,
-				NULL);
+	ret = proc_pagemap_scan_huge(fd, (uintptr_t)page,
+				     (uintptr_t)page + THP_PAGE_SIZE, ignore_range,
+				     NULL);
 	env->has_scan = !ret;
 	return 0;
 }
 
-int thp_env_probe(struct thp_env *env)
+int thp_coverage_env_probe(struct thp_env *env)
 {
 	char *page;
 	int fd, ret;
 
 	memset(env, 0, sizeof(*env));
-	fd = pagemap_open(getpid());
+	fd = proc_pagemap_open(getpid());
 	if (fd < 0) {
 		snprintf(env->why, sizeof(env->why),
 			 "/proc/self/pagemap: %s", strerror(-fd));
@@ -94,7 +94,7 @@ int thp_env_probe(struct thp_env *env)
 	}
 	ret = probe_pagemap(env, fd, page);
 	munmap(page, THP_PAGE_SIZE);
-	env->mthp = thp_sysfs_mthp_on(THP_SYSFS_DIR);
+	env->mthp = sysfs_thp_mthp_on(THP_SYSFS_DIR);
 out:
 	close(fd);
 	return ret;
@@ -102,7 +102,7 @@ out:
 
 /* ---- sets and classification ------------------------------------------ */
 
-void vma_coverage_free(struct vma_coverage *c)
+void thp_coverage_vma_free(struct vma_coverage *c)
 {
 	chunk_runs_free(&c->pmd);
 	chunk_runs_free(&c->pte);
@@ -153,8 +153,8 @@ static int classify_counted(const struct addr_set *cand, uint64_t pmd_kb,
 	return chunk_runs_add_all(&c->unresolved, cand->v, cand->n);
 }
 
-int coverage_classify(const struct addr_set *cand, const struct addr_set *pmd,
-		      uint64_t pmd_kb, struct vma_coverage *c)
+int thp_coverage_classify(const struct addr_set *cand, const struct addr_set *pmd,
+			  uint64_t pmd_kb, struct vma_coverage *c)
 {
 	int ret;
 
@@ -167,36 +167,36 @@ int coverage_classify(const struct addr_set *cand, const struct addr_set *pmd,
 	else
 		ret = classify_counted(cand, pmd_kb, c);
 	if (ret)
-		vma_coverage_free(c);
+		thp_coverage_vma_free(c);
 	return ret;
 }
 
 /* ---- reading a task's page tables ------------------------------------- */
 
-int coverage_reader_open(struct coverage_reader *r, const struct thp_env *env,
-			 pid_t pid)
+int thp_coverage_reader_open(struct coverage_reader *r, const struct thp_env *env,
+			     pid_t pid)
 {
 	memset(r, 0, sizeof(*r));
 	r->env = env;
 	r->kpf_fd = -1;
-	r->pagemap_fd = pagemap_open(pid);
+	r->pagemap_fd = proc_pagemap_open(pid);
 	if (r->pagemap_fd < 0)
 		return r->pagemap_fd;
 	if (thp_env_has_pte_thp(env)) {
-		r->kpf_fd = kpageflags_open();
+		r->kpf_fd = proc_pagemap_kpf_open();
 		r->ent = malloc(CHUNK_PAGES * sizeof(*r->ent));
 		r->kpf = malloc(CHUNK_PAGES * sizeof(*r->kpf));
 		if (r->kpf_fd < 0 || !r->ent || !r->kpf) {
 			int ret = r->kpf_fd < 0 ? r->kpf_fd : -ENOMEM;
 
-			coverage_reader_close(r);
+			thp_coverage_reader_close(r);
 			return ret;
 		}
 	}
 	return 0;
 }
 
-void coverage_reader_close(struct coverage_reader *r)
+void thp_coverage_reader_close(struct coverage_reader *r)
 {
 	if (r->pagemap_fd >= 0)
 		close(r->pagemap_fd);
@@ -222,7 +222,7 @@ static int first_frame(uint64_t ent, uint64_t *pfn)
 	return !(*pfn & (CHUNK_PAGES - 1));
 }
 
-int coverage_chunk_frames(const uint64_t *ent, uint64_t *pfn)
+int thp_coverage_chunk_frames(const uint64_t *ent, uint64_t *pfn)
 {
 	size_t i;
 	int ret;
@@ -239,7 +239,7 @@ int coverage_chunk_frames(const uint64_t *ent, uint64_t *pfn)
 
 #define KPF(bit)	(1ull << (bit))
 
-int coverage_frames_are_thp(const uint64_t *kpf)
+int thp_coverage_frames_are_thp(const uint64_t *kpf)
 {
 	const uint64_t head = KPF(KPF_COMPOUND_HEAD) | KPF(KPF_THP);
 	const uint64_t tail = KPF(KPF_COMPOUND_TAIL) | KPF(KPF_THP);
@@ -262,18 +262,18 @@ static int chunk_is_thp(struct coverage_reader *r, uint64_t addr)
 	uint64_t pfn = 0;
 	int ret;
 
-	ret = pagemap_read(r->pagemap_fd, addr, r->ent, 1);
+	ret = proc_pagemap_read(r->pagemap_fd, addr, r->ent, 1);
 	if (!ret)
 		ret = first_frame(r->ent[0], &pfn);
 	if (ret <= 0)
 		return ret;
-	ret = pagemap_read(r->pagemap_fd, addr, r->ent, CHUNK_PAGES);
+	ret = proc_pagemap_read(r->pagemap_fd, addr, r->ent, CHUNK_PAGES);
 	if (!ret)
-		ret = coverage_chunk_frames(r->ent, &pfn);
+		ret = thp_coverage_chunk_frames(r->ent, &pfn);
 	if (ret <= 0)
 		return ret;
-	ret = kpageflags_read(r->kpf_fd, pfn, r->kpf, CHUNK_PAGES);
-	return ret ? ret : coverage_frames_are_thp(r->kpf);
+	ret = proc_pagemap_kpf_read(r->kpf_fd, pfn, r->kpf, CHUNK_PAGES);
+	return ret ? ret : thp_coverage_frames_are_thp(r->kpf);
 }
 
 static int read_candidates(struct coverage_reader *r, uint64_t cs,
@@ -331,7 +331,7 @@ static int read_present_candidates(struct coverage_reader *r, uint64_t cs,
 	struct present p = { .r = r, .cand = cand };
 	int ret;
 
-	ret = pagemap_scan_present(r->pagemap_fd, cs, ce, add_present, &p);
+	ret = proc_pagemap_scan_present(r->pagemap_fd, cs, ce, add_present, &p);
 	return ret ? ret : present_flush(&p);
 }
 
@@ -360,7 +360,7 @@ static int all_pmd_mapped(uint64_t cs, uint64_t ce, struct vma_coverage *c)
 	memset(c, 0, sizeof(*c));
 	for (a = cs; a < ce; a += THP_CHUNK_SIZE) {
 		if (chunk_runs_add(&c->pmd, a)) {
-			vma_coverage_free(c);
+			thp_coverage_vma_free(c);
 			return -ENOMEM;
 		}
 	}
@@ -371,12 +371,12 @@ static int all_pmd_mapped(uint64_t cs, uint64_t ce, struct vma_coverage *c)
 static int vma_may_have_chunks(const struct smaps_vma *v)
 {
 	return !(v->vmflags & VMF_HT) &&
-	       smaps_vma_kind(v) != VMA_KIND_SPECIAL &&
+	       proc_smaps_vma_kind(v) != VMA_KIND_SPECIAL &&
 	       v->rss_kb >= (THP_CHUNK_SIZE >> 10);
 }
 
-int coverage_read_vma(struct coverage_reader *r, const struct smaps_vma *v,
-		      struct vma_coverage *c)
+int thp_coverage_read_vma(struct coverage_reader *r, const struct smaps_vma *v,
+			  struct vma_coverage *c)
 {
 	uint64_t cs = (v->start + THP_CHUNK_SIZE - 1) & ~(THP_CHUNK_SIZE - 1);
 	uint64_t ce = v->end & ~(THP_CHUNK_SIZE - 1);
@@ -393,13 +393,13 @@ int coverage_read_vma(struct coverage_reader *r, const struct smaps_vma *v,
 		else if (use_cand)
 			ret = read_candidates(r, cs, ce, &cand);
 		if (!ret && use_scan)
-			ret = pagemap_scan_huge(r->pagemap_fd, cs, ce,
-						add_huge_range, &pmd);
+			ret = proc_pagemap_scan_huge(r->pagemap_fd, cs, ce,
+						     add_huge_range, &pmd);
 	}
 	/* no whole chunk, or nothing to read: both sets stay empty */
 	if (!ret)
-		ret = coverage_classify(use_cand ? &cand : NULL,
-					use_scan ? &pmd : NULL, pmd_kb, c);
+		ret = thp_coverage_classify(use_cand ? &cand : NULL,
+					    use_scan ? &pmd : NULL, pmd_kb, c);
 	addr_set_free(&cand);
 	addr_set_free(&pmd);
 	return ret;

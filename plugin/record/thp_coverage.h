@@ -12,9 +12,9 @@
  * kernel has it (6.7+); else from the VMA's smaps *PmdMapped count: all
  * candidates when it covers them all, none when it is zero, and
  * "unresolved" in between.  When that count covers every whole chunk of
- * the VMA, all are PMD-mapped and no page table is read.  A THP that crosses a VMA boundary or sits at
- * an unaligned address is not a chunk of either VMA and is not reported:
- * no PMD can map it.
+ * the VMA, all are PMD-mapped and no page table is read.  A THP that
+ * crosses a VMA boundary or sits at an unaligned address is not a chunk
+ * of either VMA and is not reported: no PMD can map it.
  */
 #ifndef THP_COVERAGE_H
 #define THP_COVERAGE_H
@@ -36,7 +36,7 @@ struct thp_env {
 	char why[160];		/* what is missing, for messages */
 };
 
-int thp_env_probe(struct thp_env *env);
+int thp_coverage_env_probe(struct thp_env *env);
 /* The PMD-mapped set can be read exactly or reconciled. */
 static inline int thp_env_has_coverage(const struct thp_env *env)
 {
@@ -60,20 +60,20 @@ struct vma_coverage {
  * "could not be read"; pmd_kb is the VMA's smaps *PmdMapped total.
  * 0, -ENODATA when neither set is known, or -ENOMEM.
  */
-int coverage_classify(const struct addr_set *cand, const struct addr_set *pmd,
-		      uint64_t pmd_kb, struct vma_coverage *c);
-void vma_coverage_free(struct vma_coverage *c);
+int thp_coverage_classify(const struct addr_set *cand, const struct addr_set *pmd,
+			  uint64_t pmd_kb, struct vma_coverage *c);
+void thp_coverage_vma_free(struct vma_coverage *c);
 
 /*
  * The checks behind a candidate, on one chunk's 512 pagemap entries and
- * 512 kpageflags words.  coverage_chunk_frames: 1 and the first frame in
+ * 512 kpageflags words.  thp_coverage_chunk_frames: 1 and the first frame in
  * *pfn when the pages are present on 512 consecutive frames from a
  * 512-frame boundary, 0 if not, -EPERM when frame numbers are hidden.
- * coverage_frames_are_thp: 1 when they are one THP (head + 511 tails,
+ * thp_coverage_frames_are_thp: 1 when they are one THP (head + 511 tails,
  * not the huge zero page).
  */
-int coverage_chunk_frames(const uint64_t *ent, uint64_t *pfn);
-int coverage_frames_are_thp(const uint64_t *kpf);
+int thp_coverage_chunk_frames(const uint64_t *ent, uint64_t *pfn);
+int thp_coverage_frames_are_thp(const uint64_t *kpf);
 
 /* Reads one task's page tables. */
 struct coverage_reader {
@@ -84,11 +84,11 @@ struct coverage_reader {
 	uint64_t *kpf;		/* kpageflags of one chunk */
 };
 
-int coverage_reader_open(struct coverage_reader *r, const struct thp_env *env,
-			 pid_t pid);
-void coverage_reader_close(struct coverage_reader *r);
+int thp_coverage_reader_open(struct coverage_reader *r, const struct thp_env *env,
+			     pid_t pid);
+void thp_coverage_reader_close(struct coverage_reader *r);
 /* 0, or a negative errno naming what could not be read. */
-int coverage_read_vma(struct coverage_reader *r, const struct smaps_vma *v,
-		      struct vma_coverage *c);
+int thp_coverage_read_vma(struct coverage_reader *r, const struct smaps_vma *v,
+			  struct vma_coverage *c);
 
 #endif /* THP_COVERAGE_H */

@@ -34,7 +34,8 @@ static void report_unknown(const ThpTaskEntry *e, int strict, int *told)
 		pr_err("strict: task %u: huge-page map not recorded: %s\n",
 		       e->id, e->problem ? e->problem : "unknown reason");
 	else
-		pr_warn("task %u: huge-page map not recorded (%s); flags and prctl state are; this warning is given once per dump\n",
+		pr_warn("task %u: huge-page map not recorded (%s); flags and prctl state are; this "
+			"warning is given once per dump\n",
 			e->id, e->problem ? e->problem : "unknown reason");
 }
 
@@ -51,7 +52,11 @@ static void check_lazy_stack(const struct traced_task *t)
 			 strerror(-ret));
 	if (ret <= 0)
 		return;
-	pr_warn("task %u: thread %d's stack pointer %#" PRIx64 " is page-aligned: criu takes every page of the task for the stack (is_stack() in criu/mem.c) and marks none lazy; a lazy restore or migration of this dump copies them all before the task resumes\n",
+	pr_warn("task %u: thread %d's stack pointer %#" PRIx64
+		" is page-aligned: criu takes every page of the task for the "
+		"stack (is_stack() in criu/mem.c) and marks none lazy; a lazy "
+		"restore or migration of this dump copies them all before the "
+		"task resumes\n",
 		t->id, tid, sp);
 }
 
@@ -78,7 +83,7 @@ static int record_one(int dirfd, const struct traced_task *t,
 	pr_debug("task %u: %u VMAs, chunks: %" PRIu64 " PMD-mapped, %" PRIu64
 		 " PTE-mapped THP, %" PRIu64 " unresolved\n", e->id, st.vmas,
 		 st.pmd, st.pte, st.unresolved);
-	ret = thp_img_write_task(dirfd, e);
+	ret = thp_image_write_task(dirfd, e);
 	thp_task_entry__free_unpacked(e, NULL);
 	if (!ret)
 		sum->tasks++;
@@ -108,7 +113,7 @@ static int write_machine(int dirfd, const struct traced_task *t, size_t n,
 	for (i = 0; i < n; i++)
 		d->task_ids[i] = t[i].id;
 	d->n_task_ids = n;
-	ret = thp_img_write_dump(dirfd, d);
+	ret = thp_image_write_dump(dirfd, d);
 out:
 	thp_dump_entry__free_unpacked(d, NULL);
 	return ret;
@@ -122,19 +127,19 @@ int thp_dump_write(int dirfd, const struct traced_task *t, size_t n,
 	size_t i;
 
 	memset(sum, 0, sizeof(*sum));
-	ret = thp_img_remove_all(dirfd);	/* an earlier dump's */
+	ret = thp_image_remove_all(dirfd);	/* an earlier dump's */
 	for (i = 0; !ret && i < n; i++)
 		ret = record_one(dirfd, &t[i], env, strict, &told, sum);
 	if (!ret)
 		ret = write_machine(dirfd, t, n, strict);
 	if (ret)
-		thp_img_remove_all(dirfd);
+		thp_image_remove_all(dirfd);
 	return ret;
 }
 
 int thp_dump_prepare(int strict, struct thp_env *env)
 {
-	thp_env_probe(env);
+	thp_coverage_env_probe(env);
 	pr_debug("huge-page maps: PAGEMAP_SCAN %s, frame numbers %s, kpageflags %s\n",
 		 env->has_scan ? "yes" : "no", env->pfns ? "yes" : "no",
 		 env->kpageflags ? "yes" : "no");
@@ -165,10 +170,10 @@ int thp_dump_tasks(int dirfd, pid_t tracer, const struct thp_env *env,
 	size_t n;
 	int ret;
 
-	ret = proc_find_traced(tracer, &t, &n);
+	ret = proc_tasks_find_traced(tracer, &t, &n);
 	if (ret) {
 		pr_err("cannot list the dumped tasks: %s\n", strerror(-ret));
-		thp_img_remove_all(dirfd);
+		thp_image_remove_all(dirfd);
 		return ret;
 	}
 	if (!n)
@@ -180,7 +185,8 @@ int thp_dump_tasks(int dirfd, pid_t tracer, const struct thp_env *env,
 		return ret;
 	}
 	if (ret) {
-		pr_warn("no THP record written: %s; the dump goes on without one, and its restore will not make the THP state exact\n",
+		pr_warn("no THP record written: %s; the dump goes on without one, and its restore "
+			"will not make the THP state exact\n",
 			strerror(-ret));
 		return ret;
 	}

@@ -41,7 +41,7 @@ static int read_flags(int kpf_fd, struct batch *b)
 		for (j = i + 1; j < b->n && mapped(b->ent[j]) &&
 		     (b->ent[j] & PM_PFN_MASK) == pfn + (j - i); j++)
 			;
-		ret = kpageflags_read(kpf_fd, pfn, b->kpf + i, j - i);
+		ret = proc_pagemap_kpf_read(kpf_fd, pfn, b->kpf + i, j - i);
 		if (ret)
 			return ret;
 		i = j;
@@ -86,9 +86,9 @@ static int count(const struct batch *b, struct folio_census *c, folio_cb cb,
 	return 0;
 }
 
-int folio_census_range(int pagemap_fd, int kpf_fd, uint64_t start,
-		       uint64_t end, struct folio_census *c, folio_cb cb,
-		       void *arg)
+int thp_folios_census_range(int pagemap_fd, int kpf_fd, uint64_t start,
+			    uint64_t end, struct folio_census *c, folio_cb cb,
+			    void *arg)
 {
 	struct batch b;
 	uint64_t next;
@@ -100,7 +100,7 @@ int folio_census_range(int pagemap_fd, int kpf_fd, uint64_t start,
 		if (next > end)
 			next = end;
 		b.n = (next - b.addr) / THP_PAGE_SIZE;
-		ret = pagemap_read(pagemap_fd, b.addr, b.ent, b.n);
+		ret = proc_pagemap_read(pagemap_fd, b.addr, b.ent, b.n);
 		if (!ret)
 			ret = read_flags(kpf_fd, &b);
 		if (!ret)

@@ -28,9 +28,9 @@ typedef int (*folio_cb)(uint64_t addr, unsigned int order, void *arg);
  * pagemap_fd into *c (added), calling cb for each when not NULL.  0, a
  * callback's non-zero value, or a negative errno (-EPERM: frames hidden).
  */
-int folio_census_range(int pagemap_fd, int kpf_fd, uint64_t start,
-		       uint64_t end, struct folio_census *c, folio_cb cb,
-		       void *arg);
+int thp_folios_census_range(int pagemap_fd, int kpf_fd, uint64_t start,
+			    uint64_t end, struct folio_census *c, folio_cb cb,
+			    void *arg);
 
 static inline uint64_t folio_census_pages(const struct folio_census *c)
 {

@@ -66,7 +66,9 @@ static void note_coverage(struct task_ctx *c, const ThpVmaEntry *ve,
 			"which are PMD-mapped cannot be told without PAGEMAP_SCAN");
 	else if (cov->inconsistent)
 		pr_warn("task %u VMA %" PRIx64 "-%" PRIx64 ": %" PRIu64
-			" KiB PMD-mapped per smaps, %" PRIu64 " chunks per the page map: the page tables changed while being read; recorded as the page map shows\n",
+			" KiB PMD-mapped per smaps, %" PRIu64
+			" chunks per the page map: the page tables changed while "
+			"being read; recorded as the page map shows\n",
 			c->e->id, ve->start, ve->end, ve->pmd_mapped_kb,
 			chunk_runs_count(cov->pmd.v, cov->pmd.n));
 }
@@ -80,7 +82,7 @@ static int vma_coverage(struct task_ctx *c, const struct smaps_vma *v,
 
 	if (!c->coverage)
 		return 0;
-	ret = coverage_read_vma(&c->reader, v, &cov);
+	ret = thp_coverage_read_vma(&c->reader, v, &cov);
 	if (ret == -ENOMEM)
 		return ret;
 	if (ret) {
@@ -120,8 +122,8 @@ static int vma_folios(struct task_ctx *c, const struct smaps_vma *v,
 
 	if (!c->folios || ve->kind != THP_VMA_KIND__PRIVATE_ANON)
 		return 0;
-	ret = folio_census_range(c->reader.pagemap_fd, c->reader.kpf_fd,
-				 v->start, v->end, &fc, NULL, NULL);
+	ret = thp_folios_census_range(c->reader.pagemap_fd, c->reader.kpf_fd,
+				      v->start, v->end, &fc, NULL, NULL);
 	if (ret) {
 		c->folios = 0;		/* the task's census is unknown */
 		return ret == -ENOMEM ? ret : 0;
@@ -161,7 +163,7 @@ static int record_vma(const struct smaps_vma *v, void *arg)
 	thp_vma_entry__init(ve);
 	ve->start = v->start;
 	ve->end = v->end;
-	ve->kind = (ThpVmaKind)smaps_vma_kind(v);
+	ve->kind = (ThpVmaKind)proc_smaps_vma_kind(v);
 	ve->advice = vma_advice(v);
 	ve->has_pmd_mapped_kb = 1;
 	ve->pmd_mapped_kb = smaps_pmd_mapped_kb(v);
@@ -218,7 +220,7 @@ static void start_coverage(struct task_ctx *c, pid_t pid,
 		snprintf(c->problem, sizeof(c->problem), "%s", env->why);
 		return;
 	}
-	ret = coverage_reader_open(&c->reader, env, pid);
+	ret = thp_coverage_reader_open(&c->reader, env, pid);
 	if (ret) {
 		snprintf(c->problem, sizeof(c->problem),
 			 "/proc/%d/pagemap: %s", pid, strerror(-ret));
@@ -266,8 +268,8 @@ static int record_once(pid_t pid, unsigned int id, const struct thp_env *env,
 	if (ret)
 		return ret;
 	start_coverage(c, pid, env);
-	ret = smaps_read(pid, record_vma, c);
-	coverage_reader_close(&c->reader);
+	ret = proc_smaps_read(pid, record_vma, c);
+	thp_coverage_reader_close(&c->reader);
 	return ret;
 }
 
@@ -291,7 +293,7 @@ static int changed(pid_t pid, const struct task_ctx *c, uint64_t *now)
 	all = malloc(sizeof(*all));
 	if (!all)
 		return 0;
-	ret = smaps_rollup_read(pid, all);
+	ret = proc_smaps_rollup_read(pid, all);
 	*now = smaps_pmd_mapped_kb(all);
 	free(all);
 	return !ret && *now != c->pmd_kb;
@@ -321,7 +323,8 @@ int thp_record_task(pid_t pid, unsigned int id, const struct thp_env *env,
 			break;
 		}
 		pr_warn("task %u: %" PRIu64 " KiB PMD-mapped when its VMAs were read, %" PRIu64
-			" KiB now: its huge pages changed while it was recorded (khugepaged?); recording it again\n",
+			" KiB now: its huge pages changed while it was recorded (khugepaged?); "
+			"recording it again\n",
 			id, c.pmd_kb, now);
 		thp_task_entry__free_unpacked(c.e, NULL);
 	}
@@ -368,7 +371,7 @@ int thp_record_machine(const char *sysfs_dir, ThpDumpEntry **out)
 	ThpDumpEntry *e;
 	int ret;
 
-	ret = thp_sysfs_read(sysfs_dir, &s);
+	ret = sysfs_thp_read(sysfs_dir, &s);
 	if (ret)
 		return ret;
 	e = malloc(sizeof(*e));

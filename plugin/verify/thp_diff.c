@@ -29,7 +29,7 @@ static int diff_add(struct thp_diffs *d, enum thp_diff_kind kind,
 	return 0;
 }
 
-void thp_diffs_free(struct thp_diffs *d)
+void thp_diff_free(struct thp_diffs *d)
 {
 	free(d->v);
 	memset(d, 0, sizeof(*d));
@@ -48,7 +48,7 @@ size_t thp_diff_run(const struct thp_diffs *d, size_t i, struct thp_diff *run)
 	return j;
 }
 
-size_t thp_diffs_count(const struct thp_diffs *d, enum thp_diff_kind kind)
+size_t thp_diff_count(const struct thp_diffs *d, enum thp_diff_kind kind)
 {
 	size_t i, n = 0;
 
@@ -57,7 +57,7 @@ size_t thp_diffs_count(const struct thp_diffs *d, enum thp_diff_kind kind)
 	return n;
 }
 
-uint64_t thp_vma_huge_chunks(const ThpVmaEntry *v)
+uint64_t thp_diff_vma_huge_chunks(const ThpVmaEntry *v)
 {
 	return chunk_runs_count(v->pmd_huge, v->n_pmd_huge) +
 	       chunk_runs_count(v->unresolved, v->n_unresolved);
@@ -68,7 +68,7 @@ static uint64_t vma_end(const void *vmas, size_t i)
 	return ((ThpVmaEntry *const *)vmas)[i]->end;
 }
 
-size_t thp_vma_first_above(const ThpTaskEntry *t, uint64_t addr)
+size_t thp_diff_vma_first_above(const ThpTaskEntry *t, uint64_t addr)
 {
 	return bisect_end_above(t->vmas, t->n_vmas, vma_end, addr);
 }
@@ -81,7 +81,7 @@ static int diff_advice(const ThpVmaEntry *w, const ThpTaskEntry *have,
 	size_t i;
 	int ret = 0;
 
-	for (i = thp_vma_first_above(have, pos);
+	for (i = thp_diff_vma_first_above(have, pos);
 	     i < have->n_vmas && pos < w->end && !ret; i++) {
 		const ThpVmaEntry *h = have->vmas[i];
 		uint64_t s = h->start > pos ? h->start : pos;
@@ -131,7 +131,7 @@ static int huge_set(const ThpTaskEntry *e, uint64_t lo, uint64_t hi,
 	size_t i;
 	int ret = 0;
 
-	for (i = thp_vma_first_above(e, lo);
+	for (i = thp_diff_vma_first_above(e, lo);
 	     i < e->n_vmas && e->vmas[i]->start < hi && !ret; i++) {
 		const ThpVmaEntry *v = e->vmas[i];
 
@@ -196,7 +196,7 @@ static int prctl_differs(const ThpTaskEntry *want, const ThpTaskEntry *have)
 	return thp_prctl_of(want) != thp_prctl_of(have);
 }
 
-uint64_t thp_vma_folio_pages(const ThpVmaEntry *v)
+uint64_t thp_diff_vma_folio_pages(const ThpVmaEntry *v)
 {
 	uint64_t n = 0;
 	size_t i;
@@ -220,9 +220,9 @@ static int diff_folios(const ThpVmaEntry *w, const ThpTaskEntry *want,
 	    (w->advice != THP_ADVICE__NOHUGE &&
 	     thp_prctl_of(want) != THP_PRCTL_DISABLED))
 		return 0;
-	for (i = thp_vma_first_above(have, w->start);
+	for (i = thp_diff_vma_first_above(have, w->start);
 	     i < have->n_vmas && have->vmas[i]->start < w->end; i++)
-		pages += thp_vma_folio_pages(have->vmas[i]);
+		pages += thp_diff_vma_folio_pages(have->vmas[i]);
 	if (!pages)
 		return 0;
 	return diff_add(d, THP_DIFF_FOLIOS, w->start, w->end, w, 0,

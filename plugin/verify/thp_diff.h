@@ -45,7 +45,7 @@ struct thp_diffs {
 /* 0 or -ENOMEM; d must be empty or hold earlier differences. */
 int thp_diff_tasks(const ThpTaskEntry *want, const ThpTaskEntry *have,
 		   struct thp_diffs *d);
-void thp_diffs_free(struct thp_diffs *d);
+void thp_diff_free(struct thp_diffs *d);
 
 /*
  * Difference i and the chunks of the same kind that follow it in the same
@@ -54,7 +54,7 @@ void thp_diffs_free(struct thp_diffs *d);
 size_t thp_diff_run(const struct thp_diffs *d, size_t i, struct thp_diff *run);
 
 /* Count of one kind. */
-size_t thp_diffs_count(const struct thp_diffs *d, enum thp_diff_kind kind);
+size_t thp_diff_count(const struct thp_diffs *d, enum thp_diff_kind kind);
 
 /*
  * The index of the first of t's VMAs that ends above addr (t->n_vmas if
@@ -62,13 +62,13 @@ size_t thp_diffs_count(const struct thp_diffs *d, enum thp_diff_kind kind);
  * overlap (smaps lists them so; thp_image.c and criu_mm.c refuse images
  * that are not).  With it the comparisons are O(n log n) in VMAs.
  */
-size_t thp_vma_first_above(const ThpTaskEntry *t, uint64_t addr);
+size_t thp_diff_vma_first_above(const ThpTaskEntry *t, uint64_t addr);
 
 /* Pages of a VMA entry in large folios below PMD size. */
-uint64_t thp_vma_folio_pages(const ThpVmaEntry *v);
+uint64_t thp_diff_vma_folio_pages(const ThpVmaEntry *v);
 
 /* Chunks a VMA entry says are huge (PMD-mapped or unresolved). */
-uint64_t thp_vma_huge_chunks(const ThpVmaEntry *v);
+uint64_t thp_diff_vma_huge_chunks(const ThpVmaEntry *v);
 
 
 /* "VMA a-b: advice expected hg, found none" and the like; snprintf's value. */

@@ -44,7 +44,7 @@ int thp_expect_rule_vma(ThpVmaEntry *v, int thp_disabled, const char *mode,
 		return 0;
 	a = (v->start + THP_CHUNK_SIZE - 1) & ~(THP_CHUNK_SIZE - 1);
 	for (; a + THP_CHUNK_SIZE <= v->end; a += THP_CHUNK_SIZE) {
-		ret = pagemap_range_present(pagemap_fd, a, THP_CHUNK_SIZE);
+		ret = proc_pagemap_range_present(pagemap_fd, a, THP_CHUNK_SIZE);
 		if (ret < 0)
 			goto err;
 		if (ret && chunk_runs_add(&r, a)) {
@@ -64,7 +64,7 @@ static int apply_rule(ThpTaskEntry *e, pid_t pid, const char *mode)
 	size_t i;
 	int fd, ret = 0;
 
-	fd = pagemap_open(pid);
+	fd = proc_pagemap_open(pid);
 	if (fd < 0) {
 		pr_err("task %d: /proc/%d/pagemap: %s\n", pid, pid,
 		       strerror(-fd));
@@ -103,7 +103,7 @@ static int add_kind(const struct smaps_vma *sv, void *arg)
 	k->v = p;
 	k->v[k->n].start = sv->start;
 	k->v[k->n].end = sv->end;
-	k->v[k->n].kind = smaps_vma_kind(sv);
+	k->v[k->n].kind = proc_smaps_vma_kind(sv);
 	k->n++;
 	return 0;
 }
@@ -180,7 +180,7 @@ static int from_criu_mm(int dirfd, unsigned int id, pid_t pid,
 	e->version = THP_IMAGE_VERSION;
 	e->id = id;
 	e->thp_disabled = mm->has_thp_disabled && mm->thp_disabled;
-	ret = smaps_read(pid, add_kind, &k);
+	ret = proc_smaps_read(pid, add_kind, &k);
 	if (!ret)
 		ret = mm_vmas(e, mm, &k);
 	if (ret) {
@@ -210,7 +210,7 @@ void thp_expect_prctl_from_mm(int dirfd, ThpTaskEntry *e)
 
 static int load_record(int dirfd, unsigned int id, struct thp_expect *x)
 {
-	int ret = thp_img_read_task(dirfd, id, &x->e);
+	int ret = thp_image_read_task(dirfd, id, &x->e);
 
 	if (!ret) {
 		x->source = THP_EXPECT_RECORD;

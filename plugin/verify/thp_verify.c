@@ -24,16 +24,16 @@ int thp_verify_ctx_open(struct thp_verify_ctx *c, int dirfd)
 
 	memset(c, 0, sizeof(*c));
 	c->dirfd = dirfd;
-	ret = thp_sysfs_read(THP_SYSFS_DIR, &s);
+	ret = sysfs_thp_read(THP_SYSFS_DIR, &s);
 	if (ret) {
 		pr_err("%s: %s\n", THP_SYSFS_DIR, strerror(-ret));
 		return ret;
 	}
-	snprintf(c->mode, sizeof(c->mode), "%s", thp_sysfs_pmd_mode(&s));
+	snprintf(c->mode, sizeof(c->mode), "%s", sysfs_thp_pmd_mode(&s));
 	c->pmd_off = !strcmp(c->mode, "never");
 	c->hpage_size = s.hpage_size;
-	thp_env_probe(&c->env);
-	ret = thp_img_read_dump(dirfd, &c->dump);
+	thp_coverage_env_probe(&c->env);
+	ret = thp_image_read_dump(dirfd, &c->dump);
 	if (ret == -ENOENT) {
 		c->dump = NULL;
 		return 0;
@@ -105,7 +105,7 @@ int thp_verify_compare(const struct thp_verify_ctx *c, struct thp_verify *v)
 	if (v->live)
 		thp_task_entry__free_unpacked(v->live, NULL);
 	v->live = NULL;
-	thp_diffs_free(&v->d);
+	thp_diff_free(&v->d);
 	ret = thp_record_task(v->pid, v->id, &c->env, &v->live, &st);
 	if (ret) {
 		pr_err("task %d: cannot read its THP state: %s\n", v->pid,
@@ -140,7 +140,8 @@ int thp_verify_compare_settled(const struct thp_verify_ctx *c,
 		why = ret ? NULL : thp_verify_unread(v);
 		if (!why || try >= tries)
 			return ret;
-		pr_warn("task %d: which chunks are huge cannot be told (%s): reading it again in %u ms\n",
+		pr_warn("task %d: which chunks are huge cannot be told (%s): reading it again in "
+			"%u ms\n",
 			v->pid, why, pause_ms);
 		usleep(pause_ms * 1000);
 	}
@@ -152,7 +153,7 @@ void thp_verify_free(struct thp_verify *v)
 	if (v->live)
 		thp_task_entry__free_unpacked(v->live, NULL);
 	v->live = NULL;
-	thp_diffs_free(&v->d);
+	thp_diff_free(&v->d);
 }
 
 /* The live advice over [s, e): one name, or "mixed". */
@@ -161,7 +162,7 @@ static const char *live_advice(const ThpTaskEntry *t, uint64_t s, uint64_t e)
 	int seen = -1;
 	size_t i;
 
-	for (i = thp_vma_first_above(t, s);
+	for (i = thp_diff_vma_first_above(t, s);
 	     i < t->n_vmas && t->vmas[i]->start < e; i++) {
 		const ThpVmaEntry *v = t->vmas[i];
 
@@ -192,7 +193,7 @@ static uint64_t live_huge(const ThpTaskEntry *t, uint64_t s, uint64_t e)
 	uint64_t nr = 0;
 	size_t i;
 
-	for (i = thp_vma_first_above(t, s);
+	for (i = thp_diff_vma_first_above(t, s);
 	     i < t->n_vmas && t->vmas[i]->start < e; i++) {
 		const ThpVmaEntry *v = t->vmas[i];
 
@@ -214,7 +215,7 @@ static void print_table(FILE *f, const struct thp_verify *v)
 	for (i = 0; i < w->n_vmas; i++) {
 		const ThpVmaEntry *e = w->vmas[i];
 		const char *have = live_advice(v->live, e->start, e->end);
-		uint64_t wh = thp_vma_huge_chunks(e);
+		uint64_t wh = thp_diff_vma_huge_chunks(e);
 		uint64_t hh = live_huge(v->live, e->start, e->end);
 
 		if (e->advice == THP_ADVICE__NONE && !strcmp(have, "none") &&
@@ -245,17 +246,18 @@ static void print_folios(FILE *f, const struct thp_verify *v)
 	if (!h->has_folios_known || !h->folios_known)
 		return;
 	for (i = 0; i < w->n_vmas; i++) {
-		want = thp_vma_folio_pages(w->vmas[i]);
+		want = thp_diff_vma_folio_pages(w->vmas[i]);
 		if (!want)
 			continue;
 		have = 0;
-		for (j = thp_vma_first_above(h, w->vmas[i]->start);
+		for (j = thp_diff_vma_first_above(h, w->vmas[i]->start);
 		     j < h->n_vmas && h->vmas[j]->start < w->vmas[i]->end; j++)
-			have += thp_vma_folio_pages(h->vmas[j]);
+			have += thp_diff_vma_folio_pages(h->vmas[j]);
 		if (have < want)
 			fprintf(f, "mTHP: VMA %" PRIx64 "-%" PRIx64 ": %" PRIu64
 				" KiB in large folios below PMD size at dump, %"
-				PRIu64 " now (not rebuilt: MADV_COLLAPSE makes PMD-size folios only)\n",
+				PRIu64 " now (not rebuilt: MADV_COLLAPSE makes PMD-size folios "
+				       "only)\n",
 				w->vmas[i]->start, w->vmas[i]->end, want * 4,
 				have * 4);
 	}

@@ -75,7 +75,8 @@ int main(int argc, char **argv)
 	int fd;
 
 	if (argc < 2 || !mib || mib % 4) {
-		fprintf(stderr, "usage: thp_bench_mem PIDFILE [MIB, a multiple of 4 [CHECKFILE]]\n");
+		fprintf(stderr, "usage: thp_bench_mem PIDFILE "
+			"[MIB, a multiple of 4 [CHECKFILE]]\n");
 		return 2;
 	}
 	checkfile = argc > 3 ? argv[3] : NULL;

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * criu-thp's command line (criu_thp_parse()): the input, split at NUL
+ * criu-thp's command line (criu_thp_opts_parse()): the input, split at NUL
  * bytes, is the argument vector after "criu-thp".  --help and --version
  * print to stdout, which goes to /dev/null here.
  */
@@ -36,7 +36,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		off += strlen(s + off) + 1;
 	}
 	argv[argc] = NULL;
-	if (!criu_thp_parse(argc, argv, &o) && !o.cmd)
+	if (!criu_thp_opts_parse(argc, argv, &o) && !o.cmd)
 		abort();
 	criu_thp_opts_free(&o);
 	free(s);

@@ -24,9 +24,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (!f)
 		abort();
-	smaps_parse(f, count, &n);
+	proc_smaps_parse(f, count, &n);
 	fclose(f);
-	smaps_parse_maps_line(s, &v);
+	proc_smaps_parse_maps_line(s, &v);
 	free(s);
 	return 0;
 }

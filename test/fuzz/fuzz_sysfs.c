@@ -41,11 +41,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fuzz_file(path, p, nul - p);
 		p = nul + 1;
 	}
-	if (!thp_sysfs_read(dir, &st) &&
+	if (!sysfs_thp_read(dir, &st) &&
 	    (!st.hpage_size || st.hpage_size & (st.hpage_size - 1)))
 		abort();
 	s = fuzz_string(data, size);
-	thp_sysfs_selected(s, word, sizeof(word));
+	sysfs_thp_selected(s, word, sizeof(word));
 	free(s);
 	return 0;
 }

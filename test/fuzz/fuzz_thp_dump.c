@@ -12,7 +12,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	ThpDumpEntry *e;
 
-	if (thp_img_decode_dump(data, size, "thp-dump.img", &e))
+	if (thp_image_decode_dump(data, size, "thp-dump.img", &e))
 		return 0;
 	thp_dump_entry__free_unpacked(e, NULL);
 	return 0;

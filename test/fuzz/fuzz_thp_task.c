@@ -16,11 +16,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct thp_diffs d = { };
 	ThpTaskEntry *e;
 
-	if (thp_img_decode_task(data, size, "thp-1.img", &e))
+	if (thp_image_decode_task(data, size, "thp-1.img", &e))
 		return 0;
 	if (thp_diff_tasks(e, e, &d) || d.n != !e->coverage_known)
 		abort();
-	thp_diffs_free(&d);
+	thp_diff_free(&d);
 	thp_task_entry__free_unpacked(e, NULL);
 	return 0;
 }

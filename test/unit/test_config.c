@@ -128,13 +128,13 @@ static void sysfs_selected(void **state)
 	char w[16];
 
 	(void)state;
-	assert_int_equal(thp_sysfs_selected("always [madvise] never", w,
+	assert_int_equal(sysfs_thp_selected("always [madvise] never", w,
 					    sizeof(w)), 0);
 	assert_string_equal(w, "madvise");
-	assert_int_equal(thp_sysfs_selected("always madvise never", w,
+	assert_int_equal(sysfs_thp_selected("always madvise never", w,
 					    sizeof(w)), -EINVAL);
-	assert_int_equal(thp_sysfs_selected("[] x", w, sizeof(w)), -EINVAL);
-	assert_int_equal(thp_sysfs_selected("[averyveryverylongword]", w,
+	assert_int_equal(sysfs_thp_selected("[] x", w, sizeof(w)), -EINVAL);
+	assert_int_equal(sysfs_thp_selected("[averyveryverylongword]", w,
 					    sizeof(w)), -EINVAL);
 }
 
@@ -149,7 +149,7 @@ static void sysfs_fixture(void **state)
 	put("hpage_pmd_size", "2097152\n");
 	put("shmem_enabled", "always within_size advise [never] deny force\n");
 	put("khugepaged/max_ptes_none", "511\n");
-	assert_int_equal(thp_sysfs_read(dir, &s), 0);
+	assert_int_equal(sysfs_thp_read(dir, &s), 0);
 	assert_string_equal(s.enabled, "madvise");
 	assert_string_equal(s.defrag, "madvise");
 	assert_string_equal(s.shmem_enabled, "never");
@@ -161,19 +161,19 @@ static void sysfs_fixture(void **state)
 	assert_int_equal(unlink(path), 0);
 	snprintf(path, sizeof(path), "%s/khugepaged/max_ptes_none", dir);
 	assert_int_equal(unlink(path), 0);
-	assert_int_equal(thp_sysfs_read(dir, &s), 0);
+	assert_int_equal(sysfs_thp_read(dir, &s), 0);
 	assert_string_equal(s.shmem_enabled, "");
 	assert_int_equal(s.max_ptes_none, -1);
 
 	/* files that make no sense */
 	put("shmem_enabled", "");
-	assert_int_equal(thp_sysfs_read(dir, &s), -EINVAL);
+	assert_int_equal(sysfs_thp_read(dir, &s), -EINVAL);
 	put("hpage_pmd_size", "3000\n");
 	put("shmem_enabled", "[never]\n");
-	assert_int_equal(thp_sysfs_read(dir, &s), -EINVAL);
+	assert_int_equal(sysfs_thp_read(dir, &s), -EINVAL);
 	put("hpage_pmd_size", "2M\n");
-	assert_int_equal(thp_sysfs_read(dir, &s), -EINVAL);
-	assert_int_equal(thp_sysfs_read("/nonexistent", &s), -ENOENT);
+	assert_int_equal(sysfs_thp_read(dir, &s), -EINVAL);
+	assert_int_equal(sysfs_thp_read("/nonexistent", &s), -ENOENT);
 }
 
 /*
@@ -193,32 +193,32 @@ static void sysfs_per_size(void **state)
 	put("defrag", "always defer defer+madvise [madvise] never\n");
 	put("hpage_pmd_size", "2097152\n");
 	put("hugepages-2048kB/enabled", "always [inherit] madvise never\n");
-	assert_int_equal(thp_sysfs_read(dir, &s), 0);
+	assert_int_equal(sysfs_thp_read(dir, &s), 0);
 	assert_string_equal(s.pmd_enabled, "inherit");
-	assert_string_equal(thp_sysfs_pmd_mode(&s), "always");
+	assert_string_equal(sysfs_thp_pmd_mode(&s), "always");
 
 	put("hugepages-2048kB/enabled", "always inherit madvise [never]\n");
-	assert_int_equal(thp_sysfs_read(dir, &s), 0);
-	assert_string_equal(thp_sysfs_pmd_mode(&s), "never");
+	assert_int_equal(sysfs_thp_read(dir, &s), 0);
+	assert_string_equal(sysfs_thp_pmd_mode(&s), "never");
 
 	put("enabled", "always madvise [never]\n");
 	put("hugepages-2048kB/enabled", "[always] inherit madvise never\n");
-	assert_int_equal(thp_sysfs_read(dir, &s), 0);
-	assert_string_equal(thp_sysfs_pmd_mode(&s), "always");
+	assert_int_equal(sysfs_thp_read(dir, &s), 0);
+	assert_string_equal(sysfs_thp_pmd_mode(&s), "always");
 
 	/* a 32 MiB PMD (arm64, 16 KiB pages) reads its own size's file */
 	put("hpage_pmd_size", "33554432\n");
-	assert_int_equal(thp_sysfs_read(dir, &s), 0);
+	assert_int_equal(sysfs_thp_read(dir, &s), 0);
 	assert_string_equal(s.pmd_enabled, "");
-	assert_string_equal(thp_sysfs_pmd_mode(&s), "never");
+	assert_string_equal(sysfs_thp_pmd_mode(&s), "never");
 
 	put("hpage_pmd_size", "2097152\n");
 	put("hugepages-2048kB/enabled", "always inherit\n");
-	assert_int_equal(thp_sysfs_read(dir, &s), -EINVAL);
+	assert_int_equal(sysfs_thp_read(dir, &s), -EINVAL);
 	snprintf(path, sizeof(path), "%s/hugepages-2048kB/enabled", dir);
 	assert_int_equal(unlink(path), 0);
-	assert_int_equal(thp_sysfs_read(dir, &s), 0);
-	assert_string_equal(thp_sysfs_pmd_mode(&s), "never");
+	assert_int_equal(sysfs_thp_read(dir, &s), 0);
+	assert_string_equal(sysfs_thp_pmd_mode(&s), "never");
 }
 
 static void sysfs_live(void **state)
@@ -230,7 +230,7 @@ static void sysfs_live(void **state)
 		print_message("SKIP: kernel without THP: no %s\n", THP_SYSFS_DIR);
 		skip();
 	}
-	assert_int_equal(thp_sysfs_read(THP_SYSFS_DIR, &s), 0);
+	assert_int_equal(sysfs_thp_read(THP_SYSFS_DIR, &s), 0);
 	assert_true(s.hpage_size == 2u << 20);
 	print_message("enabled=%s defrag=%s shmem_enabled=%s max_ptes_none=%d\n",
 		      s.enabled, s.defrag, s.shmem_enabled, s.max_ptes_none);

@@ -124,8 +124,8 @@ static void task_round_trip(void **state)
 	ThpTaskEntry *t;
 
 	make_task();
-	assert_int_equal(thp_img_write_task(fx->dirfd, &task), 0);
-	assert_int_equal(thp_img_read_task(fx->dirfd, 42, &t), 0);
+	assert_int_equal(thp_image_write_task(fx->dirfd, &task), 0);
+	assert_int_equal(thp_image_read_task(fx->dirfd, 42, &t), 0);
 	assert_int_equal(t->id, 42);
 	assert_true(t->thp_disabled);
 	assert_int_equal(t->n_vmas, 3);
@@ -163,14 +163,14 @@ static void planted_symlink(void **state)
 	close(fd);
 	assert_int_equal(symlinkat(target, fx->dirfd, "thp-42.img.tmp"), 0);
 	make_task();
-	assert_int_equal(thp_img_write_task(fx->dirfd, &task), 0);
+	assert_int_equal(thp_image_write_task(fx->dirfd, &task), 0);
 	assert_int_equal(stat(target, &st), 0);
 	assert_int_equal(st.st_size, 6);
 	fd = open(target, O_RDONLY);
 	assert_int_equal(read(fd, buf, sizeof(buf)), 6);
 	close(fd);
 	assert_memory_equal(buf, "victim", 6);
-	assert_int_equal(thp_img_read_task(fx->dirfd, 42, &t), 0);
+	assert_int_equal(thp_image_read_task(fx->dirfd, 42, &t), 0);
 	thp_task_entry__free_unpacked(t, NULL);
 	assert_int_equal(fstatat(fx->dirfd, "thp-42.img", &st,
 				 AT_SYMLINK_NOFOLLOW), 0);
@@ -192,8 +192,8 @@ static void dump_round_trip(void **state)
 	d.shmem_enabled = "never";
 	d.has_max_ptes_none = 1;
 	d.max_ptes_none = 511;
-	assert_int_equal(thp_img_write_dump(fx->dirfd, &d), 0);
-	assert_int_equal(thp_img_read_dump(fx->dirfd, &r), 0);
+	assert_int_equal(thp_image_write_dump(fx->dirfd, &d), 0);
+	assert_int_equal(thp_image_read_dump(fx->dirfd, &r), 0);
 	assert_string_equal(r->kernel_release, "6.1.0-56-amd64");
 	assert_string_equal(r->enabled, "madvise");
 	assert_int_equal(r->max_ptes_none, 511);
@@ -223,9 +223,9 @@ static void truncated_anywhere(void **state)
 	make_task();
 	buf = task_file(&len);
 	for (cut = 0; cut < len; cut++)
-		assert_int_equal(thp_img_decode_task(buf, cut, "t", &t),
+		assert_int_equal(thp_image_decode_task(buf, cut, "t", &t),
 				 -EBADMSG);
-	assert_int_equal(thp_img_decode_task(buf, len, "t", &t), 0);
+	assert_int_equal(thp_image_decode_task(buf, len, "t", &t), 0);
 	thp_task_entry__free_unpacked(t, NULL);
 	free(buf);
 }
@@ -242,11 +242,11 @@ static void trailing_garbage_and_bad_magic(void **state)
 	buf = task_file(&len);
 	longer = calloc(1, len + 1);
 	memcpy(longer, buf, len);
-	assert_int_equal(thp_img_decode_task(longer, len + 1, "t", &t), -EBADMSG);
+	assert_int_equal(thp_image_decode_task(longer, len + 1, "t", &t), -EBADMSG);
 	/* a task image is not a dump image */
-	assert_int_equal(thp_img_decode_dump(buf, len, "t", &d), -EBADMSG);
+	assert_int_equal(thp_image_decode_dump(buf, len, "t", &d), -EBADMSG);
 	buf[0] ^= 0xff;
-	assert_int_equal(thp_img_decode_task(buf, len, "t", &t), -EBADMSG);
+	assert_int_equal(thp_image_decode_task(buf, len, "t", &t), -EBADMSG);
 	free(longer);
 	free(buf);
 }
@@ -259,14 +259,14 @@ static void oversized(void **state)
 	int fd;
 
 	/* a header that claims more than the bound */
-	assert_int_equal(thp_img_decode_task((uint8_t *)hdr, 8, "t", &t), -EFBIG);
+	assert_int_equal(thp_image_decode_task((uint8_t *)hdr, 8, "t", &t), -EFBIG);
 
 	/* a file larger than the bound is not even read */
 	fd = openat(fx->dirfd, "thp-7.img", O_WRONLY | O_CREAT, 0600);
 	assert_true(fd >= 0);
 	assert_int_equal(ftruncate(fd, (off_t)THP_IMG_MAX_PAYLOAD + 4096), 0);
 	close(fd);
-	assert_int_equal(thp_img_read_task(fx->dirfd, 7, &t), -EFBIG);
+	assert_int_equal(thp_image_read_task(fx->dirfd, 7, &t), -EFBIG);
 }
 
 static void corrupt_payload(void **state)
@@ -281,7 +281,7 @@ static void corrupt_payload(void **state)
 	/* an invalid wire type right after the header */
 	for (i = 8; i < len; i++)
 		buf[i] = 0xff;
-	assert_int_equal(thp_img_decode_task(buf, len, "t", &t), -EBADMSG);
+	assert_int_equal(thp_image_decode_task(buf, len, "t", &t), -EBADMSG);
 	free(buf);
 }
 
@@ -295,7 +295,7 @@ static void wrong_version(void **state)
 	make_task();
 	task.version = THP_IMAGE_VERSION + 1;
 	buf = task_file(&len);
-	assert_int_equal(thp_img_decode_task(buf, len, "t", &t),
+	assert_int_equal(thp_image_decode_task(buf, len, "t", &t),
 			 -EPROTONOSUPPORT);
 	free(buf);
 }
@@ -361,9 +361,9 @@ static void absurd_values(void **state)
 			break;
 		}
 		buf = task_file(&len);
-		assert_int_equal(thp_img_decode_task(buf, len, "t", &t), -EBADMSG);
+		assert_int_equal(thp_image_decode_task(buf, len, "t", &t), -EBADMSG);
 		free(buf);
-		assert_int_equal(thp_img_write_task(fx->dirfd, &task), -EINVAL);
+		assert_int_equal(thp_image_write_task(fx->dirfd, &task), -EINVAL);
 	}
 }
 
@@ -373,8 +373,8 @@ static void missing_image(void **state)
 	ThpTaskEntry *t;
 	ThpDumpEntry *d;
 
-	assert_int_equal(thp_img_read_task(fx->dirfd, 1234, &t), -ENOENT);
-	assert_int_equal(thp_img_read_dump(fx->dirfd, &d), -ENOENT);
+	assert_int_equal(thp_image_read_task(fx->dirfd, 1234, &t), -ENOENT);
+	assert_int_equal(thp_image_read_dump(fx->dirfd, &d), -ENOENT);
 }
 
 static void task_ids_and_cleanup(void **state)
@@ -383,20 +383,20 @@ static void task_ids_and_cleanup(void **state)
 	unsigned int id = 0;
 	int fd;
 
-	assert_int_equal(thp_img_task_id("thp-17.img", &id), 0);
+	assert_int_equal(thp_image_task_id("thp-17.img", &id), 0);
 	assert_int_equal(id, 17);
-	assert_int_equal(thp_img_task_id("thp-dump.img", &id), -1);
-	assert_int_equal(thp_img_task_id("thp-17.img.tmp", &id), -1);
-	assert_int_equal(thp_img_task_id("thp- 17.img", &id), -1);
-	assert_int_equal(thp_img_task_id("mm-17.img", &id), -1);
+	assert_int_equal(thp_image_task_id("thp-dump.img", &id), -1);
+	assert_int_equal(thp_image_task_id("thp-17.img.tmp", &id), -1);
+	assert_int_equal(thp_image_task_id("thp- 17.img", &id), -1);
+	assert_int_equal(thp_image_task_id("mm-17.img", &id), -1);
 
 	make_task();
-	assert_int_equal(thp_img_write_task(fx->dirfd, &task), 0);
+	assert_int_equal(thp_image_write_task(fx->dirfd, &task), 0);
 	fd = openat(fx->dirfd, "thp-9.img.tmp", O_WRONLY | O_CREAT, 0600);
 	close(fd);
 	fd = openat(fx->dirfd, "mm-42.img", O_WRONLY | O_CREAT, 0600);
 	close(fd);
-	assert_int_equal(thp_img_remove_all(fx->dirfd), 0);
+	assert_int_equal(thp_image_remove_all(fx->dirfd), 0);
 	assert_int_equal(faccessat(fx->dirfd, "thp-42.img", F_OK, 0), -1);
 	assert_int_equal(faccessat(fx->dirfd, "thp-9.img.tmp", F_OK, 0), -1);
 	assert_int_equal(faccessat(fx->dirfd, "mm-42.img", F_OK, 0), 0);
@@ -430,20 +430,25 @@ static void show_text_and_json(void **state)
 	d.hpage_size = CHUNK;
 	d.enabled = "always";
 	d.defrag = "madvise";
-	assert_int_equal(thp_img_write_task(fx->dirfd, &task), 0);
+	assert_int_equal(thp_image_write_task(fx->dirfd, &task), 0);
 
 	out = show(fx->dirfd, 0, &ret);		/* no thp-dump.img yet */
 	assert_int_equal(ret, -ENOENT);
 	free(out);
 
-	assert_int_equal(thp_img_write_dump(fx->dirfd, &d), 0);
+	assert_int_equal(thp_image_write_dump(fx->dirfd, &d), 0);
 	out = show(fx->dirfd, 0, &ret);
 	assert_int_equal(ret, 0);
 	assert_non_null(strstr(out, "strict=no, 1 tasks\n"));
-	assert_non_null(strstr(out, "task 42: prctl THP disabled, 3 VMAs, huge-page map from kpageflags: 5 PMD-mapped, 1 PTE-mapped THP, 2 unresolved chunks\n"));
+	assert_non_null(strstr(out, "task 42: prctl THP disabled, 3 VMAs, huge-page map from "
+				    "kpageflags: 5 PMD-mapped, 1 PTE-mapped THP, 2 unresolved "
+				    "chunks\n"));
 	assert_non_null(strstr(out,
-		"7f0000000000-7f0001000000 anon    hg   pmd_huge 7f0000000000-7f0000600000 (3), 7f0000a00000-7f0000e00000 (2) pte_thp 7f0000600000-7f0000800000 (1)\n"));
-	assert_non_null(strstr(out, "7f0001000000-7f0001800000 anon    nh   unresolved 7f0001000000-7f0001400000 (2) [smaps: 2048 KiB PMD-mapped] mTHP: 128 KiB in 64 KiB folios\n"));
+		"7f0000000000-7f0001000000 anon    hg   pmd_huge 7f0000000000-7f0000600000 (3), "
+		"7f0000a00000-7f0000e00000 (2) pte_thp 7f0000600000-7f0000800000 (1)\n"));
+	assert_non_null(strstr(out, "7f0001000000-7f0001800000 anon    nh   unresolved "
+				    "7f0001000000-7f0001400000 (2) [smaps: 2048 KiB PMD-mapped] "
+				    "mTHP: 128 KiB in 64 KiB folios\n"));
 	assert_non_null(strstr(out, "7f1000000000-7f1000003000 file    none\n"));
 	free(out);
 
@@ -451,7 +456,9 @@ static void show_text_and_json(void **state)
 	assert_int_equal(ret, 0);
 	assert_non_null(strstr(out, "\"kernel_release\":\"6.1\\\"evil\""));
 	assert_non_null(strstr(out, "{\"first\":\"0x7f0000a00000\",\"nr\":2}"));
-	assert_non_null(strstr(out, "\"id\":42,\"thp_disabled\":true,\"prctl\":\"disabled\",\"folios_known\":false,\"coverage_known\":true,\"source\":\"kpageflags\""));
+	assert_non_null(strstr(out, "\"id\":42,\"thp_disabled\":true,"
+			       "\"prctl\":\"disabled\",\"folios_known\":false,"
+			       "\"coverage_known\":true,\"source\":\"kpageflags\""));
 	assert_non_null(strstr(out, "\"pte_thp\":[{\"first\":\"0x7f0000600000\",\"nr\":1}]"));
 	assert_non_null(strstr(out, "\"task_ids\":[42]"));
 	assert_non_null(strstr(out, "\"folios\":[{\"kb\":64,\"pages\":32}]"));
@@ -460,7 +467,7 @@ static void show_text_and_json(void **state)
 	/* a listed task without its image: an error naming the file */
 	d.n_task_ids = 2;
 	d.task_ids = more;
-	assert_int_equal(thp_img_write_dump(fx->dirfd, &d), 0);
+	assert_int_equal(thp_image_write_dump(fx->dirfd, &d), 0);
 	out = show(fx->dirfd, 1, &ret);
 	assert_int_equal(ret, -ENOENT);
 	assert_string_equal(out, "");		/* nothing half-printed */
@@ -468,10 +475,10 @@ static void show_text_and_json(void **state)
 
 	/* an image the dump does not list is ignored */
 	task.id = 7;
-	assert_int_equal(thp_img_write_task(fx->dirfd, &task), 0);
+	assert_int_equal(thp_image_write_task(fx->dirfd, &task), 0);
 	d.n_task_ids = 1;
 	d.task_ids = ids;
-	assert_int_equal(thp_img_write_dump(fx->dirfd, &d), 0);
+	assert_int_equal(thp_image_write_dump(fx->dirfd, &d), 0);
 	out = show(fx->dirfd, 0, &ret);
 	assert_int_equal(ret, 0);
 	assert_null(strstr(out, "task 7"));
@@ -489,14 +496,14 @@ static void dump_entry_checks(void **state)
 	d.kernel_release = "6.1";
 	d.enabled = d.defrag = "madvise";
 	d.hpage_size = 3 * 4096;
-	assert_int_equal(thp_dump_entry_check(&d, why, sizeof(why)), -1);
-	assert_int_equal(thp_img_write_dump(fx->dirfd, &d), -EINVAL);
+	assert_int_equal(thp_image_dump_check(&d, why, sizeof(why)), -1);
+	assert_int_equal(thp_image_write_dump(fx->dirfd, &d), -EINVAL);
 	d.hpage_size = CHUNK;
 	d.n_task_ids = 2;
 	d.task_ids = unsorted;
-	assert_int_equal(thp_dump_entry_check(&d, why, sizeof(why)), -1);
+	assert_int_equal(thp_image_dump_check(&d, why, sizeof(why)), -1);
 	d.task_ids = twice;
-	assert_int_equal(thp_dump_entry_check(&d, why, sizeof(why)), -1);
+	assert_int_equal(thp_image_dump_check(&d, why, sizeof(why)), -1);
 	assert_non_null(strstr(why, "repeated"));
 }
 

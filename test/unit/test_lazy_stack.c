@@ -27,7 +27,8 @@ static void syscall_texts(void **state)
 	(void)state;
 	assert_int_equal(proc_syscall_sp_parse("-1 0x7ffd1000 0x401000\n", &sp), 0);
 	assert_int_equal(sp, 0x7ffd1000);
-	assert_int_equal(proc_syscall_sp_parse("34 0x7f16 0x1 0x1 0x7f0 0x0 0x64 0x7ffc1e82f000 0x55fb7dab8106\n",
+	assert_int_equal(proc_syscall_sp_parse("34 0x7f16 0x1 0x1 0x7f0 0x0 0x64 0x7ffc1e82f000 "
+					       "0x55fb7dab8106\n",
 					       &sp), 0);
 	assert_int_equal(sp, 0x7ffc1e82f000);
 	assert_int_equal(proc_syscall_sp_parse("running\n", &sp), -EBUSY);

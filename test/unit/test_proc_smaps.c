@@ -45,13 +45,13 @@ static const char smaps_two[] =
 static void vmflags_words(void **state)
 {
 	(void)state;
-	assert_int_equal(smaps_parse_vmflags(" rd wr hg\n"), VMF_HG);
-	assert_int_equal(smaps_parse_vmflags(" nh um uw ui"),
+	assert_int_equal(proc_smaps_parse_vmflags(" rd wr hg\n"), VMF_HG);
+	assert_int_equal(proc_smaps_parse_vmflags(" nh um uw ui"),
 			 VMF_NH | VMF_UM | VMF_UW | VMF_UI);
 	/* whole words only: "hgx" and "xh" are not "hg" */
-	assert_int_equal(smaps_parse_vmflags(" hgx xhg sh"), VMF_SH);
-	assert_int_equal(smaps_parse_vmflags(""), 0);
-	assert_int_equal(smaps_parse_vmflags(" h"), 0);
+	assert_int_equal(proc_smaps_parse_vmflags(" hgx xhg sh"), VMF_SH);
+	assert_int_equal(proc_smaps_parse_vmflags(""), 0);
+	assert_int_equal(proc_smaps_parse_vmflags(" h"), 0);
 }
 
 static void two_vmas_with_fields(void **state)
@@ -60,7 +60,7 @@ static void two_vmas_with_fields(void **state)
 	FILE *f = str_file(smaps_two);
 
 	(void)state;
-	assert_int_equal(smaps_parse(f, collect, &c), 0);
+	assert_int_equal(proc_smaps_parse(f, collect, &c), 0);
 	fclose(f);
 	assert_int_equal(c.nr, 2);
 
@@ -70,12 +70,12 @@ static void two_vmas_with_fields(void **state)
 	assert_int_equal(c.v[0].anon_huge_kb, 6144);
 	assert_int_equal(c.v[0].vmflags, VMF_HG | VMF_UM);
 	assert_true(c.v[0].has_vmflags);
-	assert_int_equal(smaps_vma_kind(&c.v[0]), VMA_KIND_PRIVATE_ANON);
+	assert_int_equal(proc_smaps_vma_kind(&c.v[0]), VMA_KIND_PRIVATE_ANON);
 
 	assert_string_equal(c.v[1].path, "/memfd:buf (deleted)");
 	assert_int_equal(c.v[1].shmem_pmd_kb, 2048);
 	assert_int_equal(c.v[1].vmflags, VMF_SH | VMF_NH);
-	assert_int_equal(smaps_vma_kind(&c.v[1]), VMA_KIND_SHMEM);
+	assert_int_equal(proc_smaps_vma_kind(&c.v[1]), VMA_KIND_SHMEM);
 }
 
 static void kinds(void **state)
@@ -98,10 +98,10 @@ static void kinds(void **state)
 
 	(void)state;
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		assert_int_equal(smaps_parse_maps_line(cases[i].line, &v), 0);
-		assert_int_equal(smaps_vma_kind(&v), cases[i].kind);
+		assert_int_equal(proc_smaps_parse_maps_line(cases[i].line, &v), 0);
+		assert_int_equal(proc_smaps_vma_kind(&v), cases[i].kind);
 	}
-	assert_int_equal(smaps_parse_maps_line(cases[7].line, &v), 0);
+	assert_int_equal(proc_smaps_parse_maps_line(cases[7].line, &v), 0);
 	assert_string_equal(v.path, "/data/file with spaces");
 }
 
@@ -120,7 +120,7 @@ static void malformed(void **state)
 		FILE *f = str_file(bad[i]);
 
 		c.nr = 0;
-		assert_int_equal(smaps_parse(f, collect, &c), -EINVAL);
+		assert_int_equal(proc_smaps_parse(f, collect, &c), -EINVAL);
 		fclose(f);
 	}
 }
@@ -131,7 +131,7 @@ static void callback_stops_the_walk(void **state)
 	FILE *f = str_file(smaps_two);
 
 	(void)state;
-	assert_int_equal(smaps_parse(f, collect, &c), -E2BIG);
+	assert_int_equal(proc_smaps_parse(f, collect, &c), -E2BIG);
 	fclose(f);
 }
 
@@ -177,12 +177,12 @@ static void live_advice(void **state)
 		if (cases[i].advice >= 0)
 			assert_int_equal(madvise(p, len, cases[i].advice), 0);
 		f.addr = (uintptr_t)p;
-		assert_int_equal(smaps_read(getpid(), find_vma, &f), 0);
+		assert_int_equal(proc_smaps_read(getpid(), find_vma, &f), 0);
 		assert_true(f.found);
 		assert_true(f.v.has_vmflags);
 		assert_int_equal(f.v.vmflags & (VMF_HG | VMF_NH),
 				 cases[i].flags);
-		assert_int_equal(smaps_vma_kind(&f.v), VMA_KIND_PRIVATE_ANON);
+		assert_int_equal(proc_smaps_vma_kind(&f.v), VMA_KIND_PRIVATE_ANON);
 		munmap(p, len);
 	}
 }
@@ -204,11 +204,11 @@ static void rollup(void **state)
 
 	(void)state;
 	assert_non_null(all);
-	assert_int_equal(smaps_read(getpid(), add_rss, &rss), 0);
-	assert_int_equal(smaps_rollup_read(getpid(), all), 0);
+	assert_int_equal(proc_smaps_read(getpid(), add_rss, &rss), 0);
+	assert_int_equal(proc_smaps_rollup_read(getpid(), all), 0);
 	assert_true(all->rss_kb > 0);
 	assert_true(all->rss_kb + 256 > rss && rss + 256 > all->rss_kb);
-	assert_int_equal(smaps_rollup_read(-1, all), -ENOENT);
+	assert_int_equal(proc_smaps_rollup_read(-1, all), -ENOENT);
 	free(all);
 }
 

@@ -210,7 +210,7 @@ static void check_all(pid_t pid, const struct thp_env *env, enum view view)
 
 static void real_env(struct thp_env *env)
 {
-	assert_int_equal(thp_env_probe(env), 0);
+	assert_int_equal(thp_coverage_env_probe(env), 0);
 	if (!env->pfns || !env->kpageflags)
 		skip_because(env->why);	/* not root */
 }
@@ -222,7 +222,7 @@ static void env_probe_as_root(void **state)
 	(void)state;
 	if (geteuid())
 		skip_because("not root: frame numbers and kpageflags are hidden");
-	assert_int_equal(thp_env_probe(&env), 0);
+	assert_int_equal(thp_coverage_env_probe(&env), 0);
 	assert_true(env.pfns);
 	assert_true(env.kpageflags);
 	print_message("PAGEMAP_SCAN: %s\n", env.has_scan ? "yes" : "no");
@@ -322,7 +322,7 @@ static void traced_tree(void **state)
 	real_env(&env);
 	seize(kid->pid);
 	seize(kid->grandchild);
-	assert_int_equal(proc_find_traced(getpid(), &t, &n), 0);
+	assert_int_equal(proc_tasks_find_traced(getpid(), &t, &n), 0);
 	assert_int_equal(n, 2);		/* the thread is not a process */
 	assert_int_equal(t[0].pid, kid->pid < kid->grandchild ? kid->pid :
 			 kid->grandchild);
@@ -335,7 +335,7 @@ static void traced_tree(void **state)
 	assert_int_equal(sum.unknown, 0);
 
 	/* COW-shared after fork: the grandchild maps the same THPs */
-	assert_int_equal(thp_img_read_task(dirfd, kid->grandchild, &e), 0);
+	assert_int_equal(thp_image_read_task(dirfd, kid->grandchild, &e), 0);
 	check_vma(e, &kid->shapes.vma[0], env.has_scan ? VIEW_EXACT :
 		  VIEW_COUNTED);
 	thp_task_entry__free_unpacked(e, NULL);
@@ -365,7 +365,7 @@ static void set_of(struct addr_set *s, uint64_t mask)
 			assert_int_equal(addr_set_add(s, (uint64_t)i << 21), 0);
 }
 
-/* coverage_classify() alone: one row per rule. */
+/* thp_coverage_classify() alone: one row per rule. */
 static void classify_rules(void **state)
 {
 	static const struct {
@@ -396,16 +396,17 @@ static void classify_rules(void **state)
 	struct vma_coverage c;
 	struct addr_set cand, pmd;
 	size_t i;
+	int ret;
 
 	(void)state;
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		print_message("%s\n", rows[i].what);
 		set_of(&cand, rows[i].cand);
 		set_of(&pmd, rows[i].pmd);
-		assert_int_equal(coverage_classify(
-				rows[i].has_cand ? &cand : NULL,
-				rows[i].has_pmd ? &pmd : NULL, rows[i].kb, &c),
-				 rows[i].ret);
+		ret = thp_coverage_classify(rows[i].has_cand ? &cand : NULL,
+					    rows[i].has_pmd ? &pmd : NULL,
+					    rows[i].kb, &c);
+		assert_int_equal(ret, rows[i].ret);
 		if (!rows[i].ret) {
 			assert_true(mask_of(c.pmd.v, c.pmd.n, 0) ==
 				    rows[i].want_pmd);
@@ -415,7 +416,7 @@ static void classify_rules(void **state)
 					    0) == rows[i].want_unres);
 			assert_int_equal(c.ambiguous, rows[i].ambiguous);
 			assert_int_equal(c.inconsistent, rows[i].inconsistent);
-			vma_coverage_free(&c);
+			thp_coverage_vma_free(&c);
 		}
 		addr_set_free(&cand);
 		addr_set_free(&pmd);
@@ -472,12 +473,12 @@ static void chunk_checks(void **state)
 		if (rows[r].kpf)
 			kpf[rows[r].page] = rows[r].kpf;
 		pfn = 0;
-		assert_int_equal(coverage_chunk_frames(ent, &pfn),
+		assert_int_equal(thp_coverage_chunk_frames(ent, &pfn),
 				 rows[r].frames);
 		if (rows[r].frames == 1)
 			assert_true(pfn == PFN0 + rows[r].shift);
 		if (rows[r].thp >= 0)
-			assert_int_equal(coverage_frames_are_thp(kpf),
+			assert_int_equal(thp_coverage_frames_are_thp(kpf),
 					 rows[r].thp);
 	}
 }

@@ -150,11 +150,11 @@ static void prctl_except_advised(void **state)
 	/* want 3: a live "enabled" from /proc cannot differ, a read 0 does */
 	thp_prctl_put(&rec, THP_PRCTL_EXCEPT_ADVISED);
 	assert_int_equal(thp_diff_tasks(&rec, &live, &d), 0);
-	assert_int_equal(thp_diffs_count(&d, THP_DIFF_PRCTL), 0);
+	assert_int_equal(thp_diff_count(&d, THP_DIFF_PRCTL), 0);
 	thp_prctl_put(&live, THP_PRCTL_ENABLED);
 	assert_int_equal(thp_diff_tasks(&rec, &live, &d), 0);
-	assert_int_equal(thp_diffs_count(&d, THP_DIFF_PRCTL), 1);
-	thp_diffs_free(&d);
+	assert_int_equal(thp_diff_count(&d, THP_DIFF_PRCTL), 1);
+	thp_diff_free(&d);
 	close(dirfd);
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
 	assert_int_equal(system(cmd), 0);
@@ -267,7 +267,7 @@ static void diff_rules(void **state)
 		assert_int_equal(d.v[i].want, expect[i].want);
 		assert_int_equal(d.v[i].have, expect[i].have);
 	}
-	thp_diffs_free(&d);
+	thp_diff_free(&d);
 
 	/* a task matches itself */
 	assert_int_equal(thp_diff_tasks(want, want, &d), 0);
@@ -295,11 +295,12 @@ static void diff_runs(void **state)
 	assert_int_equal(run.start, CH);
 	assert_int_equal(run.end, 4 * CH);
 	thp_diff_format(buf, sizeof(buf), &run);
-	assert_string_equal(buf, "VMA 0-1000000: chunks 200000-800000 (3) expected huge, found small");
+	assert_string_equal(buf, "VMA 0-1000000: chunks 200000-800000 (3) expected huge, found "
+				 "small");
 	assert_int_equal(thp_diff_run(&d, 4, &run), 5);
 	thp_diff_format(buf, sizeof(buf), &run);
 	assert_string_equal(buf, "VMA 0-1000000: chunk a00000 expected huge, found small");
-	thp_diffs_free(&d);
+	thp_diff_free(&d);
 	thp_task_entry__free_unpacked(want, NULL);
 	thp_task_entry__free_unpacked(have, NULL);
 }
@@ -364,7 +365,7 @@ static void diff_many_vmas(void **state)
 		}
 	}
 	assert_int_equal(d.n, k);
-	thp_diffs_free(&d);
+	thp_diff_free(&d);
 	thp_task_entry__free_unpacked(want, NULL);
 	thp_task_entry__free_unpacked(have, NULL);
 }
@@ -523,7 +524,7 @@ static void write_dump(uint64_t hpage_size, uint32_t page_size)
 	}
 	d->task_ids = &id;
 	d->n_task_ids = 1;
-	assert_int_equal(thp_img_write_dump(kid.dirfd, d), 0);
+	assert_int_equal(thp_image_write_dump(kid.dirfd, d), 0);
 	d->task_ids = NULL;
 	d->n_task_ids = 0;
 	thp_dump_entry__free_unpacked(d, NULL);
@@ -541,14 +542,14 @@ static uint64_t kid_record(void)
 	size_t i;
 
 	kid_step('s');		/* settled */
-	assert_int_equal(thp_env_probe(&env), 0);
+	assert_int_equal(thp_coverage_env_probe(&env), 0);
 	assert_int_equal(thp_record_task(kid.pid, kid.pid, &env, &t, &st), 0);
-	i = thp_vma_first_above(t, (uintptr_t)kid.r);
+	i = thp_diff_vma_first_above(t, (uintptr_t)kid.r);
 	assert_true(i < t->n_vmas);
 	assert_int_equal(t->vmas[i]->start, (uintptr_t)kid.r);
-	assert_int_equal(thp_vma_huge_chunks(t->vmas[i]), R_CHUNKS);
+	assert_int_equal(thp_diff_vma_huge_chunks(t->vmas[i]), R_CHUNKS);
 	assert_true(st.pmd >= R_CHUNKS);
-	assert_int_equal(thp_img_write_task(kid.dirfd, t), 0);
+	assert_int_equal(thp_image_write_task(kid.dirfd, t), 0);
 	thp_task_entry__free_unpacked(t, NULL);
 	write_dump(0, 0);
 	return st.pmd;
@@ -663,8 +664,8 @@ static void other_machine_sizes(void **state)
 	assert_int_equal(thp_verify_load(&ctx, kid.pid, &v), 0);
 	assert_false(v.x.e->coverage_known);
 	assert_int_equal(thp_verify_compare(&ctx, &v), 0);
-	assert_int_equal(thp_diffs_count(&v.d, THP_DIFF_MISSING), 0);
-	assert_int_equal(thp_diffs_count(&v.d, THP_DIFF_UNKNOWN), 1);
+	assert_int_equal(thp_diff_count(&v.d, THP_DIFF_MISSING), 0);
+	assert_int_equal(thp_diff_count(&v.d, THP_DIFF_UNKNOWN), 1);
 	thp_verify_free(&v);
 	thp_verify_ctx_close(&ctx);
 	/* this machine's record back, and the kid's chunks huge again */
@@ -792,8 +793,8 @@ static void expect_by_rule(void **state)
 	assert_int_equal(x.source, THP_EXPECT_CRIU_MM);
 	assert_true(x.coverage_by_rule);
 	assert_int_equal(x.e->n_vmas, 2);
-	assert_int_equal(thp_vma_huge_chunks(x.e->vmas[0]) +
-			 thp_vma_huge_chunks(x.e->vmas[1]), R_CHUNKS);
+	assert_int_equal(thp_diff_vma_huge_chunks(x.e->vmas[0]) +
+			 thp_diff_vma_huge_chunks(x.e->vmas[1]), R_CHUNKS);
 	thp_expect_free(&x);
 	/* a record that is there but corrupt: CRIU's image, and why */
 	snprintf(name, sizeof(name), THP_TASK_IMG_FMT, kid.pid);
@@ -810,13 +811,13 @@ static void expect_by_rule(void **state)
 	/* "never": nothing is eligible; "always": nh still is not */
 	assert_int_equal(thp_expect_load(kid.dirfd, NULL, kid.pid, kid.pid,
 					 "never", &x), 0);
-	assert_int_equal(thp_vma_huge_chunks(x.e->vmas[0]) +
-			 thp_vma_huge_chunks(x.e->vmas[1]), 0);
+	assert_int_equal(thp_diff_vma_huge_chunks(x.e->vmas[0]) +
+			 thp_diff_vma_huge_chunks(x.e->vmas[1]), 0);
 	thp_expect_free(&x);
 	assert_int_equal(thp_expect_load(kid.dirfd, NULL, kid.pid, kid.pid,
 					 "always", &x), 0);
-	assert_int_equal(thp_vma_huge_chunks(x.e->vmas[0]) +
-			 thp_vma_huge_chunks(x.e->vmas[1]), R_CHUNKS);
+	assert_int_equal(thp_diff_vma_huge_chunks(x.e->vmas[0]) +
+			 thp_diff_vma_huge_chunks(x.e->vmas[1]), R_CHUNKS);
 	thp_expect_free(&x);
 }
 

@@ -104,7 +104,8 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	if (kb != LEN >> 10) {
-		fail("%" PRIu64 " of %d chunks huge: khugepaged collapsed all of them before CRIU dumped them",
+		fail("%" PRIu64 " of %d chunks huge: khugepaged collapsed all of them before CRIU "
+				"dumped them",
 		     kb >> 11, CHUNKS);
 		return 1;
 	}

@@ -10,14 +10,16 @@
 #include "thp_child.h"
 #include "thp_reader.h"
 
-const char *test_doc = "THP coverage comes back during and after a lazy restore, threads and a child";
+const char *test_doc = "THP coverage comes back during and after a lazy restore, threads and a "
+		       "child";
 const char *test_author = "criu-thp";
 
 static struct thp_region regions[] = {
 	{ .name = "hg", .chunks = 32, .setup = SETUP_HG, .adv = ADV_HG, .seed = 0x6c6867 },
 	{ .name = "nh", .chunks = 16, .setup = SETUP_NH, .adv = ADV_NH, .seed = 0x6c6e68 },
 	{ .name = "none", .chunks = 16, .setup = SETUP_NONE, .adv = ADV_NONE, .seed = 0x6c6e6f },
-	{ .name = "nh-huge", .chunks = 4, .setup = SETUP_NH_HUGE, .adv = ADV_NH, .seed = 0x6c6e6868 },
+	{ .name = "nh-huge", .chunks = 4, .setup = SETUP_NH_HUGE, .adv = ADV_NH,
+	  .seed = 0x6c6e6868 },
 };
 
 #define NR_REGIONS	(sizeof(regions) / sizeof(regions[0]))

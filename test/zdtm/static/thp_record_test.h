@@ -84,7 +84,8 @@ static void print_expected(int scan, int child)
 		runs(pmd, sizeof(pmd), first, mixed || none ? 0 : e->pmd);
 		runs(pte, sizeof(pte), first, mixed || none ? 0 : e->pte);
 		runs(unres, sizeof(unres), first, mixed ? e->pmd | e->pte : 0);
-		test_msg("RECORD %d 0x%" PRIx64 " 0x%" PRIx64 " %s %s pmd=%s pte=%s unresolved=%s\n",
+		test_msg("RECORD %d 0x%" PRIx64 " 0x%" PRIx64
+			 " %s %s pmd=%s pte=%s unresolved=%s\n",
 			 id, e->start, e->end, e->shared ? "shmem" : "anon",
 			 adv[e->advice], pmd, pte, unres);
 	}

@@ -155,7 +155,8 @@ static inline int region_check(const struct thp_region *r,
 		return -1;
 	}
 	if (stock_fewer(m) && r->src_kb && kb >= r->src_kb) {
-		fail("%s: region %s: %" PRIu64 " huge chunks, as before the dump: stock CRIU restores fewer",
+		fail("%s: region %s: %" PRIu64 " huge chunks, as before the dump: stock CRIU "
+					       "restores fewer",
 		     who, r->name, kb >> 11);
 		return -1;
 	}

@@ -14,7 +14,8 @@
 
 #include "thp_regions.h"
 
-const char *test_doc = "a task inside an rseq critical section, restored stopped, through the plugin's injections";
+const char *test_doc = "a task inside an rseq critical section, restored stopped, through the "
+		       "plugin's injections";
 const char *test_author = "criu-thp";
 
 static struct thp_region region = {

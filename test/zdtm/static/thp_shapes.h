@@ -312,7 +312,9 @@ static inline int shapes_verify(struct thp_shapes *s)
 		    end != e->end || advice != e->advice ||
 		    kb != (uint64_t)__builtin_popcountll(e->pmd) * 2048) {
 			snprintf(s->err, sizeof(s->err),
-				 "%s: want VMA %" PRIx64 "-%" PRIx64 " advice %d %d KiB huge, smaps says end %" PRIx64 " advice %d %" PRIu64 " KiB",
+				 "%s: want VMA %" PRIx64 "-%" PRIx64
+				 " advice %d %d KiB huge, smaps says end %" PRIx64
+				 " advice %d %" PRIu64 " KiB",
 				 e->name, e->start, e->end, e->advice,
 				 __builtin_popcountll(e->pmd) * 2048, end,
 				 advice, kb);

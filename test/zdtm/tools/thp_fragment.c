@@ -161,7 +161,8 @@ int main(void)
 		if (!left)
 			break;
 	}
-	printf("fragmented: %zu MiB held in %zu chunks, %d rounds, %ld MiB free, %ld free blocks of 2 MiB or more\n",
+	printf("fragmented: %zu MiB held in %zu chunks, %d rounds, %ld MiB free, %ld free blocks "
+	       "of 2 MiB or more\n",
 	       n, n, round + 1, mem_kb("MemFree") >> 10, left);
 	fflush(stdout);
 	while (!done)

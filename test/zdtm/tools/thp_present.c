@@ -27,14 +27,14 @@ int main(int argc, char **argv)
 	}
 	start = strtoull(argv[2], NULL, 16);
 	end = strtoull(argv[3], NULL, 16);
-	fd = pagemap_open(atoi(argv[1]));
+	fd = proc_pagemap_open(atoi(argv[1]));
 	if (fd < 0) {
 		fprintf(stderr, "thp_present: pagemap of %s: %s\n", argv[1],
 			strerror(-fd));
 		return 2;
 	}
 	for (; start < end; start += 4096) {
-		if (pagemap_read(fd, start, &ent, 1)) {
+		if (proc_pagemap_read(fd, start, &ent, 1)) {
 			fprintf(stderr, "thp_present: cannot read %#" PRIx64 "\n",
 				start);
 			return 2;

@@ -78,7 +78,7 @@ int main(int argc, char **argv)
 		rs.r[i].start = strtoull(argv[2 + 3 * i + 1], NULL, 0);
 		rs.r[i].end = strtoull(argv[2 + 3 * i + 2], NULL, 0);
 	}
-	if (smaps_read(pid, account, &rs)) {
+	if (proc_smaps_read(pid, account, &rs)) {
 		fprintf(stderr, "cannot read the smaps of %d\n", pid);
 		return 1;
 	}
