@@ -4,7 +4,8 @@
 # install.sh: `make install` into a scratch root: the plugin where
 # Debian's criu looks for plugins, the command, both man pages (each
 # renders, with its NAME), the bash completion (it completes the
-# subcommands and their options); then `make uninstall` leaves no file.
+# commands and their options as criu-thp's tables say: test/options.sh);
+# then `make uninstall` leaves no file.
 # RESULT lines as zdtm_run.sh (mode "install").
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -18,16 +19,6 @@ result() {
 	else
 		echo "RESULT $1 install - FAIL $2"
 	fi
-}
-
-# complete WORD...: what the completion offers for the last word
-complete_words() {
-	bash -c '. /usr/share/bash-completion/bash_completion
-		. "$0"
-		COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1))
-		COMP_LINE="$*"; COMP_POINT=${#COMP_LINE}
-		_criu_thp; echo "${COMPREPLY[*]}"' \
-		"$root/usr/local/share/bash-completion/completions/criu-thp" "$@"
 }
 
 why=
@@ -51,14 +42,13 @@ for m in man1/criu-thp.1 man7/criu-thp-plugin.7; do
 done
 result man "$why" "criu-thp(1), criu-thp-plugin(7)"
 
-why=
-[ "$(complete_words criu-thp '')" = "show verify monitor -v --verbose -h --help -V --version" ] ||
-	why="criu-thp <TAB>: $(complete_words criu-thp '')"
-[ "$(complete_words criu-thp monitor --k)" = --kill-on-death ] ||
-	why="${why:+$why; }criu-thp monitor --k<TAB>: $(complete_words criu-thp monitor --k)"
-[ "$(complete_words criu-thp -v show -)" = "-D --images-dir --json" ] ||
-	why="${why:+$why; }criu-thp -v show -<TAB>: $(complete_words criu-thp -v show -)"
-result completion "$why" "subcommands and their options"
+# the installed completion and command agree with the man page
+# (test/options.sh: the options of criu-thp and of each command)
+why=$(test/options.sh "$root/usr/local/bin/criu-thp" \
+	docs/man/criu-thp.1.adoc \
+	"$root/usr/local/share/bash-completion/completions/criu-thp" |
+	sed -n 's/^RESULT \([a-z]*\) options - FAIL /\1: /p' | tr '\n' ' ')
+result completion "$why" "the commands and their options"
 
 why=
 make -s uninstall DESTDIR="$root" >/dev/null 2>&1 ||

@@ -7,7 +7,7 @@
  *
  * Tasks come as --pid options, or one pid per line on stdin (that is how
  * the plugin feeds it, from RESUME_DEVICES_LATE; the monitor answers each
- * line with "PID what-it-made-of-it" on the same socket).  With
+ * new pid on the same socket, in the words of monitor_proto.h).  With
  * --criu-pid the list is complete once criu stops tracing one of them:
  * criu runs every task's hook before it detaches from any, and only then
  * does the monitor start collapsing: the hooks still change the tasks.
@@ -65,7 +65,7 @@ struct monitor_opts {
 	const char *dir;
 	const char *report;	/* NULL: DIR/THP_MONITOR_REPORT */
 	pid_t *pids;
-	size_t npids;
+	size_t npids, cap;
 	int pids_on_stdin;
 	pid_t criu_pid;
 	double timeout;		/* seconds */

@@ -36,7 +36,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		off += strlen(s + off) + 1;
 	}
 	argv[argc] = NULL;
-	if (!criu_thp_opts_parse(argc, argv, &o) && !o.cmd)
+	if (!criu_thp_opts_parse(argc, argv, &o) &&
+	    (!o.cmd || !o.cmd->run))
 		abort();
 	criu_thp_opts_free(&o);
 	free(s);
