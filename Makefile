@@ -75,6 +75,8 @@ PLUGIN_OBJ	:= $(B)/obj/thp_plugin.o $(B)/obj/log_criu.o \
 
 CMD		:= plugin/criu-thp
 CMD_OBJ		:= $(B)/obj/criu_thp.o $(B)/obj/criu_thp_opts.o \
+		   $(B)/obj/cmd_opts.o $(B)/obj/cmd_show.o $(B)/obj/cmd_verify.o \
+		   $(B)/obj/cmd_monitor.o \
 		   $(B)/obj/thp_show.o $(B)/obj/log_stderr.o \
 		   $(B)/obj/thp_monitor.o $(B)/obj/monitor_guard.o \
 		   $(B)/obj/monitor_report.o $(B)/obj/monitor_orphan.o \
@@ -114,7 +116,8 @@ $(B)/unit/%: test/unit/%.c $(UNIT_OBJ) $(wildcard test/zdtm/static/*.h) \
 		test/unit/unit.h | $(CMD)
 	@mkdir -p $(B)/unit
 	$(CC) $(CFLAGS) -Itest/unit -Itest/zdtm/static \
-		-DCRIU_THP_BIN='"$(abspath $(CMD))"' -o $@ $< $(UNIT_OBJ) \
+		-DCRIU_THP_BIN='"$(abspath $(CMD))"' \
+		-DCRIU_THP_TOP='"$(abspath .)"' -o $@ $< $(UNIT_OBJ) \
 		$(UNIT_EXTRA) $(LDLIBS_CMD) -lcmocka
 
 # test_lazy_stack puts children to sleep as the zdtm tests sleep.
@@ -205,6 +208,11 @@ deps:
 test:
 	@scripts/run-tests.sh
 
+# The quick check while working (minutes): build, unit, style, names,
+# options, fuzz seeds, a native smoke run.  `make test` is the whole suite.
+check:
+	@scripts/check.sh
+
 demo:
 	@scripts/demo.sh
 
@@ -250,6 +258,6 @@ clean:
 distclean:
 	rm -rf $(B) $(PLUGIN) $(CMD)
 
-.PHONY: all unit zdtm fuzz fuzz-bin bench-bin bench deps test demo deb man install \
+.PHONY: all unit zdtm fuzz fuzz-bin bench-bin bench deps test check demo deb man install \
 	uninstall clean distclean
 .SECONDARY:

@@ -30,72 +30,86 @@ static int parse_bool(const char *s, int *v)
 	return -EINVAL;
 }
 
-static int parse_collapse(const char *s, int *v)
+/* One of two words: *v 0 for the first, 1 for the second. */
+static int parse_word(const char *s, const char *w0, const char *w1, int *v)
 {
-	if (!strcasecmp(s, "sync"))
-		*v = THP_COLLAPSE_SYNC;
-	else if (!strcasecmp(s, "async"))
-		*v = THP_COLLAPSE_ASYNC;
+	if (!strcasecmp(s, w0))
+		*v = 0;
+	else if (!strcasecmp(s, w1))
+		*v = 1;
 	else
 		return -EINVAL;
 	return 0;
 }
 
-static int parse_guard(const char *s, int *v)
+static int set_strict(struct thp_config *c, const char *s)
 {
-	if (!strcasecmp(s, "stop"))
-		*v = THP_GUARD_STOP;
-	else if (!strcasecmp(s, "kill"))
-		*v = THP_GUARD_KILL;
-	else
+	return parse_bool(s, &c->strict);
+}
+
+static int set_collapse(struct thp_config *c, const char *s)
+{
+	int v, ret = parse_word(s, "sync", "async", &v);
+
+	if (!ret)
+		c->collapse = v ? THP_COLLAPSE_ASYNC : THP_COLLAPSE_SYNC;
+	return ret;
+}
+
+static int set_monitor(struct thp_config *c, const char *s)
+{
+	if (*s != '/' || strlen(s) >= sizeof(c->monitor))
 		return -EINVAL;
+	strcpy(c->monitor, s);
 	return 0;
 }
 
-static int parse_strategy(const char *s, int *v)
+static int set_guard(struct thp_config *c, const char *s)
 {
-	if (!strcasecmp(s, "default"))
-		*v = THP_STRATEGY_DEFAULT;
-	else if (!strcasecmp(s, "vma"))
-		*v = THP_STRATEGY_VMA;
-	else
-		return -EINVAL;
-	return 0;
+	int v, ret = parse_word(s, "stop", "kill", &v);
+
+	if (!ret)
+		c->guard = v ? THP_GUARD_KILL : THP_GUARD_STOP;
+	return ret;
 }
 
-static int parse_path(const char *s, char *v)
+static int set_strategy(struct thp_config *c, const char *s)
 {
-	if (*s != '/' || strlen(s) >= sizeof(((struct thp_config *)0)->monitor))
-		return -EINVAL;
-	strcpy(v, s);
-	return 0;
+	int v, ret = parse_word(s, "default", "vma", &v);
+
+	if (!ret)
+		c->strategy = v ? THP_STRATEGY_VMA : THP_STRATEGY_DEFAULT;
+	return ret;
 }
 
-/* key = value: 0, -ENOENT for an unknown key, -EINVAL for a bad value. */
-static int set_key(struct thp_config *c, const char *key, const char *val,
-		   const char **expected)
+const struct thp_config_key thp_config_keys[] = {
+	{ "strict", "CRIU_THP_STRICT", "yes|no", set_strict },
+	{ "collapse", "CRIU_THP_COLLAPSE", "sync|async", set_collapse },
+	{ "monitor", "CRIU_THP_MONITOR", "PATH", set_monitor },
+	{ "guard", "CRIU_THP_GUARD", "stop|kill", set_guard },
+	{ "strategy", "CRIU_THP_STRATEGY", "default|vma", set_strategy },
+	{ }
+};
+
+static const struct thp_config_key *find_key(const char *key)
 {
-	if (!strcmp(key, "strict")) {
-		*expected = "yes or no";
-		return parse_bool(val, &c->strict);
-	}
-	if (!strcmp(key, "collapse")) {
-		*expected = "sync or async";
-		return parse_collapse(val, &c->collapse);
-	}
-	if (!strcmp(key, "monitor")) {
-		*expected = "an absolute path";
-		return parse_path(val, c->monitor);
-	}
-	if (!strcmp(key, "guard")) {
-		*expected = "stop or kill";
-		return parse_guard(val, &c->guard);
-	}
-	if (!strcmp(key, "strategy")) {
-		*expected = "default or vma";
-		return parse_strategy(val, &c->strategy);
-	}
-	return -ENOENT;
+	const struct thp_config_key *k;
+
+	for (k = thp_config_keys; k->key; k++)
+		if (!strcmp(k->key, key))
+			return k;
+	return NULL;
+}
+
+/* The keys, "strict, collapse, ...", for a message. */
+static void key_names(char *buf, size_t len)
+{
+	const struct thp_config_key *k;
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (k = thp_config_keys; k->key && n < len; k++)
+		n += snprintf(buf + n, len - n, "%s%s", n ? ", " : "", k->key);
 }
 
 static char *trim(char *s)
@@ -113,8 +127,8 @@ static char *trim(char *s)
 static int parse_line(const char *path, int lineno, char *line,
 		      struct thp_config *c)
 {
-	const char *expected = "";
-	char *eq, *key, *val;
+	const struct thp_config_key *k;
+	char *eq, *key, *val, known[80];
 	int ret;
 
 	line[strcspn(line, "#")] = '\0';
@@ -130,14 +144,17 @@ static int parse_line(const char *path, int lineno, char *line,
 	*eq = '\0';
 	key = trim(line);
 	val = trim(eq + 1);
-	ret = set_key(c, key, val, &expected);
-	if (ret == -ENOENT)
-		pr_err("%s:%d: unknown key '%s' (known: strict, collapse, monitor, guard, "
-		       "strategy)\n",
-		       path, lineno, key);
-	else if (ret)
+	k = find_key(key);
+	if (!k) {
+		key_names(known, sizeof(known));
+		pr_err("%s:%d: unknown key '%s' (known: %s)\n", path, lineno,
+		       key, known);
+		return -EINVAL;
+	}
+	ret = k->set(c, val);
+	if (ret)
 		pr_err("%s:%d: %s = '%s': expected %s\n", path, lineno, key,
-		       val, expected);
+		       val, k->values);
 	return ret ? -EINVAL : 0;
 }
 
@@ -162,15 +179,8 @@ int thp_config_read_file(const char *path, struct thp_config *c)
 
 int thp_config_load(struct thp_config *c)
 {
-	static const char *const envs[][2] = {
-		{ THP_STRICT_ENV, "strict" },
-		{ THP_COLLAPSE_ENV, "collapse" },
-		{ THP_MONITOR_ENV, "monitor" },
-		{ THP_GUARD_ENV, "guard" },
-		{ THP_STRATEGY_ENV, "strategy" },
-	};
-	const char *path = getenv(THP_CONFIG_ENV), *env, *expected;
-	size_t i;
+	const char *path = getenv(THP_CONFIG_ENV), *env;
+	const struct thp_config_key *k;
 	int ret;
 
 	memset(c, 0, sizeof(*c));
@@ -185,11 +195,10 @@ int thp_config_load(struct thp_config *c)
 	if (ret)
 		ret = -EINVAL;
 
-	for (i = 0; i < sizeof(envs) / sizeof(envs[0]); i++) {
-		env = getenv(envs[i][0]);
-		if (env && set_key(c, envs[i][1], env, &expected)) {
-			pr_err("%s='%s': expected %s\n", envs[i][0], env,
-			       expected);
+	for (k = thp_config_keys; k->key; k++) {
+		env = getenv(k->env);
+		if (env && k->set(c, env)) {
+			pr_err("%s='%s': expected %s\n", k->env, env, k->values);
 			ret = -EINVAL;
 		}
 	}

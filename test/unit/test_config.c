@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The plugin's settings (file and environment) and the sysfs THP settings
- * read from fixture directories.
+ * The plugin's settings (file and environment), the keys' documents
+ * (criu-thp-plugin(7), thp.conf) against the one table of them, and the
+ * sysfs THP settings read from fixture directories.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -56,12 +59,75 @@ static int load_with(const char *text, struct thp_config *c)
 	return thp_config_load(c);
 }
 
+/* The whole of a file of the source tree, or NULL. */
+static char *slurp(const char *rel)
+{
+	char path[512], *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", CRIU_THP_TOP, rel);
+	f = fopen(path, "re");
+	if (!f)
+		return NULL;
+	if (getdelim(&buf, &len, '\0', f) < 0) {
+		free(buf);
+		buf = NULL;
+	}
+	fclose(f);
+	return buf;
+}
+
+static size_t count(const char *s, const char *what)
+{
+	size_t n = 0;
+
+	for (; (s = strstr(s, what)); s += strlen(what))
+		n++;
+	return n;
+}
+
+/*
+ * Every key of thp_config_keys[] has its entry in the man page, named with
+ * its variable and values, and its commented default in thp.conf; the man
+ * page has no entry the table lacks.
+ */
+static void config_keys_documented(void **state)
+{
+	char *man = slurp("docs/man/criu-thp-plugin.7.adoc");
+	char *conf = slurp("plugin/thp.conf");
+	const struct thp_config_key *k;
+	char want[128];
+	size_t n = 0;
+
+	(void)state;
+	assert_non_null(man);
+	assert_non_null(conf);
+	for (k = thp_config_keys; k->key; k++, n++) {
+		if (strchr(k->values, '|'))
+			snprintf(want, sizeof(want), "\n*%s = %s* (*%s*)::\n",
+				 k->key, k->values, k->env);
+		else
+			snprintf(want, sizeof(want), "\n*%s =* _%s_ (*%s*)::\n",
+				 k->key, k->values, k->env);
+		if (!strstr(man, want))
+			fail_msg("criu-thp-plugin.7.adoc lacks the line %s", want);
+		snprintf(want, sizeof(want), "\n#%s = ", k->key);
+		if (!strstr(conf, want) || !strstr(conf, k->env))
+			fail_msg("thp.conf lacks '#%s = ...' or %s", k->key,
+				 k->env);
+	}
+	assert_int_equal(count(man, "(*CRIU_THP_"), n);
+	free(man);
+	free(conf);
+}
+
 static void config_file(void **state)
 {
 	struct thp_config c;
 
 	(void)state;
-	unsetenv(THP_STRICT_ENV);
+	unsetenv("CRIU_THP_STRICT");
 	assert_int_equal(load_with("# comment\n\n  strict = yes  # why\n", &c), 0);
 	assert_int_equal(c.strict, 1);
 	assert_int_equal(load_with("strict=off\n", &c), 0);
@@ -89,17 +155,17 @@ static void config_env_wins(void **state)
 	struct thp_config c;
 
 	(void)state;
-	setenv(THP_STRICT_ENV, "yes", 1);
+	setenv("CRIU_THP_STRICT", "yes", 1);
 	assert_int_equal(load_with("strict = no\n", &c), 0);
 	assert_int_equal(c.strict, 1);
-	setenv(THP_STRICT_ENV, "maybe", 1);
+	setenv("CRIU_THP_STRICT", "maybe", 1);
 	assert_int_equal(load_with("strict = no\n", &c), -EINVAL);
-	unsetenv(THP_STRICT_ENV);
+	unsetenv("CRIU_THP_STRICT");
 	/* a bad variable leaves the file's value */
-	setenv(THP_GUARD_ENV, "stpo", 1);
+	setenv("CRIU_THP_GUARD", "stpo", 1);
 	assert_int_equal(load_with("guard = kill\n", &c), -EINVAL);
 	assert_int_equal(c.guard, THP_GUARD_KILL);
-	unsetenv(THP_GUARD_ENV);
+	unsetenv("CRIU_THP_GUARD");
 	unsetenv(THP_CONFIG_ENV);
 }
 
@@ -108,7 +174,7 @@ static void config_strategy(void **state)
 	struct thp_config c;
 
 	(void)state;
-	unsetenv(THP_STRATEGY_ENV);
+	unsetenv("CRIU_THP_STRATEGY");
 	assert_int_equal(load_with("collapse = async\n", &c), 0);
 	assert_int_equal(c.strategy, THP_STRATEGY_DEFAULT);
 	assert_int_equal(load_with("strategy = vma\n", &c), 0);
@@ -116,10 +182,10 @@ static void config_strategy(void **state)
 	assert_int_equal(load_with("strategy = VMA\n", &c), 0);
 	assert_int_equal(c.strategy, THP_STRATEGY_VMA);
 	assert_int_equal(load_with("strategy = vmas\n", &c), -EINVAL);
-	setenv(THP_STRATEGY_ENV, "default", 1);
+	setenv("CRIU_THP_STRATEGY", "default", 1);
 	assert_int_equal(load_with("strategy = vma\n", &c), 0);
 	assert_int_equal(c.strategy, THP_STRATEGY_DEFAULT);
-	unsetenv(THP_STRATEGY_ENV);
+	unsetenv("CRIU_THP_STRATEGY");
 	unsetenv(THP_CONFIG_ENV);
 }
 
@@ -239,6 +305,7 @@ static void sysfs_live(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(config_keys_documented),
 		cmocka_unit_test(config_file),
 		cmocka_unit_test(config_env_wins),
 		cmocka_unit_test(config_strategy),
