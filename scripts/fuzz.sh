@@ -1,11 +1,12 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# fuzz.sh [SECONDS | long [RUNS]]
+# fuzz.sh [SECONDS | long [RUNS] | seeds]
 #
 # Every libFuzzer harness of test/fuzz/ (`make fuzz`: clang, ASan, UBSan),
 # one after the other: for SECONDS each (default 10; the test command's
-# short run), or "long": RUNS executions each (default 10 million).
+# short run), "long": RUNS executions each (default 10 million), or
+# "seeds": the seeds and regressions once each, nothing new (make check).
 # Each starts from the committed seeds (test/fuzz/corpus/NAME, real
 # images and /proc files) and every input that once crashed
 # (test/fuzz/regressions/NAME: each is run first); what it learns goes to
@@ -19,6 +20,8 @@ how=${1:-10}
 F=build/fuzz
 if [ "$how" = long ]; then
 	limit=(-runs="${2:-10000000}")
+elif [ "$how" = seeds ]; then
+	limit=(-runs=0)
 else
 	limit=(-max_total_time="$how")
 fi

@@ -4,7 +4,9 @@
 # Every test of criu-thp, from a fresh machine (run as root):
 #   1. install what is missing (scripts/deps.sh)
 #   2. build with gcc and with clang, -Werror; the kernel coding style
-#      (scripts/style.sh: checkpatch.pl)
+#      (scripts/style.sh: checkpatch.pl, lines of 100 columns at most);
+#      exported names' prefixes (scripts/names.sh); criu-thp's options
+#      against its man page and completion (test/options.sh)
 #   3. host unit tests (cmocka) on the running kernel, built plain and
 #      with AddressSanitizer and UndefinedBehaviorSanitizer (make SAN=1);
 #      each libFuzzer harness of test/fuzz/ for 3 s (scripts/fuzz.sh);
@@ -83,6 +85,14 @@ else
 	head -n 30 build/style.log
 fi
 
+# Every name a file exports carries its file's prefix (scripts/names.sh).
+if scripts/names.sh >build/names.log 2>&1; then
+	ok "$(tail -n 1 build/names.log) (scripts/names.sh)"
+else
+	bad "$(tail -n 1 build/names.log) (scripts/names.sh)"
+	head -n 30 build/names.log
+fi
+
 # criu is linked -rdynamic: the plugin must export its descriptor alone,
 # or a name of ours could stand in for one of criu's (either compiler).
 for so in plugin/thp_plugin.so build/clang/thp_plugin.so; do
@@ -153,6 +163,11 @@ else
 	bad "Debian package (scripts/deb.sh)"
 	tail -n 20 build/deb.log
 fi
+
+# criu-thp's option tables against its man page and bash completion.
+mkdir -p build/results/options
+test/options.sh >build/results/options/results.log 2>&1
+results options build/results/options/results.log
 
 # make install into a scratch root: files, man pages, bash completion,
 # make uninstall.
