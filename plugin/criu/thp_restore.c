@@ -25,6 +25,7 @@
 #include "thp_fault.h"
 #include "thp_image.h"
 #include "thp_log.h"
+#include "thp_monitor.h"
 #include "thp_prctl.h"
 #include "thp_restore.h"
 #include "thp_verify.h"
@@ -129,6 +130,21 @@ static void pick_strategy(struct thp_restore *r)
 			"own advice back\n");
 }
 
+/*
+ * The report of an earlier restore from this directory would stand until
+ * this restore's monitor writes its own, and a script waiting for the
+ * report would read it.
+ */
+static void remove_old_report(struct thp_restore *r)
+{
+	if (!unlinkat(r->ctx.dirfd, THP_MONITOR_REPORT, 0))
+		pr_info("%s/%s of an earlier restore removed\n", r->dir,
+			THP_MONITOR_REPORT);
+	else if (errno != ENOENT)
+		pr_pwarn("%s/%s of an earlier restore stays", r->dir,
+			 THP_MONITOR_REPORT);
+}
+
 int thp_restore_prepare(struct thp_restore *r, const struct thp_config *cfg,
 			int dirfd)
 {
@@ -143,6 +159,7 @@ int thp_restore_prepare(struct thp_restore *r, const struct thp_config *cfg,
 	thp_coverage_env_probe(&r->ctx.env);
 	if (read_dump(r))
 		return -1;
+	remove_old_report(r);
 	if (!madv_remote_allowed())
 		pr_warn("criu has no CAP_SYS_NICE: the kernel refuses "
 			"process_madvise() on the tasks, so chunks are collapsed "

@@ -43,6 +43,8 @@
 #                     gets every page
 #   symlinks          symlinks planted as the monitor's log and its
 #                     report's temporary file: removed, not followed
+#   old-report        an earlier restore's report in the directory: gone
+#                     once this restore starts, this one's written
 #   traced-no-nice    traced, and criu without CAP_SYS_NICE: the monitor
 #                     cannot seize the task to inject; the report names
 #                     the chunks not collapsed (EPERM), the task not exact
@@ -542,6 +544,29 @@ victim" ]; then
 	result symlinks "$why"
 }
 
+# A report of an earlier restore in the images directory: removed at the
+# start of this restore (criu's log says so), so that what stands there
+# at the end is this restore's own.
+old_report() {
+	local why=
+	prepare old-report || { result old-report "setup failed"; return; }
+	echo '{"stale":true}' >"$d/img/thp-monitor.json"
+	if ! restore ""; then
+		why="criu restore failed"
+	elif ! log_has restore.log "thp-monitor.json of an earlier restore removed"; then
+		why="restore.log does not say the old report was removed"
+	else
+		settled
+	fi
+	if [ -z "$why" ] && grep -q stale "$d/img/thp-monitor.json"; then
+		why="the old report is still there"
+	elif [ -z "$why" ] && ! grep -q '"tasks":' "$d/img/thp-monitor.json"; then
+		why="no report of this restore"
+	fi
+	kill -9 "$pid" 2>/dev/null
+	result old-report "$why" "removed at the restore, this restore's report written"
+}
+
 traced_guard() {
 	local why=again n=0
 	while [ "$why" = again ] && [ $n -lt 3 ]; do
@@ -902,6 +927,7 @@ want sigterm && sigterm
 want fix-fail && prctl_fault fix-fail
 want restore-load && prctl_fault restore-load
 want symlinks && symlinks
+want old-report && old_report
 want scripts && scripts
 want traced-no-nice && traced_no_nice
 want stack-aligned && stack_aligned
