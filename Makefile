@@ -93,7 +93,15 @@ $(B)/obj/%.pb-c.o: $(B)/images/%.pb-c.c $(PROTO_H)
 	@mkdir -p $(B)/obj
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
-$(B)/obj/%.o: %.c $(PROTO_H) $(wildcard plugin/*/*.h)
+# The monitor's default path, $(PREFIX)/bin/criu-thp, is compiled into
+# the plugin: the objects depend on a file that changes with PREFIX, so
+# that `make install PREFIX=/opt/x` after a bare `make` rebuilds them.
+PREFIX_STAMP	:= $(B)/obj/prefix
+$(shell mkdir -p $(B)/obj && \
+	{ [ "$$(cat $(PREFIX_STAMP) 2>/dev/null)" = "$(PREFIX)" ] || \
+	  echo "$(PREFIX)" >$(PREFIX_STAMP); })
+
+$(B)/obj/%.o: %.c $(PROTO_H) $(wildcard plugin/*/*.h) $(PREFIX_STAMP)
 	@mkdir -p $(B)/obj
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
