@@ -6,7 +6,8 @@
 #   build (gcc, -Werror), the unit tests, the coding style
 #   (scripts/style.sh), every exported name's prefix (scripts/names.sh),
 #   criu-thp's options against the man page and the completion
-#   (test/options.sh), each fuzz harness over its seeds and regressions
+#   (test/options.sh), the paths the documents name
+#   (scripts/doc-paths.sh), each fuzz harness over its seeds and regressions
 #   (scripts/fuzz.sh seeds), and a native smoke run: thp_coverage plain
 #   and lazy with Debian 13's CRIU 4.1.1 (test/native/host.sh, THP
 #   madvise).
@@ -54,6 +55,7 @@ if [ $failed = 0 ]; then
 	step style scripts/style.sh
 	step names scripts/names.sh
 	step options test/options.sh
+	step doc-paths scripts/doc-paths.sh
 	step fuzz-seeds scripts/fuzz.sh seeds
 	step smoke smoke
 fi

@@ -164,6 +164,14 @@ else
 	tail -n 20 build/deb.log
 fi
 
+# No document names a file the repository lacks (scripts/doc-paths.sh).
+if scripts/doc-paths.sh >build/doc-paths.log 2>&1; then
+	ok "$(tail -n 1 build/doc-paths.log) (scripts/doc-paths.sh)"
+else
+	bad "$(tail -n 1 build/doc-paths.log) (scripts/doc-paths.sh)"
+	head -n 30 build/doc-paths.log
+fi
+
 # criu-thp's option tables against its man page and bash completion.
 mkdir -p build/results/options
 test/options.sh >build/results/options/results.log 2>&1

@@ -269,7 +269,8 @@ static int failed_before(const struct mtask *t, size_t *k, uint64_t addr)
 
 /*
  * EINVAL on a chunk of a task still restored lazily means "not yet" (a
- * PTE still none, FACTS.md section 1): forget it, try it again later.
+ * PTE still none, docs/kernel-and-criu-facts.md section 1): forget it,
+ * try it again later.
  */
 static void forget_not_yet(struct mtask *t)
 {
@@ -353,8 +354,8 @@ static int restore_advice(struct mtask *t)
  * in between, filling pages the image leaves out; MADV_COLLAPSE fills
  * them with zeros, as they read.  Not while a userfaultfd is registered
  * over the task: one none PTE in an armed VMA fails the collapse
- * (FACTS.md section 1), so such chunks wait for the daemon and the guard
- * to let go.  1 ready, 0 not yet, or a negative errno.
+ * (docs/kernel-and-criu-facts.md section 1), so such chunks wait for
+ * the daemon and the guard to let go.  1 ready, 0 not yet, or a negative errno.
  */
 static int holes_only(const struct monitor *m, struct mtask *t, int fd,
 		      uint64_t addr)

@@ -70,7 +70,8 @@ grep -h 'Warn.*thp:' $D/rec/img/dump.log | sed 's/^/DEMO plugin log: /'
 kill -9 "$rpid"
 
 echo "DEMO"
-echo "DEMO thp_coverage (FACTS.md section 3 regions), dumped with the plugin;"
+echo "DEMO thp_coverage (the regions of docs/kernel-and-criu-facts.md"
+echo "DEMO section 3), dumped with the plugin;"
 echo "DEMO criu-thp verify after a restore without the plugin, then with it:"
 C=$D/cov
 mkdir -p $C/img

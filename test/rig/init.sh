@@ -1,9 +1,10 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# Guest setup (FACTS.md section 4), then the job the host appended as
-# /job: its standard output goes to the second serial port, which the host
-# reads as the results; everything else stays on the console.
+# Guest setup (docs/kernel-and-criu-facts.md section 4), then the job
+# the host appended as /job: its standard output goes to the second
+# serial port, which the host reads as the results; everything else stays
+# on the console.
 
 export PATH=/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 export HOME=/root

@@ -4,9 +4,10 @@
 # mkinitramfs.sh KERNEL_TREE OUT.cpio.gz [CRIU_ROOT]
 #
 # The guest's root file system: busybox, criu with every library it loads,
-# iptables, the kernel modules CRIU needs (FACTS.md section 4), pid 1 and
-# its setup script, and this project's test tree (stage.sh) with the
-# libraries its programs load.  criu is the host's (Debian 12's 3.17.1),
+# iptables, the kernel modules CRIU needs
+# (docs/kernel-and-criu-facts.md section 4), pid 1 and its setup script,
+# and this project's test tree (stage.sh) with the libraries its programs
+# load.  criu is the host's (Debian 12's 3.17.1),
 # or with CRIU_ROOT the one unpacked there with its own libraries
 # (scripts/debian13.sh criu: Debian 13's 4.1.1); the guest's libraries
 # are then that tree's, and the host's fill in only what it lacks.

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * thp_coverage: the regions of FACTS.md section 3 - hg (64 chunks), nh
- * (32), neither (32) - plus an nh region that held huge pages when it was
- * made nh (8).  Every page is written.  After restore each region must
+ * thp_coverage: the regions of docs/kernel-and-criu-facts.md section 3 -
+ * hg (64 chunks), nh (32), neither (32) - plus an nh region that held
+ * huge pages when it was made nh (8).  Every page is written.  After restore each region must
  * have its advice, its data and its huge pages as thp_regions.h says.
  * THP_SMALL=1 makes each region an eighth of that (at least a chunk):
  * for the fault tests, which restore it many times.

@@ -6,8 +6,9 @@
  * advice, its data and - as the runner says in $THP_EXPECT - its huge
  * pages:
  *   exact (default)  as many as before the dump (the plugin's promise)
- *   stock            what stock CRIU 3.17.1 gives (FACTS.md section 3):
- *                    none in madvise mode; in always mode every region is
+ *   stock            what stock CRIU 3.17.1 gives
+ *                    (docs/kernel-and-criu-facts.md section 3): none in
+ *                    madvise mode; in always mode every region is
  *                    filled while THP applies, so every chunk is huge
  *   stock-pre        the same after a pre-dump: none in either mode
  *                    (measured in the guest, 6.1.0-56, always mode)
@@ -16,7 +17,8 @@
  *                    registers the mm, may collapse up to 8 hg chunks at
  *                    once (seen on the test kernel)
  *   stock-lazy       stock CRIU after a lazy restore: not checked - none
- *                    while the pages arrive (FACTS.md section 3), but
+ *                    while the pages arrive
+ *                    (docs/kernel-and-criu-facts.md section 3), but
  *                    once the transfer is over khugepaged may collapse
  *                    some hg chunks (8 of 32 seen in the guest)
  *   lazy             not checked
