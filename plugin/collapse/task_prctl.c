@@ -24,7 +24,9 @@ int task_prctl_except_supported(void)
 	if (pid < 0)
 		return 0;
 	if (!pid)
-		_exit(prctl(PR_SET_THP_DISABLE, 1, THP_PR_EXCEPT_ADVISED, 0, 0) ?
+		_exit(prctl(PR_SET_THP_DISABLE,
+			    thp_prctl_arg(THP_PRCTL_EXCEPT_ADVISED),
+			    thp_prctl_flags(THP_PRCTL_EXCEPT_ADVISED), 0, 0) ?
 		      1 : 0);
 	known = waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
 		!WEXITSTATUS(status);

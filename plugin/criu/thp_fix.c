@@ -89,9 +89,8 @@ static int set_prctl(struct fix_ctx *c, int mode)
 	    thp_fault(THP_FAULT_NO_EXCEPT_ADVISED))
 		ret = -EINVAL;
 	else
-		ret = inject(c, __NR_prctl, PR_SET_THP_DISABLE, mode != 0,
-			     mode == THP_PRCTL_EXCEPT_ADVISED ?
-			     THP_PR_EXCEPT_ADVISED : 0);
+		ret = inject(c, __NR_prctl, PR_SET_THP_DISABLE,
+			     thp_prctl_arg(mode), thp_prctl_flags(mode));
 	if (ret == -EINVAL && mode == THP_PRCTL_EXCEPT_ADVISED) {
 		if (!said++)
 			pr_warn("this kernel has no PR_THP_DISABLE_EXCEPT_ADVISED (Linux 6.18): "
@@ -304,10 +303,10 @@ static int lift(struct fix_ctx *c)
 
 	if (!c->lift.n)
 		return 0;
-	ret = set_prctl(c, 1);
-	if (!ret)
-		ret = advise_lifted(c, THP_ADVICE__HUGE);
-	return ret;
+	ret = set_prctl(c, THP_PRCTL_DISABLED);
+	if (ret)
+		return ret;
+	return advise_lifted(c, THP_ADVICE__HUGE);
 }
 
 /*
@@ -387,18 +386,22 @@ static int fix_coverage(struct fix_ctx *c)
 			return ret;
 		c->f->col.inj = &c->inj;
 	}
-	ret = set_prctl(c, 0);
-	if (!ret && thp_fault_fail(THP_FAULT_FIX_FAIL))
-		ret = -EIO;
-	if (!ret)
-		ret = thp_collapse_chunks(&c->f->col, c->plain.v, c->plain.n);
-	if (!ret)
-		ret = thp_collapse_chunks(&c->f->col, c->lift.v, c->lift.n);
-	if (!ret)
-		ret = advise_lifted(c, THP_ADVICE__NOHUGE);
-	if (!ret)
-		c->f->lifted = c->lift.n;
-	return ret;
+	ret = set_prctl(c, THP_PRCTL_ENABLED);
+	if (ret)
+		return ret;
+	if (thp_fault_fail(THP_FAULT_FIX_FAIL))
+		return -EIO;
+	ret = thp_collapse_chunks(&c->f->col, c->plain.v, c->plain.n);
+	if (ret)
+		return ret;
+	ret = thp_collapse_chunks(&c->f->col, c->lift.v, c->lift.n);
+	if (ret)
+		return ret;
+	ret = advise_lifted(c, THP_ADVICE__NOHUGE);
+	if (ret)
+		return ret;
+	c->f->lifted = c->lift.n;
+	return 0;
 }
 
 static int fix(struct fix_ctx *c)
@@ -419,12 +422,18 @@ static int fix(struct fix_ctx *c)
 	if (ret)
 		return ret;
 	ret = lift(c);
-	if (!ret && thp_prctl_of(c->f->want) != THP_PRCTL_DISABLED)
+	if (ret)
+		goto out_prctl;
+	if (thp_prctl_of(c->f->want) != THP_PRCTL_DISABLED) {
 		ret = set_prctl(c, THP_PRCTL_ENABLED);
-	if (!ret)
-		ret = fix_advice(c);
-	if (!ret)
-		ret = fix_coverage(c);
+		if (ret)
+			goto out_prctl;
+	}
+	ret = fix_advice(c);
+	if (ret)
+		goto out_prctl;
+	ret = fix_coverage(c);
+out_prctl:
 	/* whatever failed above, the task ends with its own prctl state */
 	err = set_prctl(c, thp_prctl_of(c->f->want));
 	if (!ret)
@@ -447,8 +456,10 @@ int thp_fix_task(struct thp_fix *f)
 	f->prctl_now = -1;
 	ret = thp_collapse_open(&f->col, f->pid);
 	f->col.traced = 1;	/* criu holds it stopped */
-	if (!ret)
-		ret = fix(&c);
+	if (ret)
+		goto out;
+	ret = fix(&c);
+out:
 	f->col.inj = NULL;
 	if (c.injecting)
 		inject_close(&c.inj);
@@ -463,9 +474,8 @@ int thp_fix_prctl(pid_t pid, int mode)
 	long r;
 	int ret;
 
-	ret = inject_one(pid, __NR_prctl, &r, PR_SET_THP_DISABLE, mode != 0,
-			 mode == THP_PRCTL_EXCEPT_ADVISED ?
-			 THP_PR_EXCEPT_ADVISED : 0, 0);
+	ret = inject_one(pid, __NR_prctl, &r, PR_SET_THP_DISABLE,
+			 thp_prctl_arg(mode), thp_prctl_flags(mode), 0);
 	if (ret)
 		return ret;
 	return r < 0 ? (int)r : 0;

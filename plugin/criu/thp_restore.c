@@ -39,15 +39,12 @@ static void read_mode(struct thp_verify_ctx *c)
 {
 	struct thp_sysfs s;
 
-	if (sysfs_thp_read(THP_SYSFS_DIR, &s)) {
+	if (thp_verify_ctx_mode(c, &s)) {
 		snprintf(c->mode, sizeof(c->mode), "never");
 		pr_warn("no THP settings in %s: taken as 'never'\n",
 			THP_SYSFS_DIR);
 		return;
 	}
-	snprintf(c->mode, sizeof(c->mode), "%s", sysfs_thp_pmd_mode(&s));
-	c->pmd_off = !strcmp(c->mode, "never");
-	c->hpage_size = s.hpage_size;
 	if (c->pmd_off)
 		pr_warn("THP of %" PRIu64 " KiB is 'never' here (%s): chunks "
 			"huge at dump are not collapsed, and their tasks are not "
@@ -476,11 +473,10 @@ static void criu_own_prctl(struct thp_restore *r)
 	int mode = r->criu_disabled;
 
 	if (mode >= 0 && mode != THP_PRCTL_DISABLED &&
-	    prctl(PR_SET_THP_DISABLE, mode != 0,
-		  mode == THP_PRCTL_EXCEPT_ADVISED ? THP_PR_EXCEPT_ADVISED : 0,
-		  0, 0))
-		pr_warn("prctl(PR_SET_THP_DISABLE) to %s: %s: criu's THP stays disabled\n",
-			thp_prctl_name(mode), strerror(errno));
+	    prctl(PR_SET_THP_DISABLE, thp_prctl_arg(mode),
+		  thp_prctl_flags(mode), 0, 0))
+		pr_pwarn("prctl(PR_SET_THP_DISABLE) to %s, criu's THP stays disabled",
+			 thp_prctl_name(mode));
 	r->criu_disabled = -1;
 }
 

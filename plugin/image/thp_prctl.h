@@ -40,6 +40,17 @@ static inline void thp_prctl_put(ThpTaskEntry *e, int mode)
 	e->thp_except_advised = mode == THP_PRCTL_EXCEPT_ADVISED;
 }
 
+/* PR_SET_THP_DISABLE's two arguments that set mode. */
+static inline unsigned long thp_prctl_arg(int mode)
+{
+	return mode != THP_PRCTL_ENABLED;
+}
+
+static inline unsigned long thp_prctl_flags(int mode)
+{
+	return mode == THP_PRCTL_EXCEPT_ADVISED ? THP_PR_EXCEPT_ADVISED : 0;
+}
+
 static inline const char *thp_prctl_name(int mode)
 {
 	return mode == THP_PRCTL_DISABLED ? "disabled" :

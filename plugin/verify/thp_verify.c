@@ -17,6 +17,18 @@
 #include "thp_prctl.h"
 #include "thp_verify.h"
 
+int thp_verify_ctx_mode(struct thp_verify_ctx *c, struct thp_sysfs *s)
+{
+	int ret = sysfs_thp_read(THP_SYSFS_DIR, s);
+
+	if (ret)
+		return ret;
+	snprintf(c->mode, sizeof(c->mode), "%s", sysfs_thp_pmd_mode(s));
+	c->pmd_off = !strcmp(c->mode, "never");
+	c->hpage_size = s->hpage_size;
+	return 0;
+}
+
 int thp_verify_ctx_open(struct thp_verify_ctx *c, int dirfd)
 {
 	struct thp_sysfs s;
@@ -24,14 +36,11 @@ int thp_verify_ctx_open(struct thp_verify_ctx *c, int dirfd)
 
 	memset(c, 0, sizeof(*c));
 	c->dirfd = dirfd;
-	ret = sysfs_thp_read(THP_SYSFS_DIR, &s);
+	ret = thp_verify_ctx_mode(c, &s);
 	if (ret) {
 		pr_err("%s: %s\n", THP_SYSFS_DIR, strerror(-ret));
 		return ret;
 	}
-	snprintf(c->mode, sizeof(c->mode), "%s", sysfs_thp_pmd_mode(&s));
-	c->pmd_off = !strcmp(c->mode, "never");
-	c->hpage_size = s.hpage_size;
 	thp_coverage_env_probe(&c->env);
 	ret = thp_image_read_dump(dirfd, &c->dump);
 	if (ret == -ENOENT) {

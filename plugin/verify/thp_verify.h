@@ -13,6 +13,7 @@
 #include "thp.pb-c.h"
 #include "thp_coverage.h"
 #include "thp_diff.h"
+#include "sysfs_thp.h"
 #include "thp_expect.h"
 
 struct thp_verify {
@@ -41,6 +42,11 @@ struct thp_verify_ctx {
 	char sizes_differ[128];
 };
 
+/*
+ * This machine's THP mode for the PMD size, and that size, from sysfs into
+ * c (mode, pmd_off, hpage_size), the settings into s: 0, or -errno.
+ */
+int thp_verify_ctx_mode(struct thp_verify_ctx *c, struct thp_sysfs *s);
 /* 0, or a negative errno: thp-dump.img unusable, no THP on this kernel. */
 int thp_verify_ctx_open(struct thp_verify_ctx *c, int dirfd);
 /*
