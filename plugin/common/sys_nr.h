@@ -24,5 +24,12 @@
 #ifndef __NR_process_madvise
 #define __NR_process_madvise	440
 #endif
+#ifndef __NR_kcmp
+#if defined(__x86_64__)
+#define __NR_kcmp		312
+#elif defined(__aarch64__)
+#define __NR_kcmp		272
+#endif
+#endif
 
 #endif /* THP_SYS_NR_H */

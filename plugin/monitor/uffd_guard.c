@@ -19,9 +19,6 @@
 #include "uffd_guard.h"
 #include "pidfd.h"
 
-#ifndef __NR_kcmp
-#define __NR_kcmp		312
-#endif
 #define KCMP_FILE		0
 
 #define UFFD_LINK		"anon_inode:[userfaultfd]"
