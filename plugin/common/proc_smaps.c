@@ -4,6 +4,7 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,21 +70,46 @@ static int is_header(const char *line)
 	return p != line && *p == '-';
 }
 
+/* The "Key:   N kB" fields kept, by where they go. */
+static const struct {
+	const char *key;
+	size_t len;
+	size_t off;
+} kb_fields[] = {
+	{ "Rss", 3, offsetof(struct smaps_vma, rss_kb) },
+	{ "AnonHugePages", 13, offsetof(struct smaps_vma, anon_huge_kb) },
+	{ "ShmemPmdMapped", 14, offsetof(struct smaps_vma, shmem_pmd_kb) },
+	{ "FilePmdMapped", 13, offsetof(struct smaps_vma, file_pmd_kb) },
+};
+
+/*
+ * One field line.  The key is looked up before any number is read: a VMA
+ * has some 25 lines, of which five are kept, and a restore reads smaps of
+ * every task several times.
+ */
 static void parse_field(const char *line, struct smaps_vma *v)
 {
+	const char *colon = strchr(line, ':');
+	size_t len, i;
 	uint64_t kb;
+	char *end;
 
-	if (!strncmp(line, "VmFlags:", 8)) {
-		v->vmflags = proc_smaps_parse_vmflags(line + 8);
+	if (!colon)
+		return;
+	len = colon - line;
+	if (len == 7 && !strncmp(line, "VmFlags", 7)) {
+		v->vmflags = proc_smaps_parse_vmflags(colon + 1);
 		v->has_vmflags = 1;
-	} else if (sscanf(line, "Rss: %" SCNu64, &kb) == 1) {
-		v->rss_kb = kb;
-	} else if (sscanf(line, "AnonHugePages: %" SCNu64, &kb) == 1) {
-		v->anon_huge_kb = kb;
-	} else if (sscanf(line, "ShmemPmdMapped: %" SCNu64, &kb) == 1) {
-		v->shmem_pmd_kb = kb;
-	} else if (sscanf(line, "FilePmdMapped: %" SCNu64, &kb) == 1) {
-		v->file_pmd_kb = kb;
+		return;
+	}
+	for (i = 0; i < sizeof(kb_fields) / sizeof(kb_fields[0]); i++) {
+		if (len != kb_fields[i].len ||
+		    strncmp(line, kb_fields[i].key, len))
+			continue;
+		kb = strtoull(colon + 1, &end, 10);
+		if (end != colon + 1)
+			*(uint64_t *)((char *)v + kb_fields[i].off) = kb;
+		return;
 	}
 }
 
