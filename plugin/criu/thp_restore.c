@@ -251,19 +251,19 @@ static int want_monitor(struct thp_restore *r)
  * MONITOR_PROTO_GUARDED, a dying lazy-pages daemon can no longer feed the
  * task zero pages, and chunks may be pulled.  MONITOR_PROTO_NOT_LAZY:
  * the daemon had nothing left to send.  1 when the monitor has the task;
- * *lazy when a VMA of it is registered with userfaultfd (or that cannot
- * be read).
+ * *lazy when a VMA of it is registered with userfaultfd: v's last compare
+ * counted them, its smaps read once for both.
  */
-static int guard_lazy(struct thp_restore *r, pid_t pid, int *guarded,
-		      int *lazy)
+static int guard_lazy(struct thp_restore *r, const struct thp_verify *v,
+		      int *guarded, int *lazy)
 {
 	struct monitor_proto_msg ans;
+	pid_t pid = v->pid;
 	int ret;
 
 	*guarded = 0;
-	ret = lazy_pages_armed(pid);
-	*lazy = ret != 0;
-	if (ret <= 0)
+	*lazy = v->uffd_vmas != 0;
+	if (!*lazy)
 		return 0;
 	r->lazy++;
 	if (want_monitor(r)) {
@@ -396,7 +396,7 @@ static int fix_and_check(struct thp_restore *r, struct thp_verify *v)
 					 HOOK_PAUSE_MS);
 	if (ret)
 		return ret;
-	added = guard_lazy(r, v->pid, &f.pull, &f.lazy);
+	added = guard_lazy(r, v, &f.pull, &f.lazy);
 	if (!r->sync && thp_diff_count(&v->d, THP_DIFF_MISSING))
 		want_monitor(r);
 	f.have = v->live;

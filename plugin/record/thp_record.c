@@ -173,6 +173,7 @@ static int record_vma(const struct smaps_vma *v, void *arg)
 		return ret;
 	}
 	c->st->vmas++;
+	c->st->uffd += !!(v->vmflags & VMF_UM);
 	c->pmd_kb += smaps_pmd_mapped_kb(v);
 	ret = vma_coverage(c, v, ve);
 	if (!ret)

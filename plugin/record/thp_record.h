@@ -17,6 +17,7 @@ struct thp_record_stats {
 	unsigned int ambiguous;		/* VMAs with unresolved chunks */
 	unsigned int inconsistent;	/* VMAs whose counts disagree */
 	uint64_t pmd, pte, unresolved;	/* chunks */
+	unsigned int uffd;		/* VMAs registered with userfaultfd */
 };
 
 /*

@@ -121,6 +121,7 @@ int thp_verify_compare(const struct thp_verify_ctx *c, struct thp_verify *v)
 		       strerror(-ret));
 		return ret;
 	}
+	v->uffd_vmas = st.uffd;
 	if (v->live_prctl >= 0)
 		thp_prctl_put(v->live, v->live_prctl);
 	return thp_diff_tasks(v->x.e, v->live, &v->d);

@@ -28,6 +28,8 @@ struct thp_verify {
 	 */
 	int live_prctl;
 	struct thp_diffs d;
+	/* at the last compare: its VMAs registered with userfaultfd */
+	unsigned int uffd_vmas;
 };
 
 /* Where the images are and how this machine is set up. */
