@@ -390,12 +390,13 @@ static int fix_and_check(struct thp_restore *r, struct thp_verify *v)
 	struct thp_fix f = { .pid = v->pid, .want = v->x.e, .clr = r->clr,
 			     .no_collapse = r->ctx.pmd_off };
 	size_t bad = 1;
-	int ret, added;
+	int ret, added, was_exact;
 
 	ret = thp_verify_compare_settled(&r->ctx, v, HOOK_TRIES,
 					 HOOK_PAUSE_MS);
 	if (ret)
 		return ret;
+	was_exact = !v->d.n;
 	added = guard_lazy(r, v, &f.pull, &f.lazy);
 	if (!r->sync && thp_diff_count(&v->d, THP_DIFF_MISSING))
 		want_monitor(r);
@@ -406,7 +407,13 @@ static int fix_and_check(struct thp_restore *r, struct thp_verify *v)
 	if (ret != -ESRCH)
 		report_fix(&f);
 	v->live_prctl = f.prctl_now >= 0 ? (int)f.prctl_now : -1;
-	if (!ret)
+	/*
+	 * Compared again unless nothing differed and the fix found the prctl
+	 * state it wanted (the one difference /proc may not show): then it
+	 * changed nothing, and a second reading of smaps would cost as much
+	 * as the first.
+	 */
+	if (!ret && !(was_exact && f.prctl_now == thp_prctl_of(v->x.e)))
 		ret = thp_verify_compare_settled(&r->ctx, v, HOOK_TRIES,
 						 HOOK_PAUSE_MS);
 	if (!ret && (thp_diff_count(&v->d, THP_DIFF_EXTRA) ||
