@@ -45,12 +45,11 @@ man_opts() {
 		grep -o '\*--\?[a-zA-Z][a-z-]*\*' | tr -d '*' | sort
 }
 
-# What the completion offers after WORD... and a "-".
-comp_opts() {
+# What the completion offers for the last of WORD... (after "criu-thp").
+complete_words() {
 	bash -c '. /usr/share/bash-completion/bash_completion
 		. "$0"
-		COMP_WORDS=(criu-thp "$@" -); COMP_CWORD=${#COMP_WORDS[@]}
-		COMP_CWORD=$((COMP_CWORD - 1))
+		COMP_WORDS=(criu-thp "$@"); COMP_CWORD=$#
 		COMP_LINE="${COMP_WORDS[*]}"; COMP_POINT=${#COMP_LINE}
 		_criu_thp; printf "%s\n" "${COMPREPLY[@]}"' "$comp" "$@" | sort
 }
@@ -73,16 +72,13 @@ cmds=$("$bin" --help | help_cmds)
 why=$(differ "$global" "$(man_opts 'Global options')")
 result global "${why:+man page: $why}" "$(echo $global)"
 # the words after "criu-thp " are the commands and the global options
-have=$(bash -c '. /usr/share/bash-completion/bash_completion; . "$0"
-	COMP_WORDS=(criu-thp ""); COMP_CWORD=1; COMP_LINE="criu-thp "
-	COMP_POINT=9; _criu_thp; printf "%s\n" "${COMPREPLY[@]}"' "$comp" | sort)
-why=$(differ "$(printf '%s\n' $cmds $global | sort)" "$have")
+why=$(differ "$(printf '%s\n' $cmds $global | sort)" "$(complete_words "")")
 result commands "${why:+completion: $why}" "$(echo $cmds)"
 for c in $cmds; do
 	opts=$("$bin" "$c" --help | help_opts)
 	why=$(differ "$(comm -23 <(echo "$opts") <(echo "$common"))" \
 		"$(man_opts "$c options")")
-	w2=$(differ "$opts" "$(comp_opts "$c")")
+	w2=$(differ "$opts" "$(complete_words "$c" -)")
 	[ -z "$(comm -23 <(echo "$common") <(echo "$opts"))" ] ||
 		why="${why:+$why; }--help does not list -v and -h"
 	why="${why:+man page: $why}${why:+${w2:+; }}${w2:+completion: $w2}"
