@@ -203,7 +203,7 @@ BENCH_BIN	:= $(patsubst test/bench/%.c,$(B)/bench/%,$(wildcard test/bench/*.c))
 
 $(B)/bench/%: test/bench/%.c $(wildcard test/bench/*.h test/zdtm/static/*.h)
 	@mkdir -p $(B)/bench
-	$(CC) $(CFLAGS) -Itest/zdtm/static -o $@ $<
+	$(CC) $(CFLAGS) -pthread -Itest/zdtm/static -o $@ $<
 
 bench-bin: $(BENCH_BIN)
 

@@ -18,13 +18,17 @@
 #             criu's and the monitor's time and peak memory, each point
 #             checked exact and its data intact; growth laws fitted
 #             (native only: the guest has too little memory)
+#   collapse  the plugin's collapse rate (sync) and how soon async makes
+#             every chunk huge, beside a bare MADV_COLLAPSE loop's rate,
+#             memcpy's and fresh huge faults', for 1, 4 and 8 GiB (GIBS),
+#             with the /proc/vmstat counters that moved (native only)
 # on a process of MIB MiB (default 1024; half huge, half 4 KiB pages but
 # for workload), where:
 #   guest     Debian 12's CRIU 3.17.1 in the QEMU guest (the default)
 #   native    Debian 13's CRIU 4.1.1 on this machine's kernel
 #             (test/native/host.sh); results in build/results/
 #             bench-WHAT-MODE-native
-#   scripts/bench.sh [madvise|always] [dump|restore|lazy|workload|growth|load] [guest|native]
+#   scripts/bench.sh [madvise|always] [dump|restore|lazy|workload|growth|load|collapse] [guest|native]
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -38,7 +42,8 @@ lazy) job=test/bench/lazy-job.sh ;;
 workload) job=test/bench/workload-job.sh ;;
 growth) job=test/bench/growth-job.sh ;;
 load) job=test/bench/load-job.sh ;;
-*) echo "bench.sh [madvise|always] [dump|restore|lazy|workload|growth|load] [guest|native]" >&2; exit 2 ;;
+collapse) job=test/bench/collapse-job.sh ;;
+*) echo "bench.sh [madvise|always] [dump|restore|lazy|workload|growth|load|collapse] [guest|native]" >&2; exit 2 ;;
 esac
 scripts/deps.sh
 [ $what != lazy ] || command -v gnuplot >/dev/null ||
