@@ -11,10 +11,10 @@
 # Printed per point: the restore hook's time (the sum of the plugin's
 # "in X ms" lines), criu restore's wall time and peak RSS with and
 # without the plugin (GNU time), the lazy transfer, and the monitor's
-# wall time, CPU time and peak RSS (its report).  Each point must also
-# come back right: `criu-thp verify` exact and the process's own data
-# check PASS, or a "BENCH FAIL" line says why.  Then per axis the fitted
-# growth (see fit()).
+# wall time, CPU time, peak RSS and time collapsing (its report).  Each
+# point must also come back right: `criu-thp verify` exact and the
+# process's own data check PASS, or a "BENCH FAIL" line says why.  Then
+# per axis the fitted growth (see fit()).
 # Figures, never a verdict on them.
 B=${BENCH_DIR:-/opt/criu-thp/bench}
 Z=${ZDTM_DIR:-/opt/criu-thp/zdtm}/static
@@ -96,7 +96,8 @@ one() {
 	hook=$(sed -n 's/.*task [0-9]*: .* in \([0-9.]*\) ms ([0-9]* VMAs).*/\1/p' \
 		$W/img/restore-plugin.log | awk '{ s += $1 } END { printf "%.1f", s }')
 	report || { echo "BENCH FAIL: $axis $n: no monitor report"; return 1; }
-	r=$(jq -r '"\(.elapsed_s) \(.cpu_s) \(.maxrss_kb)"' $W/img/thp-monitor.json)
+	r=$(jq -r '"\(.elapsed_s) \(.cpu_s) \(.maxrss_kb) \(([.tasks[].collapse_ms] | add // 0) * 10 | round / 10)"' \
+		$W/img/thp-monitor.json)
 	v=$(criu-thp verify -D $W/img --pid "$pid" 2>&1 | tail -n 1)
 	if ! criu-thp verify -D $W/img --pid "$pid" >/dev/null 2>&1; then
 		echo "BENCH FAIL: $axis $n: not exact: $v"
@@ -105,8 +106,8 @@ one() {
 	fi
 	verdict || { echo "BENCH FAIL: $axis $n: the process's data check: $(cat $out 2>/dev/null)"; kill_all; return 1; }
 	set -- $stock $plugin $r
-	echo "BENCH $axis $n: hook $hook ms; criu restore $3 s, $4 KiB peak (stock $1 s, $2 KiB); lazy transfer $lazy_s s; monitor $5 s wall, $6 s CPU, $7 KiB peak; exact and data checked"
-	echo "$axis $n $hook $6 $7 $(($4 - $2))" >>$W/points
+	echo "BENCH $axis $n: hook $hook ms; criu restore $3 s, $4 KiB peak (stock $1 s, $2 KiB); lazy transfer $lazy_s s; monitor $5 s wall, $6 s CPU, $7 KiB peak, $8 ms collapsing; exact and data checked"
+	echo "$axis $n $hook $6 $7 $(($4 - $2)) $8" >>$W/points
 	kill_all
 }
 
@@ -117,25 +118,31 @@ kill_all() {
 }
 
 # fit AXIS: growth laws over that axis's points but the smallest (fixed
-# costs hide the growth there): the exponent of the hook's time and the
-# monitor's CPU time (least squares of log y on log x; 1 linear, 2
-# quadratic), that between the two largest points alone, and the slope
-# of each peak RSS.
+# costs hide the growth there): the exponent of the hook's time, the
+# monitor's CPU time and its time collapsing (least squares of log y on
+# log x; 1 linear, 2 quadratic; the collapse's only where it grows: with
+# VMAs the chunks stay 5), that between the two largest points alone, and
+# the slope of each peak RSS.
 fit() {
 	sort -k2,2n $W/points | awk -v axis=$1 '$1 == axis' | tail -n +2 |
 	awk -v axis=$1 '$3 > 0 && $4 > 0 {
 		x = log($2); n++; sx += x; sxx += x * x
 		sy += log($3); sxy += x * log($3); ty += log($4); txy += x * log($4)
+		uy += log($7 > 0 ? $7 : 1e-3); uxy += x * log($7 > 0 ? $7 : 1e-3)
 		X += $2; XX += $2 * $2; M += $5; XM += $2 * $5; D += $6; XD += $2 * $6
-		px = lx; ph = lh; pc = lc; lx = $2; lh = $3; lc = $4 }
+		px = lx; ph = lh; pc = lc; pu = lu; lx = $2; lh = $3; lc = $4; lu = $7 }
 	function expo(s, xs) { return (n * xs - sx * s) / (n * sxx - sx * sx) }
 	function slope(s, xs) { return (n * xs - X * s) / (n * XX - X * X) }
 	END {
 		if (n < 2) { print "BENCH growth " axis ": too few points"; exit }
 		unit = axis == "gib" ? "GiB" : substr(axis, 1, length(axis) - 1)
-		printf "BENCH growth with %s (%d points, the smallest left out): exponent of the hook time %.2f (%.2f between the last two), of the monitor CPU %.2f (%.2f); peak RSS per %s: monitor %+.1f KiB, criu restore over stock %+.1f KiB\n",
+		col = "- (no growth in chunks)"
+		if (axis != "vmas" && pu > 0 && lu > 0)
+			col = sprintf("%.2f (%.2f)", expo(uy, uxy), log(lu / pu) / log(lx / px))
+		printf "BENCH growth with %s (%d points, the smallest left out): exponent of the hook time %.2f (%.2f between the last two), of the monitor CPU %.2f (%.2f), of the collapse time %s; peak RSS per %s: monitor %+.1f KiB, criu restore over stock %+.1f KiB\n",
 			axis, n, expo(sy, sxy), log(lh / ph) / log(lx / px),
-			expo(ty, txy), log(lc / pc) / log(lx / px), unit, slope(M, XM), slope(D, XD)
+			expo(ty, txy), log(lc / pc) / log(lx / px), col,
+			unit, slope(M, XM), slope(D, XD)
 	}'
 }
 
