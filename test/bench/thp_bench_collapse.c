@@ -54,7 +54,7 @@ static double now(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static void vmstat(unsigned long long *v)
+static void read_vmstat(unsigned long long *v)
 {
 	char key[64];
 	unsigned long long n;
@@ -102,7 +102,7 @@ static void *collapse_share(void *arg)
 	return NULL;
 }
 
-static int collapse(uint8_t *p, size_t len, unsigned int threads)
+static int time_collapse(uint8_t *p, size_t len, unsigned int threads)
 {
 	size_t chunks = len / THP_CHUNK, per = chunks / threads, failed = 0;
 	struct share s[MAX_THREADS];
@@ -110,7 +110,7 @@ static int collapse(uint8_t *p, size_t len, unsigned int threads)
 	unsigned int i;
 	double t;
 
-	vmstat(a);
+	read_vmstat(a);
 	t = now();
 	for (i = 0; i < threads; i++) {
 		s[i].at = p + i * per * THP_CHUNK;
@@ -125,7 +125,7 @@ static int collapse(uint8_t *p, size_t len, unsigned int threads)
 		failed += s[i].failed;
 	}
 	t = now() - t;
-	vmstat(b);
+	read_vmstat(b);
 	printf("BENCH collapse %zu MiB, %u thread%s: %.3f s, %.2f GiB/s, %zu of %zu chunks refused",
 	       len >> 20, threads, threads > 1 ? "s" : "", t,
 	       (double)len / (1ull << 30) / t, failed, chunks);
@@ -143,11 +143,11 @@ static int copy(const uint8_t *src, size_t len)
 		return -1;
 	madvise(dst, len, MADV_HUGEPAGE);
 	memset(dst, 1, len);
-	vmstat(a);
+	read_vmstat(a);
 	t = now();
 	memcpy(dst, src, len);
 	t = now() - t;
-	vmstat(b);
+	read_vmstat(b);
 	report("memcpy", len, t, a, b);
 	munmap(dst, len);
 	return 0;
@@ -163,12 +163,12 @@ static int fault(size_t len)
 	if (!p)
 		return -1;
 	madvise(p, len, MADV_HUGEPAGE);
-	vmstat(a);
+	read_vmstat(a);
 	t = now();
 	for (off = 0; off < len; off += THP_CHUNK)
 		p[off] = 1;
 	t = now() - t;
-	vmstat(b);
+	read_vmstat(b);
 	report("fault", len, t, a, b);
 	munmap(p, len);
 	return 0;
@@ -182,8 +182,8 @@ int main(int argc, char **argv)
 	uint8_t *p;
 
 	if (!mib || mib % 2 || !threads || threads > MAX_THREADS) {
-		fprintf(stderr, "usage: thp_bench_collapse MIB (a multiple of 2) [THREADS, 1 to %d]\n",
-			MAX_THREADS);
+		fprintf(stderr, "usage: thp_bench_collapse MIB (a multiple of 2) "
+			"[THREADS, 1 to %d]\n", MAX_THREADS);
 		return 2;
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -195,7 +195,7 @@ int main(int argc, char **argv)
 	thp_fill(p, len, SEED);
 	if (prctl(PR_SET_THP_DISABLE, 0, 0, 0, 0))
 		goto fail;
-	if (collapse(p, len, threads))
+	if (time_collapse(p, len, threads))
 		goto fail;
 	if (thp_check(p, len, SEED)) {
 		fprintf(stderr, "thp_bench_collapse: data changed by the collapse\n");
