@@ -105,12 +105,38 @@ static void kinds(void **state)
 	assert_string_equal(v.path, "/data/file with spaces");
 }
 
+/* Every field of a maps line, with and without a path. */
+static void maps_fields(void **state)
+{
+	struct smaps_vma v;
+
+	(void)state;
+	assert_int_equal(proc_smaps_parse_maps_line(
+		"7f12a000-7f12c000 r-xs 1a000 fd:3 123456 /lib/x.so\n", &v), 0);
+	assert_true(v.start == 0x7f12a000ull && v.end == 0x7f12c000ull);
+	assert_string_equal(v.perms, "r-xs");
+	assert_true(v.pgoff == 0x1a000ull);
+	assert_int_equal(v.dev_major, 0xfd);
+	assert_int_equal(v.dev_minor, 3);
+	assert_int_equal(v.inode, 123456);
+	assert_string_equal(v.path, "/lib/x.so");
+	assert_int_equal(proc_smaps_parse_maps_line(
+		"1000-2000 rw-p 00000000 00:00 0\n", &v), 0);
+	assert_int_equal(v.inode, 0);
+	assert_string_equal(v.path, "");
+}
+
 static void malformed(void **state)
 {
 	static const char *const bad[] = {
 		"Size: 4 kB\n",				/* field before any VMA */
 		"2000-1000 rw-p 0 00:00 0\n",		/* end before start */
 		"7f00-7f10 rw-p zz 00:00 0\n",		/* bad offset */
+		"7f00-7f10 rw-p 0 08-01 0\n",		/* bad device */
+		"7f00-7f10 rw-p 0 08:01\n",		/* no inode */
+		"7f00-7f10 rw-p 0 08:01 7x /a\n",	/* bad inode */
+		"7f00-7f10 rwp 0 08:01 7 /a\n",	/* short perms */
+		"7f00 7f10 rw-p 0 08:01 7 /a\n",	/* no dash */
 	};
 	struct collected c;
 	unsigned int i;
@@ -218,6 +244,7 @@ int main(void)
 		cmocka_unit_test(vmflags_words),
 		cmocka_unit_test(two_vmas_with_fields),
 		cmocka_unit_test(kinds),
+		cmocka_unit_test(maps_fields),
 		cmocka_unit_test(malformed),
 		cmocka_unit_test(callback_stops_the_walk),
 		cmocka_unit_test(live_advice),
