@@ -54,6 +54,8 @@ static int parse_line(const char *line, struct proc_status *st,
 		st->shdpnd = strtoull(line + 7, NULL, 16);
 	} else if (!strncmp(line, "SigBlk:", 7)) {
 		st->sigblk = strtoull(line + 7, NULL, 16);
+	} else if (!strncmp(line, "HugetlbPages:", 13)) {
+		st->hugetlb_kb = strtoull(line + 13, NULL, 10);
 	} else if (!strncmp(line, "State:", 6)) {
 		if (sscanf(line + 6, " %c", &st->state) != 1)
 			st->state = '?';

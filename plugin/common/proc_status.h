@@ -19,6 +19,7 @@ struct proc_status {
 	uint64_t sigpnd;	/* SigPnd: signals pending for the thread */
 	uint64_t shdpnd;	/* ShdPnd: signals pending for the process */
 	uint64_t sigblk;	/* SigBlk: signals the thread blocks */
+	uint64_t hugetlb_kb;	/* HugetlbPages: (Linux 4.4+), in KiB */
 };
 
 /* Parse a status file; 0, or -EINVAL if Tgid or TracerPid are missing. */

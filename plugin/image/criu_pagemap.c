@@ -25,7 +25,8 @@ static uint64_t entry_pages(const CriuPagemapEntry *pe)
 
 /* One entry; prev is the end of the previous one. */
 static int add_entry(const CriuPagemapEntry *pe, uint64_t *prev,
-		     const char *name, size_t i, struct page_ranges *r)
+		     const char *name, size_t i, uint32_t need,
+		     struct page_ranges *r)
 {
 	uint64_t pages = entry_pages(pe), end = pe->vaddr + pages * THP_PAGE_SIZE;
 
@@ -37,10 +38,13 @@ static int add_entry(const CriuPagemapEntry *pe, uint64_t *prev,
 		return -EBADMSG;
 	}
 	*prev = end;
+	if ((pe->flags & need) != need)
+		return 0;
 	return page_ranges_add(r, pe->vaddr, end);
 }
 
-static int decode_entries(struct criu_img *c, struct page_ranges *r)
+static int decode_entries(struct criu_img *c, uint32_t need,
+			  struct page_ranges *r)
 {
 	CriuPagemapEntry *pe;
 	const uint8_t *msg;
@@ -55,7 +59,7 @@ static int decode_entries(struct criu_img *c, struct page_ranges *r)
 			pr_err("%s: entry %zu cannot be decoded\n", c->name, i);
 			return -EBADMSG;
 		}
-		ret = add_entry(pe, &prev, c->name, i, r);
+		ret = add_entry(pe, &prev, c->name, i, need, r);
 		criu_pagemap_entry__free_unpacked(pe, NULL);
 		if (ret)
 			return ret;
@@ -63,8 +67,8 @@ static int decode_entries(struct criu_img *c, struct page_ranges *r)
 	return ret;
 }
 
-int criu_pagemap_decode(const uint8_t *buf, size_t len, const char *name,
-			     struct page_ranges *r)
+static int decode(const uint8_t *buf, size_t len, const char *name,
+		  uint32_t need, struct page_ranges *r)
 {
 	CriuPagemapHead *h;
 	struct criu_img c;
@@ -85,13 +89,20 @@ int criu_pagemap_decode(const uint8_t *buf, size_t len, const char *name,
 		return -EBADMSG;
 	}
 	criu_pagemap_head__free_unpacked(h, NULL);
-	ret = decode_entries(&c, r);
+	ret = decode_entries(&c, need, r);
 	if (ret)
 		page_ranges_free(r);
 	return ret;
 }
 
-int criu_pagemap_read(int dirfd, unsigned int id, struct page_ranges *r)
+int criu_pagemap_decode(const uint8_t *buf, size_t len, const char *name,
+			struct page_ranges *r)
+{
+	return decode(buf, len, name, 0, r);
+}
+
+int criu_pagemap_read_flagged(int dirfd, unsigned int id, uint32_t flags,
+			      struct page_ranges *r)
 {
 	char name[32];
 	uint8_t *buf;
@@ -102,7 +113,12 @@ int criu_pagemap_read(int dirfd, unsigned int id, struct page_ranges *r)
 	ret = criu_image_load(dirfd, name, CRIU_PAGEMAP_MAX, &buf, &len);
 	if (ret)
 		return ret;
-	ret = criu_pagemap_decode(buf, len, name, r);
+	ret = decode(buf, len, name, flags, r);
 	free(buf);
 	return ret;
+}
+
+int criu_pagemap_read(int dirfd, unsigned int id, struct page_ranges *r)
+{
+	return criu_pagemap_read_flagged(dirfd, id, 0, r);
 }

@@ -28,6 +28,9 @@
 
 /* Sorted, disjoint, page-aligned [start, end) ranges. */
 int criu_pagemap_read(int dirfd, unsigned int id, struct page_ranges *r);
+/* The same, of the entries that have every bit of flags (CRIU_PE_*). */
+int criu_pagemap_read_flagged(int dirfd, unsigned int id, uint32_t flags,
+			      struct page_ranges *r);
 int criu_pagemap_decode(const uint8_t *buf, size_t len, const char *name,
 			struct page_ranges *r);
 
