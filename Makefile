@@ -66,7 +66,7 @@ SHARED		:= thp_image proc_status proc_smaps proc_pagemap proc_tasks \
 
 # Only inside criu.  Injection binds to criu's own compel in the plugin
 # (criu exports it), to Debian's libcompel in the command.
-PLUGIN_ONLY	:= thp_fix thp_restore monitor_spawn
+PLUGIN_ONLY	:= thp_fix thp_restore restore_quick monitor_spawn
 SHARED_OBJ	:= $(patsubst %,$(B)/obj/%.o,$(SHARED)) $(PROTO_OBJ)
 
 PLUGIN		:= plugin/thp_plugin.so

@@ -21,6 +21,7 @@
 #include "criu_mm.h"
 #include "mono_clock.h"
 #include "proc_status.h"
+#include "restore_quick.h"
 #include "thp_fix.h"
 #include "thp_fault.h"
 #include "thp_image.h"
@@ -382,6 +383,31 @@ static int split_extra(struct thp_restore *r, struct thp_fix *f,
 }
 
 /*
+ * The task from maps, not smaps, where restore_quick.h allows (sync
+ * collapse and the vma strategy read smaps: they act on what it shows).
+ * 0 with v->advice set, else 1 or -ENOMEM.
+ */
+static int read_quickly(struct thp_restore *r, struct thp_verify *v,
+			struct restore_quick *q)
+{
+	char why[160];
+	int ret;
+
+	if (r->sync || r->vma)
+		return 1;
+	ret = restore_quick_open(q, &r->ctx, v, why, sizeof(why));
+	if (ret == 1)
+		pr_info("task %d: read from smaps: %s\n", v->pid, why);
+	if (ret)
+		return ret;
+	v->advice = &q->a;
+	pr_info("task %d: read from maps, its advice as CRIU's restorer set it from "
+		"mm-%u.img\n",
+		v->pid, v->id);
+	return 0;
+}
+
+/*
  * Compare, fix, compare again.  v is loaded; 0 when the task is exact but
  * for chunks still to come, -EAGAIN when it is not, or another error.
  */
@@ -389,13 +415,17 @@ static int fix_and_check(struct thp_restore *r, struct thp_verify *v)
 {
 	struct thp_fix f = { .pid = v->pid, .want = v->x.e, .clr = r->clr,
 			     .no_collapse = r->ctx.pmd_off };
+	struct restore_quick q = { };
 	size_t bad = 1;
 	int ret, added, was_exact;
 
+	ret = read_quickly(r, v, &q);
+	if (ret < 0)
+		return ret;
 	ret = thp_verify_compare_settled(&r->ctx, v, HOOK_TRIES,
 					 HOOK_PAUSE_MS);
 	if (ret)
-		return ret;
+		goto out;
 	was_exact = !v->d.n;
 	added = guard_lazy(r, v, &f.pull, &f.lazy);
 	if (!r->sync && thp_diff_count(&v->d, THP_DIFF_MISSING))
@@ -429,6 +459,9 @@ static int fix_and_check(struct thp_restore *r, struct thp_verify *v)
 	if (!ret && r->vma && f.pull)
 		hold_lazy_vmas(r, v->pid);
 	thp_fix_done(&f);
+out:
+	v->advice = NULL;
+	restore_quick_close(&q);
 	return ret ? ret : bad ? -EAGAIN : 0;
 }
 

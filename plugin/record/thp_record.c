@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "array.h"
+#include "proc_pagemap.h"
 #include "proc_smaps.h"
 #include "proc_status.h"
 #include "sysfs_thp.h"
@@ -251,9 +252,71 @@ static void finish_entry(struct task_ctx *c, const struct thp_env *env)
 		e->problem = strdup(c->problem);
 }
 
-/* One reading of the task into c; 0 or a negative errno. */
+struct maps_ctx {
+	struct task_ctx *c;
+	const struct thp_record_advice *a;
+	struct smaps_vma *w;		/* the VMA as smaps would show it */
+};
+
+static int add_kb(uint64_t start, uint64_t end, void *arg)
+{
+	*(uint64_t *)arg += (end - start) >> 10;
+	return 0;
+}
+
+/*
+ * A VMA of /proc/PID/maps, given what the record takes from smaps: its
+ * advice from the caller and, when it can hold a whole chunk, its size
+ * as the most it can have resident (the coverage reads what is there)
+ * and its PMD-mapped KiB from PAGEMAP_SCAN.
+ */
+static int maps_vma(const struct smaps_vma *v, void *arg)
+{
+	struct maps_ctx *m = arg;
+	struct task_ctx *c = m->c;
+	struct smaps_vma *w = m->w;
+	uint64_t cs = (v->start + THP_CHUNK_SIZE - 1) & ~(THP_CHUNK_SIZE - 1);
+	uint64_t ce = v->end & ~(THP_CHUNK_SIZE - 1);
+	int ret;
+
+	smaps_vma_copy(w, v);
+	w->vmflags = m->a->of(m->a->arg, v->start);
+	w->has_vmflags = 1;
+	if (cs < ce && c->coverage) {
+		w->rss_kb = (v->end - v->start) >> 10;
+		ret = proc_pagemap_scan_huge(c->reader.pagemap_fd, cs, ce,
+					     add_kb, &w->anon_huge_kb);
+		if (ret) {
+			snprintf(c->problem, sizeof(c->problem),
+				 "VMA %" PRIx64 "-%" PRIx64 ": PAGEMAP_SCAN: %s",
+				 v->start, v->end, strerror(-ret));
+			c->coverage = 0;
+		}
+	}
+	return record_vma(w, c);
+}
+
+static int read_maps(pid_t pid, struct task_ctx *c,
+		     const struct thp_record_advice *a)
+{
+	struct maps_ctx m = { .c = c, .a = a };
+	int ret;
+
+	m.w = malloc(sizeof(*m.w));
+	if (!m.w)
+		return -ENOMEM;
+	c->folios = 0;
+	ret = proc_smaps_maps_read(pid, maps_vma, &m);
+	free(m.w);
+	return ret;
+}
+
+/*
+ * One reading of the task into c, from smaps or (a set) from maps; 0 or
+ * a negative errno.
+ */
 static int record_once(pid_t pid, unsigned int id, const struct thp_env *env,
-		       struct task_ctx *c)
+		       const struct thp_record_advice *a, struct task_ctx *c)
 {
 	int ret;
 
@@ -269,7 +332,10 @@ static int record_once(pid_t pid, unsigned int id, const struct thp_env *env,
 	if (ret)
 		return ret;
 	start_coverage(c, pid, env);
-	ret = proc_smaps_read(pid, record_vma, c);
+	if (a)
+		ret = read_maps(pid, c, a);
+	else
+		ret = proc_smaps_read(pid, record_vma, c);
 	thp_coverage_reader_close(&c->reader);
 	return ret;
 }
@@ -300,8 +366,9 @@ static int changed(pid_t pid, const struct task_ctx *c, uint64_t *now)
 	return !ret && *now != c->pmd_kb;
 }
 
-int thp_record_task(pid_t pid, unsigned int id, const struct thp_env *env,
-		    ThpTaskEntry **out, struct thp_record_stats *st)
+static int record_task(pid_t pid, unsigned int id, const struct thp_env *env,
+		       const struct thp_record_advice *a, ThpTaskEntry **out,
+		       struct thp_record_stats *st)
 {
 	struct task_ctx c;
 	uint64_t now;
@@ -311,10 +378,11 @@ int thp_record_task(pid_t pid, unsigned int id, const struct thp_env *env,
 		memset(&c, 0, sizeof(c));
 		memset(st, 0, sizeof(*st));
 		c.st = st;
-		ret = record_once(pid, id, env, &c);
+		ret = record_once(pid, id, env, a, &c);
 		if (ret)
 			goto err;
-		if (!c.coverage || !changed(pid, &c, &now))
+		/* from maps, each VMA's PMDs came from one PAGEMAP_SCAN */
+		if (!c.coverage || a || !changed(pid, &c, &now))
 			break;
 		if (try == THP_RECORD_TRIES) {
 			snprintf(c.problem, sizeof(c.problem),
@@ -386,4 +454,19 @@ int thp_record_machine(const char *sysfs_dir, ThpDumpEntry **out)
 	}
 	*out = e;
 	return 0;
+}
+
+int thp_record_task(pid_t pid, unsigned int id, const struct thp_env *env,
+		    ThpTaskEntry **out, struct thp_record_stats *st)
+{
+	return record_task(pid, id, env, NULL, out, st);
+}
+
+int thp_record_task_maps(pid_t pid, unsigned int id, const struct thp_env *env,
+			 const struct thp_record_advice *a, ThpTaskEntry **out,
+			 struct thp_record_stats *st)
+{
+	if (!env->has_scan)
+		return -ENOTTY;
+	return record_task(pid, id, env, a, out, st);
 }

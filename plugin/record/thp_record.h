@@ -6,6 +6,7 @@
 #ifndef THP_RECORD_H
 #define THP_RECORD_H
 
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "thp.pb-c.h"
@@ -28,6 +29,28 @@ struct thp_record_stats {
  */
 int thp_record_task(pid_t pid, unsigned int id, const struct thp_env *env,
 		    ThpTaskEntry **e, struct thp_record_stats *st);
+
+/*
+ * Advice of a live task's VMAs from elsewhere than its smaps: the VMF_HG
+ * or VMF_NH bit of the VMA that starts at start, 0 for neither.
+ */
+struct thp_record_advice {
+	unsigned int (*of)(const void *arg, uint64_t start);
+	const void *arg;
+};
+
+/*
+ * thp_record_task(), with the VMAs read from /proc/PID/maps and their
+ * advice from a: no smaps, the only place the kernel shows advice, at a
+ * page walk and 25 lines a VMA.  The huge chunks are read from the page
+ * map as thp_record_task() reads them where smaps counts no PMD, each
+ * VMA's PMDs counted by PAGEMAP_SCAN; large folios below PMD size are not
+ * counted, and no VMA shows as registered with userfaultfd.  -ENOTTY
+ * without PAGEMAP_SCAN (env->has_scan), else as thp_record_task().
+ */
+int thp_record_task_maps(pid_t pid, unsigned int id, const struct thp_env *env,
+			 const struct thp_record_advice *a, ThpTaskEntry **e,
+			 struct thp_record_stats *st);
 
 /*
  * The dumping machine: kernel release and the sysfs settings under

@@ -115,7 +115,11 @@ int thp_verify_compare(const struct thp_verify_ctx *c, struct thp_verify *v)
 		thp_task_entry__free_unpacked(v->live, NULL);
 	v->live = NULL;
 	thp_diff_free(&v->d);
-	ret = thp_record_task(v->pid, v->id, &c->env, &v->live, &st);
+	if (v->advice)
+		ret = thp_record_task_maps(v->pid, v->id, &c->env, v->advice,
+					   &v->live, &st);
+	else
+		ret = thp_record_task(v->pid, v->id, &c->env, &v->live, &st);
 	if (ret) {
 		pr_err("task %d: cannot read its THP state: %s\n", v->pid,
 		       strerror(-ret));

@@ -16,6 +16,8 @@
 #include "sysfs_thp.h"
 #include "thp_expect.h"
 
+struct thp_record_advice;
+
 struct thp_verify {
 	pid_t pid;
 	unsigned int id;
@@ -30,6 +32,8 @@ struct thp_verify {
 	struct thp_diffs d;
 	/* at the last compare: its VMAs registered with userfaultfd */
 	unsigned int uffd_vmas;
+	/* set: compare the task as read from maps, advice from here */
+	const struct thp_record_advice *advice;
 };
 
 /* Where the images are and how this machine is set up. */
