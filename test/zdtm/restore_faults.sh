@@ -60,6 +60,11 @@
 #                     boundary (ZDTM_STACK_ALIGNED=1): criu dumps no page
 #                     lazily (is_stack(), criu/mem.c), the plugin's dump
 #                     says why, the restore is eager and exact
+#   quick-read        the task restored plainly, then lazily: the hook
+#                     reads it from maps where restore_quick.c allows
+#                     (PAGEMAP_SCAN, THP madvise, no size below a PMD
+#                     enabled), else from smaps and says why; lazily from
+#                     smaps, its lazy pages not in; both pass
 #   traced-guard      a debugger that swallows SIGSTOP attaches, and the
 #                     daemon is killed mid-transfer: the guard kills the
 #                     task (thp_lazy_guard, full size) rather than let it
@@ -899,6 +904,57 @@ stack_aligned() {
 	result stack-aligned "$why" "dump.log: $(grep -o 'thread [0-9]*.s stack pointer 0x[0-9a-f]*' "$d/img/dump.log"); restored eagerly, exact"
 }
 
+# quick_allowed: why the hook may not read a plainly restored
+# thp_coverage from maps on this machine, or nothing (restore_quick.h).
+quick_allowed() {
+	local t=/sys/kernel/mm/transparent_hugepage f major minor
+	major=$(uname -r | cut -d. -f1)
+	minor=$(uname -r | cut -d. -f2)
+	if [ "$major" -lt 6 ] || { [ "$major" -eq 6 ] && [ "$minor" -lt 7 ]; }; then
+		echo "no PAGEMAP_SCAN"
+	elif grep -q '\[always\]' $t/enabled; then
+		echo "THP always"
+	else
+		for f in $t/hugepages-*kB/enabled; do
+			[ -f "$f" ] || continue
+			case $f in *hugepages-2048kB*) continue ;; esac
+			grep -q '\[never\]' "$f" || { echo "THP sizes below a PMD"; return; }
+		done
+	fi
+}
+
+quick_read() {
+	local why= no
+	no=$(quick_allowed)
+	# each restore its own dump: the test's output file does not outlive it
+	prepare quick-read-plain full || { result quick-read "setup failed"; return; }
+	if ! criu restore -v4 -L "$LIB" -D "$d/img" -o plain.log -d \
+		>/dev/null 2>&1; then
+		why="the plain criu restore failed"
+	elif [ -z "$no" ] && ! log_has plain.log "read from maps, its advice as CRIU"; then
+		why="plain.log: the task was not read from maps"
+	elif [ -n "$no" ] && ! log_has plain.log "read from smaps: "; then
+		why="plain.log: smaps read without a reason ($no here)"
+	elif ! test_verdict; then
+		why="the plainly restored test did not PASS"
+	fi
+	kill -9 "$pid" 2>/dev/null
+	wait_gone "$pid"
+	if [ -n "$why" ]; then
+		:
+	elif ! prepare quick-read full; then
+		why="setup failed"
+	elif ! restore ""; then
+		why="the lazy criu restore failed"
+	elif [ -z "$no" ] && ! log_has restore.log "read from smaps: lazy pages of the image are not in yet"; then
+		why="restore.log: the lazy task was not read from smaps"
+	else
+		settled
+	fi
+	kill -9 "$pid" 2>/dev/null
+	result quick-read "$why" "${no:+smaps: $no; }plain from maps where allowed, lazy from smaps"
+}
+
 # want CASE: the case is to run (every case when none was named).
 CASES=" $* "
 want() {
@@ -931,6 +987,7 @@ want old-report && old_report
 want scripts && scripts
 want traced-no-nice && traced_no_nice
 want stack-aligned && stack_aligned
+want quick-read && quick_read
 if ! want pmd-never; then
 	:
 elif [ -f $PMD_CTL ]; then
