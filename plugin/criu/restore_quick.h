@@ -5,7 +5,7 @@
  * 25 lines a VMA: at 16,000 VMAs a third of stock CRIU's whole restore.
  * Where the task can only be as CRIU's restorer left it, the hook reads
  * its VMAs from maps instead, their advice from CRIU's mm image (the
- * restorer replays it, and a madvise() that fails fails the restore) and
+ * restorer replays it; an madvise() failing there fails the restore) and
  * its huge pages from PAGEMAP_SCAN (thp_record_task_maps()).
  *
  * That is so when: the kernel has PAGEMAP_SCAN and no THP size below a
