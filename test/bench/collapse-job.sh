@@ -32,13 +32,6 @@ GIBS=${GIBS:-1 4 8}
 rm -rf $W
 mkdir -p $W && cd $W || exit 1
 
-now() { date +%s.%N; }
-secs() { awk "BEGIN { printf \"%.2f\", $2 - $1 }"; }
-
-gone() {
-	while kill -0 "$1" 2>/dev/null; do sleep 0.05; done
-}
-
 huge_kb() {
 	sed -n 's/^AnonHugePages: *\([0-9]*\).*/\1/p' /proc/"$1"/smaps_rollup
 }

@@ -19,13 +19,6 @@ NRS=${NRS:-1000 2000 4000 8000 16000 32000 64000}
 rm -rf $W
 mkdir -p $W && cd $W || exit 1
 
-now() { date +%s.%N; }
-secs() { awk "BEGIN { printf \"%.2f\", $2 - $1 }"; }
-
-gone() {
-	while kill -0 "$1" 2>/dev/null; do sleep 0.05; done
-}
-
 # restore LABEL [criu options]: prints the wall time; the task stays
 restore() {
 	local label=$1 t0

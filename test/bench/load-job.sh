@@ -27,10 +27,6 @@ GIBS=${GIBS:-1 2 4 8}
 rm -rf $W
 mkdir -p $W && cd $W || exit 1
 
-gone() {
-	while kill -0 "$1" 2>/dev/null; do sleep 0.05; done
-}
-
 # start AXIS N: the process of that point, running; its pid in $pid and
 # the file its verdict goes to in $out.
 start() {
