@@ -3,12 +3,14 @@
  * Restoring a task's THP state inside criu (see thp_restore.h).
  */
 #include <errno.h>
+#include <poll.h>
 #include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -273,6 +275,7 @@ static int guard_lazy(struct thp_restore *r, const struct thp_verify *v,
 		return 0;
 	}
 	ret = monitor_spawn_ask(r->monitor_fd, pid, &ans, MONITOR_ANSWER_MS);
+	r->sent++;
 	switch (ans.answer) {
 	case MONITOR_PROTO_GUARDED:
 		r->guarded++;
@@ -333,8 +336,8 @@ static void hold_lazy_vmas(struct thp_restore *r, pid_t pid)
 	if (h.n)
 		r->held++;
 	/* sent again, the pid makes the monitor compare the task again */
-	if (h.n && r->monitor_fd >= 0)
-		monitor_spawn_add(r->monitor_fd, pid);
+	if (h.n && r->monitor_fd >= 0 && !monitor_spawn_add(r->monitor_fd, pid))
+		r->sent++;
 	pr_info("task %d: %u lazy VMAs held nh until their pages are in\n",
 		pid, h.n);
 }
@@ -351,6 +354,7 @@ static int hand_over(struct thp_restore *r, pid_t pid)
 	int ret;
 
 	ret = monitor_spawn_ask(r->monitor_fd, pid, &ans, MONITOR_ANSWER_MS);
+	r->sent++;
 	if (!ret && ans.answer == MONITOR_PROTO_LOAD_FAILED)
 		ret = -EIO;
 	if (ret)
@@ -561,9 +565,36 @@ out:
 		fail_strict(pid);
 }
 
+/*
+ * A monitor started for chunks the hook then collapsed itself was sent no
+ * task: it ends once criu lets go of it.  It leaves the cgroups runc put
+ * criu in as it starts, reading those of criu's parent, and runc ends
+ * right after criu: wait until the monitor has ended (its end of the
+ * socket closes), at most IDLE_MONITOR_MS, so that it read them while
+ * runc was there.
+ */
+#define IDLE_MONITOR_MS	2000
+
+static void end_idle_monitor(struct thp_restore *r)
+{
+	struct pollfd p = { .fd = r->monitor_fd, .events = POLLIN };
+	double end = mono_ms() + IDLE_MONITOR_MS;
+	char buf[256];
+
+	if (shutdown(r->monitor_fd, SHUT_WR))
+		return;
+	while (mono_ms() < end && poll(&p, 1, (int)(end - mono_ms()) + 1) > 0)
+		if (read(r->monitor_fd, buf, sizeof(buf)) <= 0)
+			return;		/* the monitor has ended */
+	pr_warn("the monitor, sent no task, still runs after %d ms\n",
+		IDLE_MONITOR_MS);
+}
+
 void thp_restore_finish(struct thp_restore *r)
 {
 	criu_own_prctl(r);	/* no task hook ran: a tree of zombies */
+	if (r->monitor_fd >= 0 && !r->sent)
+		end_idle_monitor(r);
 	if (r->monitor_fd >= 0)
 		close(r->monitor_fd);
 	r->monitor_fd = -1;

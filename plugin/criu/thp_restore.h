@@ -42,6 +42,7 @@ struct thp_restore {
 	int clr;			/* the kernel has MADV_CLR_HUGEPAGE */
 	int criu_disabled;		/* criu's own prctl; -1 once back */
 	unsigned int tasks, exact, handed, lazy, guarded, held;
+	unsigned int sent;		/* pids sent to the monitor */
 };
 
 /* 0, or -1 when strict and thp-dump.img is unusable. */
