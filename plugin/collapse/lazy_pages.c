@@ -15,9 +15,10 @@
 #define BATCH	512
 
 struct collect {
-	struct page_ranges ranges;
+	struct page_ranges um;		/* the "um" VMAs */
+	struct page_ranges fenced;	/* those and the kernel's own */
 	unsigned int armed;		/* "um" VMAs */
-	int special;			/* collect the kernel's VMAs too */
+	int first;			/* stop at the first "um" VMA */
 };
 
 /* The kernel's own mappings: criu maps them anew, not from the image. */
@@ -37,12 +38,19 @@ static int is_special(const struct smaps_vma *v)
 static int add_vma(const struct smaps_vma *v, void *arg)
 {
 	struct collect *c = arg;
+	int ret;
 
-	if (v->vmflags & VMF_UM)
+	if (v->vmflags & VMF_UM) {
 		c->armed++;
-	else if (!c->special || !is_special(v))
+		if (c->first)
+			return 1;
+		ret = page_ranges_add(&c->um, v->start, v->end);
+		if (ret)
+			return ret;
+	} else if (!is_special(v)) {
 		return 0;
-	return page_ranges_add(&c->ranges, v->start, v->end);
+	}
+	return page_ranges_add(&c->fenced, v->start, v->end);
 }
 
 /* Count (and collect) the pages of [start, end) that are not in. */
@@ -129,38 +137,45 @@ static int invert(const struct page_ranges *armed, struct page_ranges *out)
 	return page_ranges_add(out, prev, -THP_PAGE_SIZE);
 }
 
-/*
- * Pages of owed not in: inside the "um" VMAs, or (outside) in every VMA
- * but those and the kernel's own.
- */
+enum where {
+	INSIDE,		/* the "um" VMAs */
+	OUTSIDE,	/* every VMA but those and the kernel's own */
+	AS_ARMED,	/* nothing if a VMA is armed, else OUTSIDE */
+};
+
+/* Pages of owed not in, where says; one reading of smaps. */
 static int missing(pid_t pid, const struct page_ranges *owed, int want_ranges,
-		   int outside, struct lazy_state *s)
+		   enum where where, struct lazy_state *s)
 {
-	struct collect c = { .special = outside };
 	struct page_ranges other = { };
-	const struct page_ranges *where = &c.ranges;
+	const struct page_ranges *in;
+	struct collect c = { .first = where == AS_ARMED };
 	int fd, ret;
 
 	memset(s, 0, sizeof(*s));
 	ret = proc_smaps_read(pid, add_vma, &c);
-	if (ret)
-		goto out;
 	s->armed = c.armed;
-	if (outside) {
-		ret = invert(&c.ranges, &other);
+	if (ret == 1 && c.first)
+		ret = 0;		/* armed: nothing to count */
+	if (ret || (s->armed && c.first))
+		goto out;
+	in = &c.um;
+	if (where != INSIDE) {
+		ret = invert(&c.fenced, &other);
 		if (ret)
 			goto out;
-		where = &other;
+		in = &other;
 	}
 	fd = proc_pagemap_open(pid);
 	if (fd < 0) {
 		ret = fd;
 		goto out;
 	}
-	ret = scan_owed(fd, owed, where, want_ranges, s);
+	ret = scan_owed(fd, owed, in, want_ranges, s);
 	close(fd);
 out:
-	page_ranges_free(&c.ranges);
+	page_ranges_free(&c.um);
+	page_ranges_free(&c.fenced);
 	page_ranges_free(&other);
 	if (ret)
 		page_ranges_free(&s->ranges);
@@ -170,13 +185,13 @@ out:
 int lazy_pages_missing(pid_t pid, const struct page_ranges *owed,
 		       int want_ranges, struct lazy_state *s)
 {
-	return missing(pid, owed, want_ranges, 0, s);
+	return missing(pid, owed, want_ranges, INSIDE, s);
 }
 
-int lazy_pages_lost(pid_t pid, const struct page_ranges *owed,
-		    struct lazy_state *s)
+int lazy_pages_unarmed(pid_t pid, const struct page_ranges *owed,
+		       struct lazy_state *s)
 {
-	return missing(pid, owed, 1, 1, s);
+	return missing(pid, owed, 1, AS_ARMED, s);
 }
 
 static int has_um(const struct smaps_vma *v, void *arg)

@@ -6,7 +6,7 @@
  * swapped.  A range the task unmapped, or that the lazy-pages daemon
  * unregistered because the task dropped it (MADV_DONTNEED), is no longer
  * owed: it is in no "um" VMA.  Before the task has run, every page of
- * the image must be present or in such a VMA: lazy_pages_lost() counts
+ * the image must be present or in such a VMA: lazy_pages_unarmed() counts
  * the others, the pages a daemon that is already gone never sent - but
  * not those of the kernel's own VMAs ([vdso], [vvar]): criu maps them
  * anew and a page of [vdso] it dumped may well not be mapped yet.
@@ -32,9 +32,14 @@ struct lazy_state {
  */
 int lazy_pages_missing(pid_t pid, const struct page_ranges *owed,
 		       int want_ranges, struct lazy_state *s);
-/* The same for the pages of owed outside every "um" VMA. */
-int lazy_pages_lost(pid_t pid, const struct page_ranges *owed,
-		    struct lazy_state *s);
+/*
+ * Once no VMA of pid is armed, the same for the pages of owed in any VMA
+ * but the kernel's own (ranges too), from the reading of smaps that tells
+ * so; while one is, s->armed is 1 and nothing is counted (the reading
+ * stops there).
+ */
+int lazy_pages_unarmed(pid_t pid, const struct page_ranges *owed,
+		       struct lazy_state *s);
 
 /* 1 when every page of owed in [start, end) is in, 0 if not, or -errno. */
 int lazy_pages_range_in(pid_t pid, const struct page_ranges *owed,

@@ -34,6 +34,8 @@
 #define SPIN_AFTER_MS	300	/* a task not stopped by then may spin */
 #define SPIN_MIN_MS	20	/* ... on a CPU for this long since its stop */
 
+#define NOT_ARMED	"no VMA registered with userfaultfd"
+
 int monitor_guard_open(struct monitor *m)
 {
 	m->g.state = GUARD_OFF;
@@ -56,17 +58,46 @@ int monitor_guard_pollfd(const struct monitor *m)
 }
 
 /*
+ * 1 when no VMA of t is registered with userfaultfd any more: the daemon
+ * had nothing left to send it and let go, for good (a task that has not
+ * run registers none).  0 while one is, or a negative errno.  Pages of
+ * the image not in then are logged (a daemon already dead before the task
+ * resumed would leave them), but nothing is done: they are also what a
+ * dump can list and a restore legitimately not map, and stopping a task
+ * criu is still working on breaks the restore.
+ */
+static int check_unarmed(struct mtask *t)
+{
+	struct lazy_state ls;
+	int ret;
+
+	if (t->unarmed)
+		return 1;
+	ret = lazy_pages_unarmed(t->v.pid, &t->owed, &ls);
+	if (ret || ls.armed)
+		return ret;
+	if (ls.missing)
+		pr_warn("task %d: no VMA registered with userfaultfd, yet %"
+			PRIu64 " pages of the image are not in (first %#"
+			PRIx64 ")\n",
+			t->v.pid, ls.missing, ls.ranges.v[0].start);
+	page_ranges_free(&ls.ranges);
+	t->unarmed = 1;
+	return 1;
+}
+
+/*
  * Lazy tasks still registered with a userfaultfd.  One the daemon finished
  * before we took its uffd drops out of the count as the kernel unregisters
  * it; one whose uffd we already hold stays in and is matched by our ref.
  */
-static size_t armed_tasks(const struct monitor *m)
+static size_t armed_tasks(struct monitor *m)
 {
 	size_t i, n = 0;
 
 	for (i = 0; i < m->n; i++)
 		if (m->t[i].lazy && !m->t[i].gone)
-			n += lazy_pages_armed(m->t[i].v.pid) > 0;
+			n += check_unarmed(&m->t[i]) == 0;
 	return n;
 }
 
@@ -76,7 +107,7 @@ static size_t armed_tasks(const struct monitor *m)
  * tell (maps): read them once the daemon is slow to show a new uffd, not
  * at once - once per task added, that made adding tasks quadratic.
  */
-static int held_enough(const struct monitor *m, size_t held, int maps)
+static int held_enough(struct monitor *m, size_t held, int maps)
 {
 	size_t i, lazy = 0;
 
@@ -115,41 +146,11 @@ static enum monitor_proto_answer grab(struct monitor *m, char *why,
 	return MONITOR_PROTO_NOT_GUARDED;
 }
 
-/*
- * No VMA of the task is registered with userfaultfd any more: the daemon
- * had nothing left to send it and let go.  Pages of the image that are
- * not in then are logged (a daemon already dead before the task resumed
- * would leave them), but nothing is done: they are also what a dump can
- * list and a restore legitimately not map, and stopping a task criu is
- * still working on breaks the restore.
- */
-static enum monitor_proto_answer unarmed(struct mtask *t, char *why,
-					 size_t len)
-{
-	struct lazy_state ls;
-	int ret;
-
-	ret = lazy_pages_lost(t->v.pid, &t->owed, &ls);
-	if (ret) {
-		snprintf(why, len, "%s", strerror(-ret));
-		return MONITOR_PROTO_NOT_GUARDED;
-	}
-	if (ls.missing)
-		pr_warn("task %d: no VMA registered with userfaultfd, yet %"
-			PRIu64 " pages of the image are not in (first %#"
-			PRIx64 ")\n",
-			t->v.pid, ls.missing, ls.ranges.v[0].start);
-	page_ranges_free(&ls.ranges);
-	snprintf(why, len, "no VMA registered with userfaultfd");
-	return MONITOR_PROTO_NOT_LAZY;
-}
-
 enum monitor_proto_answer monitor_guard_add(struct monitor *m,
 					    struct mtask *t, char *why,
 					    size_t len)
 {
 	enum monitor_proto_answer ret;
-	struct lazy_state ls;
 	int err;
 
 	err = criu_pagemap_read(m->ctx.dirfd, t->v.id, &t->owed);
@@ -158,19 +159,22 @@ enum monitor_proto_answer monitor_guard_add(struct monitor *m,
 		return MONITOR_PROTO_NOT_LAZY;
 	}
 	if (!err)
-		err = lazy_pages_missing(t->v.pid, &t->owed, 0, &ls);
-	if (err) {
+		err = check_unarmed(t);
+	if (err < 0) {
 		snprintf(why, len, "%s", strerror(-err));
 		return MONITOR_PROTO_NOT_GUARDED;
 	}
-	if (!ls.armed)
-		return unarmed(t, why, len);
+	if (err) {
+		snprintf(why, len, NOT_ARMED);
+		return MONITOR_PROTO_NOT_LAZY;
+	}
 	t->lazy = 1;
 	ret = grab(m, why, len);
 	/* the daemon finished with it (or exited) before we took its uffd */
-	if (ret == MONITOR_PROTO_GUARDED && lazy_pages_armed(t->v.pid) == 0) {
+	if (ret == MONITOR_PROTO_GUARDED && check_unarmed(t) == 1) {
 		t->lazy = 0;
-		ret = unarmed(t, why, len);
+		snprintf(why, len, NOT_ARMED);
+		ret = MONITOR_PROTO_NOT_LAZY;
 	}
 	if (uffd_guard_ours(&m->g.u) && m->g.state <= GUARD_UNARMED)
 		m->g.state = GUARD_ON;

@@ -274,6 +274,28 @@ static void missing_now(struct lazy_rig *r, unsigned int armed,
 	page_ranges_free(&owed);
 }
 
+/*
+ * lazy_pages_unarmed(): nothing counted while the region is armed; once
+ * not, its pages not in are lost, the first of them in the ranges.
+ */
+static void unarmed_now(struct lazy_rig *r, unsigned int armed,
+			uint64_t lost)
+{
+	struct page_ranges owed = { };
+	struct lazy_state s;
+
+	assert_int_equal(page_ranges_add(&owed, (uintptr_t)r->region,
+					 (uintptr_t)r->region + NPAGES * PG), 0);
+	assert_int_equal(lazy_pages_unarmed(r->task, &owed, &s), 0);
+	assert_int_equal(s.armed, armed);
+	assert_int_equal(s.missing, lost);
+	if (lost)
+		assert_int_equal(s.ranges.v[0].start,
+				 (uintptr_t)r->region + NPAGES / 2 * PG);
+	page_ranges_free(&s.ranges);
+	page_ranges_free(&owed);
+}
+
 /* The daemon finishes with the task: we let go, the registration goes. */
 static void guard_follows_daemon(void **state)
 {
@@ -281,6 +303,7 @@ static void guard_follows_daemon(void **state)
 	struct uffd_guard g;
 
 	missing_now(r, 1, NPAGES / 2);
+	unarmed_now(r, 1, 0);
 	assert_int_equal(uffd_guard_open(&g, r->dir), 0);
 	assert_int_equal(uffd_guard_grab(&g), 1);
 	assert_int_equal(g.daemon, r->daemon);
@@ -296,6 +319,7 @@ static void guard_follows_daemon(void **state)
 	uffd_guard_release_dropped(&g);
 	assert_int_equal(uffd_guard_ours(&g), 0);
 	missing_now(r, 0, 0);			/* unregistered now */
+	unarmed_now(r, 0, NPAGES / 2);		/* ... and never sent */
 	uffd_guard_close(&g);
 }
 
