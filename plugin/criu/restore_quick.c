@@ -120,16 +120,17 @@ static int cover_range(uint64_t start, uint64_t end, void *arg)
 }
 
 /*
- * 0 when every page the image marks lazy is present (criu fills the
- * others before the task resumes, lazy restore or not); 1 (why says) or
- * -ENOMEM.  A swapped page counts as not in: the smaps reading decides.
+ * Whether every page the image marks lazy is present (criu fills the
+ * others before the task resumes, lazy restore or not): 0 and q->lazy
+ * cleared when so, 0 and q->lazy set when a lazy-pages daemon still owes
+ * some (a swapped page counts as owed), 1 (why says) or -ENOMEM.
  */
-static int all_in(pid_t pid, int dirfd, unsigned int id, char *why,
-		  size_t len)
+static int lazy_owed(struct restore_quick *q, pid_t pid, int dirfd,
+		     unsigned int id, char *why, size_t len)
 {
 	struct page_ranges owed = { };
 	struct cover c = { .owed = &owed };
-	int fd, ret, in;
+	int fd, ret;
 
 	ret = criu_pagemap_read_flagged(dirfd, id, CRIU_PE_LAZY, &owed);
 	if (ret == -ENOENT || (!ret && !owed.n))
@@ -145,14 +146,13 @@ static int all_in(pid_t pid, int dirfd, unsigned int id, char *why,
 					&c);
 	if (fd >= 0)
 		close(fd);
-	in = ret >= 0 && !c.gap && c.i == owed.n;
+	q->lazy = c.gap || c.i < owed.n;
 	page_ranges_free(&owed);
-	if (in)
+	if (ret >= 0)
 		return 0;
 	if (ret == -ENOMEM)
 		return ret;
-	snprintf(why, len, "%s", ret < 0 ? strerror(-ret) :
-		 "lazy pages of the image are not in yet (a lazy restore)");
+	snprintf(why, len, "/proc/%d/pagemap: %s", pid, strerror(-ret));
 	return 1;
 }
 
@@ -196,7 +196,7 @@ int restore_quick_open(struct restore_quick *q, const struct thp_verify_ctx *c,
 	if (!ret)
 		ret = same_advice(q, v->x.e, why, len);
 	if (!ret)
-		ret = all_in(v->pid, c->dirfd, v->id, why, len);
+		ret = lazy_owed(q, v->pid, c->dirfd, v->id, why, len);
 	if (ret) {
 		restore_quick_close(q);
 		return ret;

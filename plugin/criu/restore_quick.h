@@ -11,9 +11,14 @@
  * That is so when: the kernel has PAGEMAP_SCAN and no THP size below a
  * PMD enabled; THP is not "always" (the restorer may fill chunks huge);
  * the record is the plugin's own, with coverage, made with this machine's
- * sizes; the record's advice is the mm image's; the task maps no hugetlb
- * page; and every page the image marks lazy is in (not a lazy restore,
- * or one the daemon has finished).  Otherwise the hook reads smaps.
+ * sizes; the record's advice is the mm image's; and the task maps no
+ * hugetlb page.  Otherwise the hook reads smaps.
+ *
+ * A lazy restore reads the same: the daemon only fills pages, and the
+ * task has not run.  Which VMAs are registered with userfaultfd only
+ * smaps tells ("um"); the hook needs to know only whether the daemon
+ * still owes the task pages (lazy), and that PAGEMAP_SCAN tells against
+ * the pages the image marks lazy.
  */
 #ifndef RESTORE_QUICK_H
 #define RESTORE_QUICK_H
@@ -33,6 +38,7 @@ struct restore_quick {
 	struct thp_record_advice a;	/* for thp_verify.advice */
 	struct restore_quick_vma *v;	/* the mm image's VMAs, sorted */
 	size_t n;
+	int lazy;			/* a lazy page of the image not in */
 };
 
 /*

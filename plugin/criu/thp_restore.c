@@ -253,19 +253,21 @@ static int want_monitor(struct thp_restore *r)
  * A lazy task goes to the monitor before anything else: once it answers
  * MONITOR_PROTO_GUARDED, a dying lazy-pages daemon can no longer feed the
  * task zero pages, and chunks may be pulled.  MONITOR_PROTO_NOT_LAZY:
- * the daemon had nothing left to send.  1 when the monitor has the task;
- * *lazy when a VMA of it is registered with userfaultfd: v's last compare
- * counted them, its smaps read once for both.
+ * the daemon had nothing left to send.  owed: the daemon still owes the
+ * task pages (restore_quick.h), or -1 when not known: then a VMA still
+ * registered with userfaultfd, which v's last compare counted (smaps read
+ * once for both), makes it lazy.  1 when the monitor has the task; *lazy
+ * when it is lazy.
  */
 static int guard_lazy(struct thp_restore *r, const struct thp_verify *v,
-		      int *guarded, int *lazy)
+		      int owed, int *guarded, int *lazy)
 {
 	struct monitor_proto_msg ans;
 	pid_t pid = v->pid;
 	int ret;
 
 	*guarded = 0;
-	*lazy = v->uffd_vmas != 0;
+	*lazy = owed >= 0 ? owed : v->uffd_vmas != 0;
 	if (!*lazy)
 		return 0;
 	r->lazy++;
@@ -431,7 +433,7 @@ static int fix_and_check(struct thp_restore *r, struct thp_verify *v)
 	if (ret)
 		goto out;
 	was_exact = !v->d.n;
-	added = guard_lazy(r, v, &f.pull, &f.lazy);
+	added = guard_lazy(r, v, v->advice ? q.lazy : -1, &f.pull, &f.lazy);
 	if (!r->sync && thp_diff_count(&v->d, THP_DIFF_MISSING))
 		want_monitor(r);
 	f.have = v->live;

@@ -63,8 +63,9 @@
 #   quick-read        the task restored plainly, then lazily: the hook
 #                     reads it from maps where restore_quick.c allows
 #                     (PAGEMAP_SCAN, THP madvise, no size below a PMD
-#                     enabled), else from smaps and says why; lazily from
-#                     smaps, its lazy pages not in; both pass
+#                     enabled), else from smaps and says why; the lazy
+#                     task, its lazy pages not in, still goes to the
+#                     monitor as lazy; both pass
 #   traced-guard      a debugger that swallows SIGSTOP attaches, and the
 #                     daemon is killed mid-transfer: the guard kills the
 #                     task (thp_lazy_guard, full size) rather than let it
@@ -948,13 +949,17 @@ quick_read() {
 		why="setup failed"
 	elif ! restore ""; then
 		why="the lazy criu restore failed"
-	elif [ -z "$no" ] && ! log_has restore.log "read from smaps: lazy pages of the image are not in yet"; then
-		why="restore.log: the lazy task was not read from smaps"
+	elif [ -z "$no" ] && ! log_has restore.log "read from maps, its advice as CRIU"; then
+		why="restore.log: the lazy task was not read from maps"
+	elif [ -n "$no" ] && ! log_has restore.log "read from smaps: "; then
+		why="restore.log: smaps read without a reason ($no here)"
+	elif ! log_has restore.log "monitor: \(guarded\|not lazy\): "; then
+		why="restore.log: the lazy task was not taken for lazy (no monitor answer)"
 	else
 		settled
 	fi
 	kill -9 "$pid" 2>/dev/null
-	result quick-read "$why" "${no:+smaps: $no; }plain from maps where allowed, lazy from smaps"
+	result quick-read "$why" "${no:+smaps: $no; }plain and lazy from maps where allowed, the lazy task guarded"
 }
 
 # want CASE: the case is to run (every case when none was named).
