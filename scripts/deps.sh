@@ -25,6 +25,8 @@ PACKAGES=(
 	dpkg-dev debhelper lintian		# make deb (scripts/deb.sh)
 	linux-source-6.1 xz-utils patch		# kernel/build.sh: the test kernel
 	bison flex bc libelf-dev
+	protobuf-compiler libprotobuf-dev libcap-dev libnl-3-dev	# criu/build.sh:
+	libnl-route-3-dev libnet1-dev libaio-dev libbsd-dev libgnutls28-dev	# CRIU 4.2.1
 )
 
 missing=()

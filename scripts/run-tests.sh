@@ -13,7 +13,10 @@
 #      make install into a scratch root (test/install.sh)
 #   4. the kernel series (kernel/build.sh: applies, checkpatch; builds
 #      the 7.2 and 6.1 test kernels, about 4 minutes each unless cached,
-#      and the 6.12 series' objects)
+#      and the 6.12 series' objects); the CRIU series (criu/build.sh:
+#      CRIU 4.2.1 with it, about 20 s unless cached; criu/test.sh, about
+#      2 minutes: CRIU's zdtm.py with it natively, with and without the
+#      plugin, and its tests failing with stock 4.2.1)
 #   5. zdtm tests, each suite once with THP "madvise" and once with
 #      "always": Debian 13's CRIU 4.1.1 natively on this machine's kernel
 #      (test/native/lane.sh; with "madvise" the plugin and criu-thp of
@@ -253,6 +256,18 @@ else
 	bad "native lane: test/native/lane.sh failed"
 fi
 echo "native lane took $((SECONDS - lane0)) s"
+
+# The CRIU series (criu/): CRIU 4.2.1 with it, built (cached in
+# build/criu-series), and its tests natively: zdtm.py with and without
+# the plugin, each new test failing with stock criu (criu/test.sh).
+cs0=$SECONDS
+if criu/test.sh build/results/criu-series >build/results/criu-series.log 2>&1; then
+	results criu-series build/results/criu-series.log
+else
+	results criu-series build/results/criu-series.log
+	bad "CRIU series: criu/test.sh failed (see build/results/criu-series.log)"
+fi
+echo "CRIU series took $((SECONDS - cs0)) s"
 
 # Debian 12: CRIU 3.17.1 on its 6.1 kernel, every test in every mode;
 # without the plugin the tests that check what stock CRIU does to huge

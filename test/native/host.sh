@@ -5,8 +5,9 @@
 #
 # Run CMD natively with Debian 13's CRIU 4.1.1, runc, podman and redis
 # (scripts/debian13.sh, unpacked under build/, nothing installed) first
-# in PATH - with DEBIAN_SUITE=sid, Debian sid's CRIU 4.2.1 alone -
-# this project's test tree staged in build/native/stage
+# in PATH - with DEBIAN_SUITE=sid, Debian sid's CRIU 4.2.1 alone; with
+# CRIU_BIN=PATH, that criu instead (criu/build.sh's, 4.2.1 with the
+# series) - this project's test tree staged in build/native/stage
 # (test/rig/stage.sh:
 # PLUGIN_DIR, BENCH_DIR and criu-thp, also as CRIU_THP_MONITOR), and the
 # host set up for it.  Expects `make all zdtm` (and bench-bin for the
@@ -95,7 +96,7 @@ if [ "${SAN:-}" = 1 ]; then
 	sanitized
 else
 	"$top/test/rig/stage.sh" "$stage"
-	ln -sfn "$croot/usr/sbin/criu" "$native/bin/criu"
+	ln -sfn "${CRIU_BIN:-$croot/usr/sbin/criu}" "$native/bin/criu"
 fi
 for b in usr/sbin/runc usr/bin/podman usr/bin/redis-server usr/bin/redis-cli \
 	usr/bin/redis-benchmark; do
