@@ -4,6 +4,7 @@
  */
 #include <sys/mman.h>
 
+#include "proc_smaps.h"
 #include "thp.pb-c.h"
 #include "thp_advice.h"
 
@@ -29,4 +30,33 @@ int thp_advice_madv(int advice)
 		return MADV_NOHUGEPAGE;
 	}
 	return MADV_CLR_HUGEPAGE;
+}
+
+int thp_advice_of_vmflags(unsigned int vmflags)
+{
+	if (vmflags & VMF_HG)
+		return THP_ADVICE__HUGE;
+	if (vmflags & VMF_NH)
+		return THP_ADVICE__NOHUGE;
+	return THP_ADVICE__NONE;
+}
+
+unsigned int thp_advice_vmflags(int advice)
+{
+	switch (advice) {
+	case THP_ADVICE__HUGE:
+		return VMF_HG;
+	case THP_ADVICE__NOHUGE:
+		return VMF_NH;
+	}
+	return 0;
+}
+
+int thp_advice_of_madv(uint64_t madv)
+{
+	if (madv & (1ull << MADV_HUGEPAGE))
+		return THP_ADVICE__HUGE;
+	if (madv & (1ull << MADV_NOHUGEPAGE))
+		return THP_ADVICE__NOHUGE;
+	return THP_ADVICE__NONE;
 }

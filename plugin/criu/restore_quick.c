@@ -16,6 +16,7 @@
 #include "proc_smaps.h"
 #include "proc_status.h"
 #include "restore_quick.h"
+#include "thp_advice.h"
 #include "thp_image.h"
 
 static uint64_t vma_end(const void *arr, size_t i)
@@ -29,12 +30,6 @@ static unsigned int advice_of(const void *arg, uint64_t start)
 	size_t i = bisect_end_above(q->v, q->n, vma_end, start);
 
 	return i < q->n && q->v[i].start <= start ? q->v[i].vmflags : 0;
-}
-
-static unsigned int record_vmflags(ThpAdvice a)
-{
-	return a == THP_ADVICE__HUGE ? VMF_HG :
-	       a == THP_ADVICE__NOHUGE ? VMF_NH : 0;
 }
 
 /* The mm image's VMAs and advice into q; 0, 1 (why says), or -ENOMEM. */
@@ -60,8 +55,7 @@ static int load_mm(struct restore_quick *q, int dirfd, unsigned int id,
 
 		q->v[i].start = e->start;
 		q->v[i].end = e->end;
-		q->v[i].vmflags = (e->madv & CRIU_MADV_HUGEPAGE ? VMF_HG : 0) |
-				  (e->madv & CRIU_MADV_NOHUGEPAGE ? VMF_NH : 0);
+		q->v[i].vmflags = thp_advice_vmflags(thp_advice_of_madv(e->madv));
 	}
 	q->n = mm->n_vmas;
 	criu_mm_entry__free_unpacked(mm, NULL);
@@ -77,7 +71,7 @@ static int same_advice(const struct restore_quick *q, const ThpTaskEntry *e,
 	for (i = 0; i < e->n_vmas; i++) {
 		const ThpVmaEntry *v = e->vmas[i];
 
-		if (record_vmflags(v->advice) == advice_of(q, v->start))
+		if (thp_advice_vmflags(v->advice) == advice_of(q, v->start))
 			continue;
 		snprintf(why, len, "VMA %" PRIx64 "-%" PRIx64
 			 ": the record's advice is not the mm image's",

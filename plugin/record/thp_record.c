@@ -15,6 +15,7 @@
 #include "proc_smaps.h"
 #include "proc_status.h"
 #include "sysfs_thp.h"
+#include "thp_advice.h"
 #include "thp_image.h"
 #include "thp_fault.h"
 #include "thp_log.h"
@@ -34,15 +35,6 @@ struct task_ctx {
 	struct thp_record_stats *st;
 	uint64_t pmd_kb;		/* PMD-mapped KiB, all VMAs, per smaps */
 };
-
-static ThpAdvice vma_advice(const struct smaps_vma *v)
-{
-	if (v->vmflags & VMF_HG)
-		return THP_ADVICE__HUGE;
-	if (v->vmflags & VMF_NH)
-		return THP_ADVICE__NOHUGE;
-	return THP_ADVICE__NONE;
-}
 
 static void note_coverage(struct task_ctx *c, const ThpVmaEntry *ve,
 			  const struct vma_coverage *cov)
@@ -165,7 +157,7 @@ static int record_vma(const struct smaps_vma *v, void *arg)
 	ve->start = v->start;
 	ve->end = v->end;
 	ve->kind = (ThpVmaKind)proc_smaps_vma_kind(v);
-	ve->advice = vma_advice(v);
+	ve->advice = thp_advice_of_vmflags(v->vmflags);
 	ve->has_pmd_mapped_kb = 1;
 	ve->pmd_mapped_kb = smaps_pmd_mapped_kb(v);
 	ret = add_vma(c, ve);

@@ -15,6 +15,7 @@
 #include "criu_mm.h"
 #include "proc_pagemap.h"
 #include "proc_smaps.h"
+#include "thp_advice.h"
 #include "thp_expect.h"
 #include "thp_image.h"
 #include "thp_log.h"
@@ -126,15 +127,6 @@ static int kind_at(const struct kinds *k, uint64_t addr)
 	return THP_VMA_KIND__SPECIAL;
 }
 
-static ThpAdvice madv_advice(const CriuVmaEntry *v)
-{
-	if (v->madv & CRIU_MADV_HUGEPAGE)
-		return THP_ADVICE__HUGE;
-	if (v->madv & CRIU_MADV_NOHUGEPAGE)
-		return THP_ADVICE__NOHUGE;
-	return THP_ADVICE__NONE;
-}
-
 static int mm_vmas(ThpTaskEntry *e, const CriuMmEntry *mm,
 		   const struct kinds *k)
 {
@@ -151,7 +143,7 @@ static int mm_vmas(ThpTaskEntry *e, const CriuMmEntry *mm,
 		thp_vma_entry__init(v);
 		v->start = mm->vmas[i]->start;
 		v->end = mm->vmas[i]->end;
-		v->advice = madv_advice(mm->vmas[i]);
+		v->advice = thp_advice_of_madv(mm->vmas[i]->madv);
 		v->kind = kind_at(k, v->start);
 		e->vmas[e->n_vmas++] = v;
 	}
