@@ -254,14 +254,20 @@ static int rig_down(void **state)
 	return 0;
 }
 
+/* The rig's whole region, as the image would owe it. */
+static void owe_region(const struct lazy_rig *r, struct page_ranges *owed)
+{
+	assert_int_equal(page_ranges_add(owed, (uintptr_t)r->region,
+					 (uintptr_t)r->region + NPAGES * PG), 0);
+}
+
 static void missing_now(struct lazy_rig *r, unsigned int armed,
 			uint64_t missing)
 {
 	struct page_ranges owed = { };
 	struct lazy_state s;
 
-	assert_int_equal(page_ranges_add(&owed, (uintptr_t)r->region,
-					 (uintptr_t)r->region + NPAGES * PG), 0);
+	owe_region(r, &owed);
 	assert_int_equal(lazy_pages_missing(r->task, &owed, 1, &s), 0);
 	assert_int_equal(s.armed, armed);
 	assert_int_equal(s.missing, missing);
@@ -284,8 +290,7 @@ static void unarmed_now(struct lazy_rig *r, unsigned int armed,
 	struct page_ranges owed = { };
 	struct lazy_state s;
 
-	assert_int_equal(page_ranges_add(&owed, (uintptr_t)r->region,
-					 (uintptr_t)r->region + NPAGES * PG), 0);
+	owe_region(r, &owed);
 	assert_int_equal(lazy_pages_unarmed(r->task, &owed, &s), 0);
 	assert_int_equal(s.armed, armed);
 	assert_int_equal(s.missing, lost);
